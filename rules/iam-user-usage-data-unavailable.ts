@@ -1,0 +1,22 @@
+import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { unavailableMessage } from "./lib/message";
+import { FRAMEWORK_TAGS } from "./lib/policy-metadata";
+import { evaluateManagedUser } from "./lib/user-evaluation";
+
+export const iamUserUsageDataUnavailable: ResourceValidationPolicy = {
+    name: "iam-user-usage-data-unavailable",
+    description: "Reports managed IAM users whose credential usage could not be read from IAM, so were not judged.",
+    enforcementLevel: "advisory",
+    severity: "medium",
+    tags: FRAMEWORK_TAGS,
+    remediationSteps:
+        "Give the identity that runs the pack the read-only IAM actions listed in the README (for AccessDenied the " +
+        "message names the missing one), check that IAM is reachable, and run the preview again. Make this policy " +
+        "mandatory to block deployments that could not be checked.",
+    configSchema: { properties: {} },
+    validateResource: async (args, reportViolation) => {
+        const evaluation = await evaluateManagedUser(args);
+        if (evaluation?.usage.status !== "unavailable") return;
+        reportViolation(unavailableMessage(evaluation.userName, evaluation.usage, evaluation.account.label));
+    },
+};

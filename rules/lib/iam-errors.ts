@@ -1,0 +1,49 @@
+// Turns an error thrown by an IAM call into the "could not evaluate" answer a person can act on.
+import { UsageUnavailable } from "./usage";
+
+interface SdkLikeError {
+    name?: string;
+    code?: string;
+    message?: string;
+    $metadata?: { attempts?: number; httpStatusCode?: number };
+}
+
+const NETWORK_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "EHOSTUNREACH", "ENETUNREACH", "EAI_AGAIN", "EPIPE"]);
+
+export function isNoSuchEntity(error: unknown): boolean {
+    const e = error as SdkLikeError;
+    return e?.name === "NoSuchEntityException" || e?.name === "NoSuchEntity";
+}
+
+export function describeIamError(error: unknown, action: string, timeoutSeconds: number): UsageUnavailable {
+    const e = (error ?? {}) as SdkLikeError;
+    const name = e.name ?? "Error";
+    const code = e.code && NETWORK_CODES.has(e.code) ? e.code : name;
+    const attempts = e.$metadata?.attempts;
+    const tries = attempts && attempts > 1 ? ` after ${attempts} attempts` : "";
+    if (name === "AccessDenied" || name === "AccessDeniedException") {
+        return {
+            status: "unavailable",
+            errorCode: "AccessDenied",
+            missingAction: action,
+            reason: `access denied to ${action}: grant the identity that runs the pack ${action} (see the README's IAM policy)`,
+        };
+    }
+    if (name === "Throttling" || name === "ThrottlingException" || name === "LimitExceededException") {
+        return { status: "unavailable", errorCode: name, reason: `IAM throttled ${action}${tries} (${e.message ?? "Rate exceeded"})` };
+    }
+    if (name === "AbortError" || name === "TimeoutError" || name === "RequestTimeout" || e.code === "ETIMEDOUT") {
+        return { status: "unavailable", errorCode: "Timeout", reason: `IAM did not answer ${action} within ${timeoutSeconds} s` };
+    }
+    if (NETWORK_CODES.has(code)) {
+        return { status: "unavailable", errorCode: code, reason: `IAM endpoint unreachable for ${action} (${code})` };
+    }
+    if (name === "CredentialsProviderError" || /credential/i.test(name)) {
+        return { status: "unavailable", errorCode: name, reason: `no AWS credentials for ${action}: ${firstLine(e.message)}` };
+    }
+    return { status: "unavailable", errorCode: name, reason: `${action} failed${tries}: ${name}: ${firstLine(e.message)}` };
+}
+
+function firstLine(text: string | undefined): string {
+    return (text ?? "").split("\n")[0].slice(0, 300);
+}

@@ -1,0 +1,50 @@
+// Every IAM request of an account goes through here: a cap on requests in flight (IAM's rate limit is
+// shared by the whole account) and a deadline per request, retries included, so nothing hangs a preview.
+import type { IAMClient } from "@aws-sdk/client-iam";
+import pLimit from "p-limit";
+
+/** An IAM call that failed, with the IAM action it was for. */
+export class IamCallError extends Error {
+    constructor(readonly action: string, readonly cause: unknown) {
+        super(`${action}: ${(cause as Error)?.message ?? String(cause)}`);
+        this.name = "IamCallError";
+    }
+}
+
+export interface IamRequester {
+    /**
+     * Runs one IAM request for `action` (e.g. "GetUser") under the cap and deadline; rejects with IamCallError.
+     * `request` gets the client and the abort signal to pass to `client.send`.
+     */
+    call<Output>(action: string, request: (client: IAMClient, abortSignal: AbortSignal) => Promise<Output>): Promise<Output>;
+    readonly timeoutSeconds: number;
+    /** Requests sent so far, by IAM action: what the benchmark and `check` report. */
+    readonly calls: Map<string, number>;
+}
+
+export interface RequesterOptions {
+    maxInFlight: number;
+    timeoutMs: number;
+}
+
+export function makeIamRequester(client: IAMClient, options: RequesterOptions): IamRequester {
+    const limit = pLimit(options.maxInFlight);
+    const calls = new Map<string, number>();
+    return {
+        timeoutSeconds: options.timeoutMs / 1000,
+        calls,
+        call(operation, request) {
+            const action = `iam:${operation}`;
+            return limit(async () => {
+                calls.set(action, (calls.get(action) ?? 0) + 1);
+                // The clock starts when the request leaves the queue, so a long queue is not a timeout.
+                const abortSignal = AbortSignal.timeout(options.timeoutMs);
+                try {
+                    return await request(client, abortSignal);
+                } catch (error) {
+                    throw new IamCallError(action, error);
+                }
+            });
+        },
+    };
+}

@@ -1,0 +1,66 @@
+// Finding → the text a person reads. Names the user, the credential (never a secret), the last use,
+// the idle days, the threshold, and the change that fixes it.
+import { AccessKeyAssessment, PasswordAssessment } from "./verdict";
+import { UsageUnavailable } from "./usage";
+
+// IAM records password use only since 2014-10-20 and key use since 2015-04-22: older use reads as "never".
+export const PASSWORD_TRACKING_START = new Date("2014-10-20T00:00:00Z");
+export const ACCESS_KEY_TRACKING_START = new Date("2015-04-22T00:00:00Z");
+
+/** `2026-03-13 10:45 UTC`: minutes are what IAM records for key use. */
+export function formatUtc(date: Date): string {
+    return `${date.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+}
+
+export function plural(n: number, unit: string): string {
+    return `${n} ${unit}${n === 1 ? "" : "s"}`;
+}
+
+function neverUsed(created: Date, trackingStart: Date): string {
+    const caveat = created < trackingStart ? ` (IAM records use only since ${trackingStart.toISOString().slice(0, 10)})` : "";
+    return `never used, created ${formatUtc(created)}${caveat}`;
+}
+
+function inAccount(accountLabel: string | undefined): string {
+    return accountLabel ? ` in ${accountLabel}` : "";
+}
+
+export function accessKeyLastUseText(finding: AccessKeyAssessment): string {
+    const used = finding.lastUsed;
+    if (!used) return neverUsed(finding.createDate, ACCESS_KEY_TRACKING_START);
+    const where = [used.serviceName && `service ${used.serviceName}`, used.region && `region ${used.region}`].filter(Boolean).join(", ");
+    return `last used ${formatUtc(used.date)}${where ? ` (${where})` : ""}`;
+}
+
+export function passwordLastUseText(finding: PasswordAssessment): string {
+    if (!finding.lastUsed) return neverUsed(finding.createDate, PASSWORD_TRACKING_START);
+    const recreated = finding.idleSince.getTime() === finding.createDate.getTime() && finding.createDate > finding.lastUsed.date;
+    const suffix = recreated ? `; password re-created ${formatUtc(finding.createDate)}` : "";
+    return `last used ${formatUtc(finding.lastUsed.date)}${suffix}`;
+}
+
+export function unusedAccessKeyMessage(finding: AccessKeyAssessment, accountLabel?: string): string {
+    return (
+        `IAM user '${finding.userName}'${inAccount(accountLabel)}: active access key ${finding.accessKeyId} is unused: ` +
+        `${accessKeyLastUseText(finding)}; idle ${plural(finding.idleDays, "day")}, threshold ${plural(finding.thresholdDays, "day")}. ` +
+        `Deactivate the key (set status "Inactive" on its aws.iam.AccessKey, or ` +
+        `aws iam update-access-key --user-name ${finding.userName} --access-key-id ${finding.accessKeyId} --status Inactive), ` +
+        `then delete it once nothing breaks.`
+    );
+}
+
+export function unusedPasswordMessage(finding: PasswordAssessment, accountLabel?: string): string {
+    return (
+        `IAM user '${finding.userName}'${inAccount(accountLabel)}: console password is unused: ` +
+        `${passwordLastUseText(finding)}; idle ${plural(finding.idleDays, "day")}, threshold ${plural(finding.thresholdDays, "day")}. ` +
+        `Delete the login profile (remove its aws.iam.UserLoginProfile, or ` +
+        `aws iam delete-login-profile --user-name ${finding.userName}).`
+    );
+}
+
+export function unavailableMessage(userName: string, usage: UsageUnavailable, accountLabel?: string): string {
+    return (
+        `IAM user '${userName}'${inAccount(accountLabel)}: credentials could not be evaluated: ${usage.reason}. ` +
+        `Its passwords and access keys were not judged; this is not a pass.`
+    );
+}

@@ -1,0 +1,111 @@
+// The verdict: credential facts + thresholds + now → one assessment per usable credential.
+// Pure: no SDK types, no I/O, no policy types. Every rule of semantics.md is a test of this file.
+
+export const MS_PER_DAY = 86_400_000;
+
+/** Where and when a credential was last used, as IAM records it. */
+export interface LastUse {
+    date: Date;
+    /** Access keys only: the AWS service and region of the last request, when IAM knows them. */
+    serviceName?: string;
+    region?: string;
+}
+
+export interface AccessKeyFacts {
+    accessKeyId: string;
+    status: "Active" | "Inactive";
+    createDate: Date;
+    lastUsed?: LastUse;
+}
+
+/** Everything IAM says about one user's passwords and keys. */
+export interface CredentialFacts {
+    userName: string;
+    /** Absent when the user has no login profile (GetLoginProfile → NoSuchEntity): no password. */
+    loginProfile?: { createDate: Date };
+    /** GetUser's PasswordLastUsed; may outlive a deleted login profile. */
+    passwordLastUsed?: Date;
+    accessKeys: AccessKeyFacts[];
+}
+
+export interface Thresholds {
+    passwordDays: number;
+    accessKeyDays: number;
+}
+
+interface AssessmentBase {
+    userName: string;
+    createDate: Date;
+    /** Undefined when IAM has no record of use: never used, or not since tracking began. */
+    lastUsed?: LastUse;
+    /** The instant idle time is measured from. */
+    idleSince: Date;
+    idleDays: number;
+    thresholdDays: number;
+    unused: boolean;
+}
+
+export interface PasswordAssessment extends AssessmentBase {
+    credential: "password";
+}
+
+export interface AccessKeyAssessment extends AssessmentBase {
+    credential: "access-key";
+    accessKeyId: string;
+}
+
+export type Assessment = PasswordAssessment | AccessKeyAssessment;
+
+/** Whole days from `since` to `now`, in UTC (Date arithmetic is UTC by construction). */
+export function wholeDaysBetween(since: Date, now: Date): number {
+    return Math.floor((now.getTime() - since.getTime()) / MS_PER_DAY);
+}
+
+function laterOf(a: Date, b: Date | undefined): Date {
+    return b !== undefined && b.getTime() > a.getTime() ? b : a;
+}
+
+/** Password idle time starts at the later of its last use and its creation: a re-created password starts fresh. */
+export function assessPassword(facts: CredentialFacts, thresholdDays: number, now: Date): PasswordAssessment | undefined {
+    if (!facts.loginProfile) return undefined; // a deleted password is not a credential, whatever PasswordLastUsed says
+    const createDate = facts.loginProfile.createDate;
+    const idleSince = laterOf(createDate, facts.passwordLastUsed);
+    const idleDays = wholeDaysBetween(idleSince, now);
+    return {
+        credential: "password",
+        userName: facts.userName,
+        createDate,
+        lastUsed: facts.passwordLastUsed ? { date: facts.passwordLastUsed } : undefined,
+        idleSince,
+        idleDays,
+        thresholdDays,
+        unused: idleDays >= thresholdDays,
+    };
+}
+
+/** An active key idles from its last use, or from its creation when never used; inactive keys cannot be used. */
+export function assessAccessKey(userName: string, key: AccessKeyFacts, thresholdDays: number, now: Date): AccessKeyAssessment | undefined {
+    if (key.status !== "Active") return undefined;
+    const idleSince = key.lastUsed?.date ?? key.createDate;
+    const idleDays = wholeDaysBetween(idleSince, now);
+    return {
+        credential: "access-key",
+        userName,
+        accessKeyId: key.accessKeyId,
+        createDate: key.createDate,
+        lastUsed: key.lastUsed,
+        idleSince,
+        idleDays,
+        thresholdDays,
+        unused: idleDays >= thresholdDays,
+    };
+}
+
+/** One assessment per usable credential of the user: the password first, then each active key by ID. */
+export function assessCredentials(facts: CredentialFacts, thresholds: Thresholds, now: Date): Assessment[] {
+    const password = assessPassword(facts, thresholds.passwordDays, now);
+    const keys = facts.accessKeys
+        .map(key => assessAccessKey(facts.userName, key, thresholds.accessKeyDays, now))
+        .filter((a): a is AccessKeyAssessment => a !== undefined);
+    return password ? [password, ...keys] : keys;
+}

@@ -1,0 +1,9 @@
+// The pack's policies, in the order the CLI lists them. Tests import this, never index.ts, so that no
+// gRPC server starts.
+import { iamUserUnusedAccessKey } from "./iam-user-unused-access-key";
+import { iamUserUnusedPassword } from "./iam-user-unused-password";
+import { iamUserUsageDataUnavailable } from "./iam-user-usage-data-unavailable";
+
+export const PACK_NAME = "unused-iam-credentials";
+
+export const policies = [iamUserUnusedPassword, iamUserUnusedAccessKey, iamUserUsageDataUnavailable];

@@ -1,0 +1,59 @@
+// Builds the Configure request the way the engine does from a `--policy-pack-config` file: each
+// policy's schema defaults, then the file (`all` sets every policy's level, a policy's own entry wins),
+// then a JSON-schema validation that rejects a bad file naming the policy and the field.
+import Ajv from "ajv";
+import { AnalyzerInfo, EnforcementLevel, PolicyConfigEntry } from "./analyzer-client";
+
+const LEVELS = new Set<EnforcementLevel>(["advisory", "mandatory", "disabled", "remediate"]);
+
+export type PolicyPackConfigFile = Record<string, unknown>;
+
+export class PolicyConfigError extends Error {}
+
+function asLevel(value: unknown, where: string): EnforcementLevel {
+    if (typeof value !== "string" || !LEVELS.has(value as EnforcementLevel)) {
+        throw new PolicyConfigError(`${where}: enforcement level must be one of advisory, mandatory, remediate, disabled (got ${JSON.stringify(value)})`);
+    }
+    return value as EnforcementLevel;
+}
+
+export function engineConfig(info: AnalyzerInfo, file: PolicyPackConfigFile = {}): Record<string, PolicyConfigEntry> {
+    const known = new Set(info.policies.map(p => p.name));
+    for (const key of Object.keys(file)) {
+        if (key !== "all" && !known.has(key)) {
+            throw new PolicyConfigError(`policy pack config: "${key}" is not a policy of ${info.name} (policies: ${[...known].join(", ")})`);
+        }
+    }
+    const allLevel = file.all === undefined ? undefined : asLevel(file.all, "policy pack config: all");
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    const result: Record<string, PolicyConfigEntry> = {};
+    for (const policy of info.policies) {
+        const properties: Record<string, unknown> = {};
+        for (const [field, schema] of Object.entries(policy.configSchema?.properties ?? {})) {
+            const fallback = (schema as { default?: unknown }).default;
+            if (fallback !== undefined) properties[field] = structuredClone(fallback);
+        }
+        let level = allLevel ?? policy.enforcementLevel ?? "advisory";
+        const entry = file[policy.name];
+        if (typeof entry === "string") {
+            level = asLevel(entry, `policy pack config: ${policy.name}`);
+        } else if (entry && typeof entry === "object" && !Array.isArray(entry)) {
+            const { enforcementLevel, ...rest } = entry as Record<string, unknown>;
+            if (enforcementLevel !== undefined) level = asLevel(enforcementLevel, `policy pack config: ${policy.name}.enforcementLevel`);
+            Object.assign(properties, rest);
+        } else if (entry !== undefined) {
+            throw new PolicyConfigError(`policy pack config: ${policy.name} must be an enforcement level or an object`);
+        }
+        const schema = { type: "object", properties: policy.configSchema?.properties ?? {}, required: policy.configSchema?.required ?? [] };
+        const validate = ajv.compile(schema);
+        if (!validate(properties)) {
+            const problems = (validate.errors ?? []).map(e => {
+                const field = e.instancePath ? e.instancePath.slice(1).replace(/\//g, ".") : (e.params as { missingProperty?: string }).missingProperty ?? "";
+                return `${policy.name}.${field} ${e.message}`;
+            });
+            throw new PolicyConfigError(`policy pack config is invalid: ${problems.join("; ")}`);
+        }
+        result[policy.name] = { enforcementLevel: level, properties };
+    }
+    return result;
+}

@@ -1,0 +1,311 @@
+// A local IAM endpoint that speaks IAM's Query protocol as real IAM does (iam-wire.md), so the unmodified
+// @aws-sdk/client-iam can talk to it. State comes from an account file; faults are injected on demand;
+// every request is counted by action.
+import { randomUUID } from "node:crypto";
+import * as http from "node:http";
+import { AddressInfo } from "node:net";
+import {
+    AccountFile, FaultsFile, resolveUser, resolveWhen, UserFile, UserState, validateAccountFile,
+} from "./account-file";
+import { credentialReportCsv } from "./credential-report-csv";
+import { errorEnvelope, leaf, list, node, successEnvelope, XmlNode } from "./xml";
+
+const REPORT_LIFETIME_MS = 4 * 3600_000;
+
+class IamError extends Error {
+    constructor(readonly status: number, readonly code: string, message: string | undefined, readonly type: "Sender" | "Receiver" = "Sender") {
+        super(message);
+    }
+    get bodyMessage(): string | undefined {
+        return this.message === "" ? undefined : this.message;
+    }
+}
+
+const noSuchUser = (name: string) => new IamError(404, "NoSuchEntity", `The user with name ${name} cannot be found.`);
+
+interface Report {
+    generated: Date;
+    completeAt: Date;
+    csv?: string;
+    users: () => UserState[];
+}
+
+export interface LocalIamOptions {
+    port?: number;
+    host?: string;
+    /** The clock; tests may move it. */
+    now?: () => Date;
+}
+
+export interface LocalIam {
+    url: string;
+    /** Requests received, by action (throttled and failed ones included). */
+    calls: Map<string, number>;
+    totalCalls(): number;
+    resetCalls(): void;
+    /** Replaces the faults in force. */
+    setFaults(faults: FaultsFile): void;
+    /** The live users, to change between requests (a key used between finding and acting). */
+    users: Map<string, UserState>;
+    /** Replaces the whole account state. */
+    load(account: AccountFile): void;
+    close(): Promise<void>;
+}
+
+export async function startLocalIam(account: AccountFile, options: LocalIamOptions = {}): Promise<LocalIam> {
+    const now = options.now ?? (() => new Date());
+    const calls = new Map<string, number>();
+    const users = new Map<string, UserState>();
+    let accountId = "123456789012";
+    let faults: FaultsFile = {};
+    let transientLeft: { code: string; count: number; action?: string }[] = [];
+    let report: Report | undefined;
+    let reportGenerationMs = 0;
+    let bucket = { tokens: 0, at: 0 };
+
+    function load(file: AccountFile): void {
+        validateAccountFile(file);
+        const at = now();
+        users.clear();
+        for (const user of file.users) users.set(user.userName, resolveUser(user, at));
+        accountId = file.accountId ?? "123456789012";
+        reportGenerationMs = file.reportGenerationMs ?? 0;
+        report = undefined;
+        if (file.credentialReport) {
+            const generated = resolveWhen({ hoursAgo: file.credentialReport.generatedHoursAgo }, at);
+            const pinned: UserFile[] | undefined = file.credentialReport.users;
+            const snapshot = pinned ? pinned.map(u => resolveUser(u, at)) : undefined;
+            report = { generated, completeAt: generated, users: () => snapshot ?? [...users.values()] };
+        }
+        setFaults(file.faults ?? {});
+    }
+
+    function setFaults(next: FaultsFile): void {
+        faults = next;
+        transientLeft = (next.transient ?? []).map(t => ({ ...t }));
+        bucket = { tokens: next.burst ?? next.ratePerSecond ?? 0, at: Date.now() };
+    }
+
+    load(account);
+
+    const userOf = (params: URLSearchParams): UserState => {
+        const name = params.get("UserName") ?? "";
+        const user = users.get(name);
+        if (!user) throw noSuchUser(name);
+        return user;
+    };
+
+    function page<T>(items: T[], params: URLSearchParams): { items: T[]; truncated: boolean; marker?: string } {
+        const start = params.get("Marker") ? Number(Buffer.from(params.get("Marker")!, "base64").toString()) : 0;
+        const maxItems = Number(params.get("MaxItems") ?? 100);
+        if (!Number.isInteger(maxItems) || maxItems < 1 || maxItems > 1000) {
+            throw new IamError(400, "ValidationError", `1 validation error detected: Value '${params.get("MaxItems")}' at 'maxItems' failed to satisfy constraint: Member must have value between 1 and 1000`);
+        }
+        const size = Math.min(maxItems, faults.maxPageSize ?? maxItems);
+        const slice = items.slice(start, start + size);
+        const next = start + slice.length;
+        return next < items.length
+            ? { items: slice, truncated: true, marker: Buffer.from(String(next)).toString("base64") }
+            : { items: slice, truncated: false };
+    }
+
+    const paged = (name: string, result: ReturnType<typeof page<XmlNode[]>>): XmlNode[] => [
+        list(name, result.items),
+        leaf("IsTruncated", result.truncated),
+        result.marker ? leaf("Marker", result.marker) : undefined,
+    ].filter((n): n is XmlNode => n !== undefined);
+
+    const userXml = (u: UserState, withTags: boolean): XmlNode[] => [
+        leaf("Path", u.path),
+        leaf("UserName", u.userName),
+        leaf("UserId", u.userId),
+        leaf("Arn", `arn:aws:iam::${accountId}:user${u.path}${u.userName}`),
+        leaf("CreateDate", u.created),
+        ...(u.passwordLastUsed ? [leaf("PasswordLastUsed", u.passwordLastUsed)] : []),
+        ...(withTags && u.tags.length ? [list("Tags", u.tags.map(t => [leaf("Key", t.key), leaf("Value", t.value)]))] : []),
+    ];
+
+    function findKey(accessKeyId: string): { user: UserState; key: UserState["accessKeys"][number] } {
+        for (const user of users.values()) {
+            const key = user.accessKeys.find(k => k.accessKeyId === accessKeyId);
+            if (key) return { user, key };
+        }
+        throw new IamError(404, "NoSuchEntity", `The Access Key with id ${accessKeyId} cannot be found.`);
+    }
+
+    const actions: Record<string, (p: URLSearchParams) => XmlNode[]> = {
+        ListUsers: p => {
+            const all = [...users.values()].sort((a, b) => (a.userName.toLowerCase() < b.userName.toLowerCase() ? -1 : 1));
+            return paged("Users", page(all.map(u => userXml(u, false)), p));
+        },
+        GetUser: p => [node("User", userXml(userOf(p), true))],
+        ListUserTags: p => paged("Tags", page(userOf(p).tags.map(t => [leaf("Key", t.key), leaf("Value", t.value)]), p)),
+        GetLoginProfile: p => {
+            const user = userOf(p);
+            if (!user.loginProfile) throw new IamError(404, "NoSuchEntity", `Login Profile for User ${user.userName} cannot be found.`);
+            return [node("LoginProfile", [
+                leaf("UserName", user.userName),
+                leaf("CreateDate", user.loginProfile.created),
+                leaf("PasswordResetRequired", user.loginProfile.passwordResetRequired),
+            ])];
+        },
+        DeleteLoginProfile: p => {
+            const user = userOf(p);
+            if (!user.loginProfile) throw new IamError(404, "NoSuchEntity", `Login Profile for User ${user.userName} cannot be found.`);
+            user.loginProfile = undefined;
+            return [];
+        },
+        ListAccessKeys: p => {
+            const user = userOf(p);
+            return paged("AccessKeyMetadata", page(user.accessKeys.map(k => [
+                leaf("UserName", user.userName),
+                leaf("AccessKeyId", k.accessKeyId),
+                leaf("Status", k.status),
+                leaf("CreateDate", k.created),
+            ]), p));
+        },
+        GetAccessKeyLastUsed: p => {
+            const { user, key } = findKey(p.get("AccessKeyId") ?? "");
+            const used = key.lastUsed;
+            return [
+                leaf("UserName", user.userName),
+                node("AccessKeyLastUsed", [
+                    used ? leaf("LastUsedDate", used.date) : undefined,
+                    leaf("ServiceName", used?.service ?? "N/A"),
+                    leaf("Region", used?.region ?? "N/A"),
+                ]),
+            ];
+        },
+        UpdateAccessKey: p => {
+            const status = p.get("Status");
+            if (status !== "Active" && status !== "Inactive") {
+                throw new IamError(400, "ValidationError", `1 validation error detected: Value '${status}' at 'status' failed to satisfy constraint: Member must satisfy enum value set: [Active, Inactive]`);
+            }
+            const { user, key } = findKey(p.get("AccessKeyId") ?? "");
+            if (p.get("UserName") && p.get("UserName") !== user.userName) throw noSuchUser(p.get("UserName")!);
+            key.status = status;
+            return [];
+        },
+        GenerateCredentialReport: () => {
+            const at = now();
+            if (report && at.getTime() < report.completeAt.getTime()) {
+                return [leaf("State", "INPROGRESS"), leaf("Description", "Report generation in progress")];
+            }
+            if (report && at.getTime() - report.generated.getTime() < REPORT_LIFETIME_MS) {
+                return [leaf("State", "COMPLETE")];
+            }
+            const snapshot = [...users.values()].map(u => structuredClone(u));
+            const existed = report !== undefined;
+            report = { generated: at, completeAt: new Date(at.getTime() + reportGenerationMs), users: () => snapshot };
+            return [
+                leaf("State", "STARTED"),
+                leaf("Description", existed ? "Report expired. Starting a new report generation task" : "No report exists. Starting a new report generation task"),
+            ];
+        },
+        GetCredentialReport: () => {
+            const at = now();
+            if (!report) throw new IamError(410, "ReportNotPresent", undefined);
+            if (at.getTime() < report.completeAt.getTime()) throw new IamError(404, "ReportInProgress", undefined);
+            if (at.getTime() - report.generated.getTime() >= REPORT_LIFETIME_MS) throw new IamError(410, "ReportExpired", undefined);
+            report.csv ??= credentialReportCsv(report.users(), accountId, new Date("2015-01-01T00:00:00Z"));
+            return [
+                leaf("Content", Buffer.from(report.csv).toString("base64")),
+                leaf("ReportFormat", "text/csv"),
+                leaf("GeneratedTime", report.generated),
+            ];
+        },
+    };
+
+    const matches = (rule: { action?: string; userName?: string }, action: string, params: URLSearchParams) =>
+        (!rule.action || rule.action === action) && (!rule.userName || rule.userName === params.get("UserName") || rule.userName === userNameOfKey(params));
+
+    function userNameOfKey(params: URLSearchParams): string | undefined {
+        const id = params.get("AccessKeyId");
+        if (!id) return undefined;
+        for (const user of users.values()) if (user.accessKeys.some(k => k.accessKeyId === id)) return user.userName;
+        return undefined;
+    }
+
+    function takeToken(): boolean {
+        if (!faults.ratePerSecond) return true;
+        const t = Date.now();
+        const burst = faults.burst ?? faults.ratePerSecond;
+        bucket.tokens = Math.min(burst, bucket.tokens + ((t - bucket.at) / 1000) * faults.ratePerSecond);
+        bucket.at = t;
+        if (bucket.tokens < 1) return false;
+        bucket.tokens -= 1;
+        return true;
+    }
+
+    /** Decides the answer; undefined means "never answer" (a hanging request). */
+    function answer(action: string, params: URLSearchParams): { status: number; body: string } | undefined {
+        const requestId = randomUUID();
+        const fail = (e: IamError) => ({ status: e.status, body: errorEnvelope(e.type, e.code, e.bodyMessage, requestId) });
+        if (!takeToken()) return fail(new IamError(400, "Throttling", "Rate exceeded"));
+        if ((faults.hang ?? []).some(rule => matches(rule, action, params))) return undefined;
+        const transient = transientLeft.find(t => t.count > 0 && (!t.action || t.action === action));
+        if (transient) {
+            transient.count--;
+            if (transient.code === "Throttling") return fail(new IamError(400, "Throttling", "Rate exceeded"));
+            if (transient.code === "LimitExceeded") return fail(new IamError(409, "LimitExceeded", "Cannot exceed quota for requests."));
+            return fail(new IamError(500, "ServiceFailure", "Request processing has failed due to some unknown error, exception or failure.", "Receiver"));
+        }
+        if ((faults.accessDenied ?? []).some(rule => matches(rule, action, params))) {
+            const target = params.get("UserName") ?? userNameOfKey(params) ?? "*";
+            return fail(new IamError(403, "AccessDenied",
+                `User: arn:aws:iam::${accountId}:user/policy-pack is not authorized to perform: iam:${action} on resource: user ${target} because no identity-based policy allows the iam:${action} action`));
+        }
+        const handler = actions[action];
+        if (!handler) return fail(new IamError(400, "InvalidAction", `Could not find operation ${action} for version 2010-05-08`));
+        try {
+            return { status: 200, body: successEnvelope(action, handler(params), requestId) };
+        } catch (error) {
+            if (error instanceof IamError) return fail(error);
+            throw error;
+        }
+    }
+
+    const sockets = new Set<import("node:net").Socket>();
+    const server = http.createServer((req, res) => {
+        const chunks: Buffer[] = [];
+        req.on("data", chunk => chunks.push(chunk));
+        req.on("end", () => {
+            const params = new URLSearchParams(Buffer.concat(chunks).toString("utf8"));
+            const action = req.method === "POST" ? params.get("Action") ?? "" : "";
+            calls.set(action, (calls.get(action) ?? 0) + 1);
+            const result = action ? answer(action, params) : { status: 400, body: errorEnvelope("Sender", "MissingAction", "Missing Action", randomUUID()) };
+            if (!result) return; // hang: keep the socket open, answer nothing
+            const requestId = /<RequestId>([^<]+)<\/RequestId>/.exec(result.body)?.[1] ?? randomUUID();
+            const send = () => {
+                res.writeHead(result.status, { "x-amzn-RequestId": requestId, "Content-Type": "text/xml", "Content-Length": Buffer.byteLength(result.body) });
+                res.end(result.body);
+            };
+            if (faults.latencyMs) setTimeout(send, faults.latencyMs);
+            else send();
+        });
+    });
+    server.on("connection", socket => {
+        sockets.add(socket);
+        socket.on("close", () => sockets.delete(socket));
+    });
+    await new Promise<void>((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());
+    });
+    const address = server.address() as AddressInfo;
+
+    return {
+        url: `http://${address.address}:${address.port}`,
+        calls,
+        totalCalls: () => [...calls.values()].reduce((a, b) => a + b, 0),
+        resetCalls: () => calls.clear(),
+        setFaults,
+        users,
+        load,
+        close: () =>
+            new Promise<void>(resolve => {
+                for (const socket of sockets) socket.destroy();
+                server.close(() => resolve());
+            }),
+    };
+}
