@@ -1,0 +1,91 @@
+// iam-user-unused-access-key: each active access key of a managed user idle ≥ maxUnusedDays is a violation.
+import { strict as assert } from "node:assert";
+import { iamUserUnusedAccessKey as policy } from "../rules/iam-user-unused-access-key";
+import { resetAccountSources } from "../rules/lib/user-evaluation";
+import { providerFor, withLocalIam } from "./helpers/local-account";
+import { UNKNOWN, userArgs, validate } from "./helpers/policy-args";
+
+const STALE = "AKIASTALESTALESTALE1";
+const NEVER = "AKIANEVERUSEDNEVER01";
+const FRESH = "AKIAFRESHFRESHFRESH1";
+const OFF = "AKIAINACTIVEINACTIV1";
+const EDGE = "AKIAEXACTLY90DAYS001";
+
+describe("policy iam-user-unused-access-key", () => {
+    const local = withLocalIam(() => ({
+        users: [
+            { userName: "alice", accessKeys: [
+                { accessKeyId: STALE, created: { daysAgo: 400 }, lastUsed: { daysAgo: 120, service: "s3", region: "eu-west-1" } },
+                { accessKeyId: NEVER, created: { daysAgo: 200 } },
+            ] },
+            { userName: "bob", accessKeys: [
+                { accessKeyId: OFF, status: "Inactive", created: { daysAgo: 900 } },
+                { accessKeyId: FRESH, created: { daysAgo: 400 }, lastUsed: { daysAgo: 2, service: "sts", region: "us-east-1" } },
+            ] },
+            { userName: "edge", accessKeys: [{ accessKeyId: EDGE, created: { daysAgo: 300 }, lastUsed: { daysAgo: 90, minutesAgo: 1 } }] },
+            { userName: "break-glass-1", accessKeys: [{ accessKeyId: "AKIABREAKGLASS000001", created: { daysAgo: 900 } }] },
+        ],
+    }));
+    beforeEach(resetAccountSources);
+
+    const check = (name: string, config?: Record<string, unknown>, props: Record<string, unknown> = { name }) =>
+        validate(policy, userArgs({ name, props, provider: providerFor(local.iam()), config }));
+
+    it("reports each unused active key separately, by key ID, with last use, idle days, threshold and fix", async () => {
+        const { violations } = await check("alice");
+        assert.equal(violations.length, 2);
+        assert.match(violations[0], new RegExp(`IAM user 'alice' in provider default_7_0_0: active access key ${STALE} is unused: last used \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC \\(service s3, region eu-west-1\\); idle 120 days, threshold 90 days`));
+        assert.match(violations[0], new RegExp(`aws iam update-access-key --user-name alice --access-key-id ${STALE} --status Inactive`));
+        assert.match(violations[1], new RegExp(`active access key ${NEVER} is unused: never used, created \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC; idle 200 days, threshold 90 days`));
+    });
+
+    it("does not report inactive keys or keys used recently", async () => {
+        assert.deepEqual((await check("bob")).violations, []);
+    });
+
+    it("is inclusive at the threshold", async () => {
+        const { violations } = await check("edge");
+        assert.equal(violations.length, 1);
+        assert.match(violations[0], /idle 90 days, threshold 90 days/);
+    });
+
+    it("applies maxUnusedDays from config (CIS 45 days)", async () => {
+        const { violations } = await check("edge", { maxUnusedDays: 91 });
+        assert.deepEqual(violations, []);
+        const cis = await check("alice", { maxUnusedDays: 45 });
+        assert.match(cis.violations[0], /threshold 45 days/);
+    });
+
+    it("skips users matching an exemptUsers glob", async () => {
+        assert.equal((await check("break-glass-1")).violations.length, 1);
+        resetAccountSources();
+        assert.deepEqual((await check("break-glass-1", { exemptUsers: ["break-glass-*"] })).violations, []);
+    });
+
+    it("judges aws-native users by their userName", async () => {
+        const { violations } = await validate(policy, userArgs({ type: "aws-native:iam:User", name: "alice-native", props: { userName: "alice" }, provider: providerFor(local.iam()) }));
+        assert.equal(violations.length, 2);
+    });
+
+    it("says nothing of a user IAM does not have yet (a preview that creates it)", async () => {
+        assert.deepEqual(await check("new-hire"), { violations: [] });
+    });
+
+    it("is not applicable while the user name is unknown during preview, and later calls still work", async () => {
+        const unknown = await check("computed", undefined, { name: UNKNOWN });
+        assert.deepEqual(unknown.violations, []);
+        assert.match(unknown.notApplicable ?? "", /name is not known yet/);
+        assert.equal((await check("alice")).violations.length, 2);
+    });
+
+    it("never puts a secret from the inputs into a message", async () => {
+        const { violations } = await check("alice", undefined, { name: "alice", tags: { note: "hunter2-secret" } });
+        assert.ok(violations.every(v => !v.includes("hunter2") && !v.includes("test-secret-not-real")));
+    });
+
+    it("ignores resources that are not IAM users", async () => {
+        const args = userArgs({ type: "aws:iam/accessKey:AccessKey", name: "k", props: { user: "alice", secret: "s3cr3t" }, provider: providerFor(local.iam()) });
+        assert.deepEqual(await validate(policy, args), { violations: [] });
+        assert.equal(local.iam().totalCalls(), 0);
+    });
+});

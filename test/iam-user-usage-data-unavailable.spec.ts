@@ -1,0 +1,60 @@
+// iam-user-usage-data-unavailable: a managed user whose data could not be read is reported, never passed.
+import { strict as assert } from "node:assert";
+import { iamUserUnusedAccessKey } from "../rules/iam-user-unused-access-key";
+import { iamUserUsageDataUnavailable as policy } from "../rules/iam-user-usage-data-unavailable";
+import { resetAccountSources } from "../rules/lib/user-evaluation";
+import { SETTINGS_ENV } from "../rules/lib/settings";
+import { providerFor, withLocalIam } from "./helpers/local-account";
+import { userArgs, validate } from "./helpers/policy-args";
+
+describe("policy iam-user-usage-data-unavailable", () => {
+    const local = withLocalIam(() => ({
+        users: [{ userName: "carol", accessKeys: [{ accessKeyId: "AKIACAROLCAROLCAROL1", created: { daysAgo: 400 } }] }],
+    }));
+    beforeEach(resetAccountSources);
+    afterEach(() => {
+        delete process.env[SETTINGS_ENV.requestTimeoutSeconds];
+        delete process.env[SETTINGS_ENV.maxAttempts];
+    });
+
+    const args = () => userArgs({ name: "carol", props: { name: "carol" }, provider: providerFor(local.iam()) });
+
+    it("reports AccessDenied with the missing IAM action", async () => {
+        local.iam().setFaults({ accessDenied: [{ action: "ListAccessKeys", userName: "carol" }] });
+        const { violations } = await validate(policy, args());
+        assert.equal(violations.length, 1);
+        assert.match(violations[0], /IAM user 'carol' in provider default_7_0_0: credentials could not be evaluated: access denied to iam:ListAccessKeys/);
+        assert.match(violations[0], /not a pass/);
+    });
+
+    it("the unused-key policy stays silent about a user it could not read (this policy speaks instead)", async () => {
+        local.iam().setFaults({ accessDenied: [{ userName: "carol" }] });
+        assert.deepEqual((await validate(iamUserUnusedAccessKey, args())).violations, []);
+        assert.equal((await validate(policy, args())).violations.length, 1);
+    });
+
+    it("reads each user once, however many policies ask", async () => {
+        await validate(iamUserUnusedAccessKey, args());
+        await validate(policy, args());
+        assert.equal(local.iam().calls.get("ListAccessKeys"), 1);
+        assert.equal(local.iam().calls.get("GetAccessKeyLastUsed"), 1);
+    });
+
+    it("reports a hung IAM within the configured deadline", async () => {
+        process.env[SETTINGS_ENV.requestTimeoutSeconds] = "0.3";
+        local.iam().setFaults({ hang: [{ action: "ListAccessKeys" }] });
+        const { violations } = await validate(policy, args());
+        assert.match(violations[0], /IAM did not answer iam:ListAccessKeys within 0.3 s/);
+    });
+
+    it("reports throttling that outlasts the retries", async () => {
+        process.env[SETTINGS_ENV.maxAttempts] = "1";
+        local.iam().setFaults({ transient: [{ code: "Throttling", count: 10 }] });
+        const { violations } = await validate(policy, args());
+        assert.match(violations[0], /IAM throttled iam:/);
+    });
+
+    it("says nothing when the data was read", async () => {
+        assert.deepEqual((await validate(policy, args())).violations, []);
+    });
+});

@@ -1,0 +1,121 @@
+// The per-user IAM reader, through the real @aws-sdk/client-iam against the local IAM endpoint.
+import { strict as assert } from "node:assert";
+import { readUserUsage } from "../rules/lib/per-user-reader";
+import { UserUsage } from "../rules/lib/usage";
+import { MS_PER_DAY } from "../rules/lib/verdict";
+import { requesterFor, withLocalIam } from "./helpers/local-account";
+
+const KEY_A = "AKIAAAAAAAAAAAAAAAAA";
+const KEY_B = "AKIABBBBBBBBBBBBBBBB";
+
+function found(usage: UserUsage) {
+    assert.equal(usage.status, "found", JSON.stringify(usage));
+    return (usage as Extract<UserUsage, { status: "found" }>).facts;
+}
+
+function approxDaysAgo(date: Date | undefined): number {
+    return Math.round((Date.now() - date!.getTime()) / MS_PER_DAY);
+}
+
+describe("per-user IAM reader", () => {
+    const local = withLocalIam(() => ({
+        users: [
+            {
+                userName: "alice",
+                loginProfile: { created: { daysAgo: 300 } },
+                passwordLastUsed: { daysAgo: 100 },
+                accessKeys: [
+                    { accessKeyId: KEY_A, created: { daysAgo: 400 }, lastUsed: { daysAgo: 120, service: "s3", region: "eu-west-1" } },
+                    { accessKeyId: KEY_B, created: { daysAgo: 200 } },
+                ],
+            },
+            { userName: "ghost-password", passwordLastUsed: { daysAgo: 10 } },
+            { userName: "retired", accessKeys: [{ accessKeyId: "AKIACCCCCCCCCCCCCCCC", status: "Inactive", created: { daysAgo: 900 } }] },
+        ],
+    }));
+
+    it("reads the login profile, PasswordLastUsed and every key with its last use", async () => {
+        const facts = found(await readUserUsage(requesterFor(local.iam()), "alice"));
+        assert.equal(approxDaysAgo(facts.loginProfile?.createDate), 300);
+        assert.equal(approxDaysAgo(facts.passwordLastUsed), 100);
+        assert.deepEqual(facts.accessKeys.map(k => [k.accessKeyId, k.status, approxDaysAgo(k.createDate)]), [[KEY_A, "Active", 400], [KEY_B, "Active", 200]]);
+        assert.equal(facts.accessKeys[0].lastUsed?.serviceName, "s3");
+        assert.equal(facts.accessKeys[0].lastUsed?.region, "eu-west-1");
+    });
+
+    it("a never-used key has no last use (IAM's N/A service and region are dropped)", async () => {
+        const facts = found(await readUserUsage(requesterFor(local.iam()), "alice"));
+        assert.equal(facts.accessKeys[1].lastUsed, undefined);
+    });
+
+    it("NoSuchEntity on the login profile means no password, even with a PasswordLastUsed left behind", async () => {
+        const facts = found(await readUserUsage(requesterFor(local.iam()), "ghost-password"));
+        assert.equal(facts.loginProfile, undefined);
+        // GetUser is not even asked: without a profile there is no password to age.
+        assert.equal(local.iam().calls.get("GetUser"), undefined);
+    });
+
+    it("does not ask for the last use of inactive keys", async () => {
+        const facts = found(await readUserUsage(requesterFor(local.iam()), "retired"));
+        assert.deepEqual(facts.accessKeys.map(k => k.status), ["Inactive"]);
+        assert.equal(local.iam().calls.get("GetAccessKeyLastUsed"), undefined);
+    });
+
+    it("a user IAM does not know is no-such-user (a preview that will create it)", async () => {
+        assert.deepEqual(await readUserUsage(requesterFor(local.iam()), "not-yet-created"), { status: "no-such-user" });
+    });
+
+    it("follows pagination, including short truncated pages", async () => {
+        local.iam().setFaults({ maxPageSize: 1 });
+        const facts = found(await readUserUsage(requesterFor(local.iam()), "alice"));
+        assert.deepEqual(facts.accessKeys.map(k => k.accessKeyId), [KEY_A, KEY_B]);
+        assert.equal(local.iam().calls.get("ListAccessKeys"), 2);
+    });
+
+    it("AccessDenied is unavailable and names the missing IAM action", async () => {
+        local.iam().setFaults({ accessDenied: [{ action: "GetAccessKeyLastUsed" }] });
+        const usage = await readUserUsage(requesterFor(local.iam()), "alice");
+        assert.equal(usage.status, "unavailable");
+        assert.equal(usage.status === "unavailable" && usage.missingAction, "iam:GetAccessKeyLastUsed");
+        assert.match(usage.status === "unavailable" ? usage.reason : "", /access denied to iam:GetAccessKeyLastUsed/);
+    });
+
+    it("throttling that the SDK's retries outlast still reads the data", async () => {
+        local.iam().setFaults({ transient: [{ code: "Throttling", count: 2, action: "ListAccessKeys" }] });
+        const facts = found(await readUserUsage(requesterFor(local.iam(), { maxAttempts: 4 }), "alice"));
+        assert.equal(facts.accessKeys.length, 2);
+        assert.equal(local.iam().calls.get("ListAccessKeys"), 3);
+    });
+
+    it("a ServiceFailure is retried too", async () => {
+        local.iam().setFaults({ transient: [{ code: "ServiceFailure", count: 1, action: "GetLoginProfile" }] });
+        const facts = found(await readUserUsage(requesterFor(local.iam()), "alice"));
+        assert.ok(facts.loginProfile);
+    });
+
+    it("throttling past the retries is unavailable, never a pass", async () => {
+        local.iam().setFaults({ transient: [{ code: "Throttling", count: 100, action: "ListAccessKeys" }] });
+        const usage = await readUserUsage(requesterFor(local.iam(), { maxAttempts: 2 }), "alice");
+        assert.equal(usage.status, "unavailable");
+        assert.match(usage.status === "unavailable" ? usage.reason : "", /IAM throttled iam:ListAccessKeys after 2 attempts/);
+    });
+
+    it("a hung endpoint becomes unavailable within the request deadline", async () => {
+        local.iam().setFaults({ hang: [{ action: "GetLoginProfile" }] });
+        const started = Date.now();
+        const usage = await readUserUsage(requesterFor(local.iam(), { requestTimeoutMs: 300 }), "alice");
+        assert.equal(usage.status, "unavailable");
+        assert.equal(usage.status === "unavailable" && usage.errorCode, "Timeout");
+        assert.match(usage.status === "unavailable" ? usage.reason : "", /did not answer iam:GetLoginProfile within 0.3 s/);
+        assert.ok(Date.now() - started < 5_000, "bounded by the deadline, not by the hang");
+    });
+
+    it("an unreachable endpoint is unavailable with the network error", async () => {
+        const iam = local.iam();
+        const requester = requesterFor(iam, { maxAttempts: 1 });
+        await iam.close();
+        const usage = await readUserUsage(requester, "alice");
+        assert.equal(usage.status, "unavailable");
+        assert.match(usage.status === "unavailable" ? usage.reason : "", /unreachable .*ECONNREFUSED/);
+    });
+});

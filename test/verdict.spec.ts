@@ -1,0 +1,132 @@
+// The rule of semantics.md, one test per rule and edge case, on the pure verdict.
+import { strict as assert } from "node:assert";
+import { assessAccessKey, assessCredentials, assessPassword, CredentialFacts, MS_PER_DAY, wholeDaysBetween } from "../rules/lib/verdict";
+
+const NOW = new Date("2026-11-30T12:00:00Z");
+const daysAgo = (days: number) => new Date(NOW.getTime() - days * MS_PER_DAY);
+const THRESHOLDS = { passwordDays: 90, accessKeyDays: 90 };
+
+function user(overrides: Partial<CredentialFacts>): CredentialFacts {
+    return { userName: "alice", accessKeys: [], ...overrides };
+}
+
+function key(id: string, status: "Active" | "Inactive", createdDaysAgo: number, usedDaysAgo?: number) {
+    return { accessKeyId: id, status, createDate: daysAgo(createdDaysAgo), lastUsed: usedDaysAgo === undefined ? undefined : { date: daysAgo(usedDaysAgo) } };
+}
+
+describe("verdict (semantics.md)", () => {
+    describe("the rule", () => {
+        it("an access key idles from its last use", () => {
+            const a = assessAccessKey("alice", key("AKIA1", "Active", 400, 120), 90, NOW)!;
+            assert.equal(a.idleDays, 120);
+            assert.equal(a.unused, true);
+        });
+
+        it("a key used recently is not unused", () => {
+            assert.equal(assessAccessKey("alice", key("AKIA1", "Active", 400, 3), 90, NOW)!.unused, false);
+        });
+
+        it("a password idles from the later of its last use and its creation", () => {
+            const a = assessPassword(user({ loginProfile: { createDate: daysAgo(300) }, passwordLastUsed: daysAgo(100) }), 90, NOW)!;
+            assert.equal(a.idleDays, 100);
+            assert.equal(a.unused, true);
+        });
+
+        it("a password re-created after its last use starts fresh", () => {
+            const a = assessPassword(user({ loginProfile: { createDate: daysAgo(10) }, passwordLastUsed: daysAgo(200) }), 90, NOW)!;
+            assert.equal(a.idleDays, 10);
+            assert.equal(a.unused, false);
+        });
+
+        it("thresholds apply per credential type", () => {
+            const facts = user({ loginProfile: { createDate: daysAgo(60) }, accessKeys: [key("AKIA1", "Active", 60)] });
+            const findings = assessCredentials(facts, { passwordDays: 45, accessKeyDays: 90 }, NOW);
+            assert.deepEqual(findings.map(f => [f.credential, f.unused]), [["password", true], ["access-key", false]]);
+        });
+    });
+
+    describe("edge cases that known tools get wrong", () => {
+        it("1. a never-used key older than the threshold is unused, aged from creation", () => {
+            const a = assessAccessKey("alice", key("AKIA1", "Active", 200), 90, NOW)!;
+            assert.equal(a.lastUsed, undefined);
+            assert.equal(a.idleDays, 200);
+            assert.equal(a.unused, true);
+        });
+
+        it("1. a never-used password older than the threshold is unused, aged from creation", () => {
+            const a = assessPassword(user({ loginProfile: { createDate: daysAgo(150) } }), 90, NOW)!;
+            assert.equal(a.idleDays, 150);
+            assert.equal(a.unused, true);
+        });
+
+        it("2. a brand-new credential is not unused", () => {
+            const facts = user({ loginProfile: { createDate: daysAgo(0) }, accessKeys: [key("AKIA1", "Active", 0)] });
+            assert.deepEqual(assessCredentials(facts, THRESHOLDS, NOW).map(f => f.unused), [false, false]);
+        });
+
+        it("3. key 1 inactive and key 2 active and stale: key 2 is unused, key 1 is not judged", () => {
+            const facts = user({ accessKeys: [key("AKIA1", "Inactive", 500, 400), key("AKIA2", "Active", 300, 120)] });
+            const findings = assessCredentials(facts, THRESHOLDS, NOW);
+            assert.deepEqual(findings.map(f => f.credential === "access-key" && [f.accessKeyId, f.unused]), [["AKIA2", true]]);
+        });
+
+        it("4. two keys are judged and reported separately, by key ID", () => {
+            const facts = user({ accessKeys: [key("AKIA1", "Active", 500, 100), key("AKIA2", "Active", 500, 95)] });
+            const findings = assessCredentials(facts, THRESHOLDS, NOW);
+            assert.deepEqual(findings.map(f => f.credential === "access-key" && [f.accessKeyId, f.idleDays]), [["AKIA1", 100], ["AKIA2", 95]]);
+        });
+
+        it("5. a deleted password that left PasswordLastUsed behind is not a credential", () => {
+            const facts = user({ passwordLastUsed: daysAgo(400) });
+            assert.equal(assessPassword(facts, 90, NOW), undefined);
+            assert.deepEqual(assessCredentials(facts, THRESHOLDS, NOW), []);
+        });
+
+        it("6. (no data is a usage-source matter: the verdict only ever sees facts that were read)", () => {
+            // An empty key list with no profile is "no credentials", which the verdict can only say when
+            // facts were read; the usage-source and policy specs prove that errors never reach it.
+            assert.deepEqual(assessCredentials(user({}), THRESHOLDS, NOW), []);
+        });
+
+        it("7. exactly at the threshold is unused (inclusive)", () => {
+            const a = assessAccessKey("alice", key("AKIA1", "Active", 400, 90), 90, NOW)!;
+            assert.equal(a.idleDays, 90);
+            assert.equal(a.unused, true);
+        });
+
+        it("7. one second short of the threshold is not unused", () => {
+            const lastUsed = new Date(NOW.getTime() - 90 * MS_PER_DAY + 1000);
+            const a = assessAccessKey("alice", { accessKeyId: "AKIA1", status: "Active", createDate: daysAgo(400), lastUsed: { date: lastUsed } }, 90, NOW)!;
+            assert.equal(a.idleDays, 89);
+            assert.equal(a.unused, false);
+        });
+
+        it("8. days are counted in UTC from full timestamps, whatever the local time zone", () => {
+            // 23:30 UTC on day 0 to 00:30 UTC 90 days later is 89 whole days and one hour: not yet 90.
+            assert.equal(wholeDaysBetween(new Date("2026-01-01T23:30:00Z"), new Date("2026-04-01T00:30:00Z")), 89);
+            assert.equal(wholeDaysBetween(new Date("2026-01-01T23:30:00Z"), new Date("2026-04-01T23:30:00Z")), 90);
+            // An offset timestamp (as in the credential report) is the same instant as its UTC form.
+            assert.equal(wholeDaysBetween(new Date("2026-01-02T01:30:00+02:00"), new Date("2026-04-01T23:30:00Z")), 90);
+        });
+
+        it("13. use older than IAM's tracking reads as never used and ages from creation", () => {
+            const a = assessAccessKey("alice", key("AKIA1", "Active", 4000), 90, NOW)!;
+            assert.equal(a.idleDays, 4000);
+            assert.equal(a.unused, true);
+        });
+    });
+
+    describe("what the verdict reports", () => {
+        it("names one credential of one user per assessment, password first", () => {
+            const facts = user({ loginProfile: { createDate: daysAgo(100) }, accessKeys: [key("AKIA1", "Active", 100), key("AKIA2", "Inactive", 100)] });
+            const findings = assessCredentials(facts, THRESHOLDS, NOW);
+            assert.deepEqual(findings.map(f => (f.credential === "password" ? "password" : f.accessKeyId)), ["password", "AKIA1"]);
+            assert.ok(findings.every(f => f.userName === "alice" && f.thresholdDays === 90));
+        });
+
+        it("keeps where a key was last used", () => {
+            const a = assessAccessKey("alice", { accessKeyId: "AKIA1", status: "Active", createDate: daysAgo(400), lastUsed: { date: daysAgo(100), serviceName: "s3", region: "eu-west-1" } }, 90, NOW)!;
+            assert.deepEqual(a.lastUsed, { date: daysAgo(100), serviceName: "s3", region: "eu-west-1" });
+        });
+    });
+});
