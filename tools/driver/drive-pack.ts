@@ -13,6 +13,8 @@ export interface DriveOptions extends PackStartOptions {
     /** Deadline of each gRPC call; a pack that exceeds it is reported as hung. */
     callDeadlineMs?: number;
     stackTags?: Record<string, string>;
+    /** Called as each Analyze answer arrives (progress). */
+    onResult?: (result: ResourceResult) => void;
 }
 
 export interface ResourceResult extends AnalyzeResult {
@@ -55,6 +57,7 @@ export async function drivePack(options: DriveOptions): Promise<DriveResult> {
                         throw error;
                     });
                     firstVerdictAt ??= performance.now();
+                    options.onResult?.({ resource, ...result });
                     return { resource, ...result };
                 }),
             ),

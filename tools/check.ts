@@ -1,0 +1,111 @@
+#!/usr/bin/env node
+// `check`: the pack's main job as a command. Runs the pack through the CLI-faithful driver over a stack's
+// IAM users and prints what `pulumi preview` would print, exiting non-zero on a mandatory violation.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { AccountFile } from "./local-iam/account-file";
+import { startLocalIam } from "./local-iam/server";
+import { drivePack } from "./driver/drive-pack";
+import { PolicyConfigError } from "./driver/engine-config";
+import { checkReport, formatPolicies } from "./check/format-report";
+import { stackFromExport } from "./check/stack-export";
+
+const PACK_DIR = path.resolve(__dirname, "..", "..");
+const SAMPLES = path.join(PACK_DIR, "samples");
+
+const USAGE = `usage: check [--demo] [--stack-export FILE] [--endpoint URL] [--policy-pack-config FILE] [--concurrency N] [--json]
+
+  --demo                     run on the built-in sample account (served by the local IAM endpoint) and sample stack
+  --stack-export FILE        the output of \`pulumi stack export\`: checks the stack's IAM users
+  --endpoint URL             the IAM endpoint to query (default: real IAM, standard AWS credential chain)
+  --policy-pack-config FILE  the same file \`pulumi preview --policy-pack-config\` takes
+  --concurrency N            Analyze calls in flight at once (default 16; 1 = one at a time)
+  --json                     print a machine-readable report
+exit: 0 no mandatory violation, 1 mandatory violation(s), 2 usage or run error`;
+
+function readJson(file: string, what: string): unknown {
+    try {
+        return JSON.parse(fs.readFileSync(file, "utf8"));
+    } catch (error) {
+        throw new UsageError(`cannot read ${what} ${file}: ${(error as Error).message}`);
+    }
+}
+
+class UsageError extends Error {}
+
+async function main(argv: string[]): Promise<number> {
+    const { values } = parseArgs({
+        args: argv,
+        options: {
+            demo: { type: "boolean", default: false },
+            "stack-export": { type: "string" },
+            endpoint: { type: "string" },
+            "policy-pack-config": { type: "string" },
+            concurrency: { type: "string", default: "16" },
+            json: { type: "boolean", default: false },
+            help: { type: "boolean", short: "h", default: false },
+        },
+        strict: true,
+    });
+    if (values.help) {
+        console.log(USAGE);
+        return 0;
+    }
+    const exportFile = values["stack-export"] ?? (values.demo ? path.join(SAMPLES, "demo-stack.json") : undefined);
+    if (!exportFile) throw new UsageError("give --stack-export FILE (or --demo)");
+    const stack = stackFromExport(readJson(exportFile, "stack export") as never);
+    const configFile = values["policy-pack-config"] ? (readJson(values["policy-pack-config"], "policy pack config") as Record<string, unknown>) : undefined;
+    const concurrency = Number(values.concurrency);
+    if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError("--concurrency must be a whole number ≥ 1");
+
+    const demoIam = values.demo ? await startLocalIam(readJson(path.join(SAMPLES, "demo-account.json"), "sample account") as AccountFile) : undefined;
+    const endpoint = demoIam?.url ?? values.endpoint;
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    if (endpoint) {
+        env.AWS_ENDPOINT_URL_IAM = endpoint;
+        // A local endpoint does not check signatures, but the SDK must still sign: give it placeholder credentials.
+        if (!env.AWS_ACCESS_KEY_ID && !env.AWS_PROFILE) Object.assign(env, { AWS_ACCESS_KEY_ID: "AKIDLOCALENDPOINT000", AWS_SECRET_ACCESS_KEY: "local-endpoint" });
+    }
+    const progress = process.stderr.isTTY && !values.json;
+    let done = 0;
+    try {
+        const run = await drivePack({
+            packDir: PACK_DIR,
+            stack: stack.identity,
+            env,
+            resources: stack.resources,
+            configFile,
+            concurrency,
+            onResult: progress
+                ? () => {
+                      done++;
+                      process.stderr.write(`\r  analyzed ${done}/${stack.resources.length} resources`);
+                  }
+                : undefined,
+        });
+        if (progress) process.stderr.write("\n");
+        if (run.output.trim()) process.stderr.write(run.output);
+        const report = checkReport(run);
+        if (values.json) {
+            console.log(JSON.stringify(report, null, 2));
+        } else {
+            const descriptions = new Map(run.info.policies.map(p => [p.name, p.description]));
+            console.log(formatPolicies(report, values.demo ? "unused-iam-credentials (demo account)" : PACK_DIR, descriptions));
+        }
+        if (values.demo) return 0; // the demo succeeds once it has shown its findings
+        return report.summary.mandatory > 0 ? 1 : 0;
+    } finally {
+        await demoIam?.close();
+    }
+}
+
+main(process.argv.slice(2)).then(
+    code => (process.exitCode = code),
+    error => {
+        const known = error instanceof UsageError || error instanceof PolicyConfigError || (error as Error).name === "TypeError" && /parseArgs|Unknown option/.test((error as Error).message);
+        console.error(`check: ${(error as Error).message}`);
+        if (known) console.error(USAGE.split("\n")[0]);
+        process.exitCode = 2;
+    },
+);

@@ -1,0 +1,50 @@
+// Prints a run's diagnostics the way `pulumi preview` prints its Policies section, or as JSON for CI.
+import { DriveResult } from "../driver/drive-pack";
+
+export interface CheckReport {
+    pack: string;
+    version: string;
+    resourcesAnalyzed: number;
+    violations: { policy: string; enforcementLevel: string; urn: string; resource: string; type: string; message: string }[];
+    summary: { mandatory: number; advisory: number };
+}
+
+export function checkReport(run: DriveResult): CheckReport {
+    const violations = run.results.flatMap(r =>
+        r.diagnostics.map(d => ({
+            policy: d.policyName,
+            enforcementLevel: d.enforcementLevel,
+            urn: d.urn,
+            resource: r.resource.name,
+            type: r.resource.type,
+            // The SDK prefixes the policy description; keep the finding itself.
+            message: d.message.startsWith(`${d.description}\n`) ? d.message.slice(d.description.length + 1) : d.message,
+        })),
+    );
+    return {
+        pack: run.info.name,
+        version: run.info.version,
+        resourcesAnalyzed: run.results.length,
+        violations,
+        summary: {
+            mandatory: violations.filter(v => v.enforcementLevel === "mandatory").length,
+            advisory: violations.filter(v => v.enforcementLevel === "advisory").length,
+        },
+    };
+}
+
+export function formatPolicies(report: CheckReport, packLocation: string, descriptions: Map<string, string>): string {
+    const icon = report.summary.mandatory > 0 ? "❌" : report.violations.length > 0 ? "⚠️" : "✅";
+    const lines = ["Policies:", `    ${icon} ${report.pack}@v${report.version} (local: ${packLocation})`];
+    for (const v of report.violations) {
+        lines.push(`        - [${v.enforcementLevel}]  ${v.policy}  (${v.type}: ${v.resource})`);
+        const description = descriptions.get(v.policy);
+        if (description) lines.push(`          ${description}`);
+        lines.push(`          ${v.message}`);
+    }
+    lines.push("");
+    lines.push(
+        `${report.resourcesAnalyzed} resources analyzed: ${report.summary.mandatory} mandatory and ${report.summary.advisory} advisory violations.`,
+    );
+    return lines.join("\n");
+}

@@ -1,0 +1,87 @@
+// Reads `pulumi stack export` output into what the engine would send the pack during a preview:
+// each IAM user's inputs and its provider's inputs (non-strings as JSON strings, as the engine sends them).
+import { AnalyzedResource } from "../driver/analyzer-client";
+import { StackIdentity } from "../driver/pack-process";
+
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+
+interface ExportedResource {
+    urn: string;
+    type: string;
+    id?: string;
+    inputs?: Record<string, unknown>;
+    outputs?: Record<string, unknown>;
+    provider?: string;
+    parent?: string;
+}
+
+export interface StackExport {
+    deployment?: { resources?: ExportedResource[] };
+}
+
+export interface StackForCheck {
+    identity: StackIdentity;
+    /** Every resource the engine would analyze. */
+    resources: AnalyzedResource[];
+    /** Keys (by ID) and login profiles (by user name) the stack itself manages. */
+    managed: { accessKeys: Map<string, string>; loginProfiles: Map<string, string> };
+}
+
+/** Encrypted secrets cannot be read without the stack's secrets provider: leave them out. */
+function withoutSecrets(value: unknown): unknown {
+    if (Array.isArray(value)) return value.map(withoutSecrets);
+    if (value && typeof value === "object") {
+        if (SECRET_SIG in value) return undefined;
+        const out: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(value)) {
+            const clean = withoutSecrets(v);
+            if (clean !== undefined) out[k] = clean;
+        }
+        return out;
+    }
+    return value;
+}
+
+function providerProps(inputs: Record<string, unknown>): Record<string, unknown> {
+    const props: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries((withoutSecrets(inputs) as Record<string, unknown>) ?? {})) {
+        if (v !== undefined) props[k] = typeof v === "string" ? v : JSON.stringify(v);
+    }
+    return props;
+}
+
+function nameOf(urn: string): string {
+    return urn.split("::").pop() ?? urn;
+}
+
+export function stackFromExport(exported: StackExport): StackForCheck {
+    const resources = exported?.deployment?.resources;
+    if (!Array.isArray(resources)) throw new Error("not a `pulumi stack export` file: no deployment.resources");
+    const byUrn = new Map(resources.map(r => [r.urn, r]));
+    const first = resources[0]?.urn ?? "urn:pulumi:stack::project::x::y";
+    const match = /^urn:pulumi:([^:]+)::([^:]+)::/.exec(first);
+    const stack = match?.[1] ?? "stack";
+    const project = match?.[2] ?? "project";
+    const analyzed: AnalyzedResource[] = [];
+    const managed = { accessKeys: new Map<string, string>(), loginProfiles: new Map<string, string>() };
+    for (const r of resources) {
+        if (r.type.startsWith("pulumi:")) continue;
+        if (r.type === "aws:iam/accessKey:AccessKey" && typeof r.outputs?.id === "string") managed.accessKeys.set(r.outputs.id, r.urn);
+        if (r.type === "aws:iam/userLoginProfile:UserLoginProfile" && typeof r.inputs?.user === "string") managed.loginProfiles.set(r.inputs.user, r.urn);
+        const providerUrn = r.provider?.replace(/::[^:]*$/, "");
+        const provider = providerUrn ? byUrn.get(providerUrn) : undefined;
+        analyzed.push({
+            type: r.type,
+            name: nameOf(r.urn),
+            urn: r.urn,
+            parent: r.parent,
+            props: (withoutSecrets(r.inputs ?? {}) as Record<string, unknown>) ?? {},
+            provider: provider ? { type: provider.type, name: nameOf(provider.urn), urn: provider.urn, props: providerProps(provider.inputs ?? {}) } : undefined,
+        });
+    }
+    return {
+        identity: { stack, project, organization: "organization", config: {}, dryRun: true },
+        resources: analyzed,
+        managed,
+    };
+}
