@@ -13,3 +13,12 @@ export const CIS_UNUSED_CREDENTIALS: PolicyComplianceFramework = {
 export const FRAMEWORK_TAGS = ["iam", "credentials", "cis-aws-foundations-1.12", "security-hub-iam.8", "security-hub-iam.22"];
 
 export const POLICY_URL = "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_finding-unused.html";
+
+/** What the two unused-credential policies share beside their name, description and remedy. */
+export const UNUSED_CREDENTIAL_POLICY_METADATA = {
+    enforcementLevel: "mandatory",
+    severity: "high",
+    framework: CIS_UNUSED_CREDENTIALS,
+    tags: FRAMEWORK_TAGS,
+    url: POLICY_URL,
+} as const;

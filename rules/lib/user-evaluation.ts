@@ -4,8 +4,10 @@ import type { ResourceValidationArgs } from "@pulumi/policy";
 import { AccountConfig, resolveAccount } from "./account";
 import { AccountSources } from "./account-sources";
 import { managedUserOf } from "./managed-user";
+import { matchingExemption, UnusedCredentialConfig, withDefaults } from "./policy-config";
 import { settingsFrom } from "./settings";
 import { UserUsage } from "./usage";
+import { CredentialFacts } from "./verdict";
 
 export interface UserEvaluation {
     userName: string;
@@ -41,4 +43,22 @@ export async function evaluateManagedUser(args: ResourceValidationArgs): Promise
     const source = accountSources().sourceFor(account);
     const usage = await source.usage.usageOf(user.userName);
     return { userName: user.userName, tags: user.tags, account: source.account, usage };
+}
+
+export interface UserToJudge {
+    evaluation: UserEvaluation;
+    facts: CredentialFacts;
+    config: UnusedCredentialConfig;
+}
+
+/**
+ * For the two unused-credential policies: the user's facts and the policy's config (defaults applied),
+ * or undefined when there is nothing to judge (not a user, not in IAM yet, data unavailable, exempt).
+ */
+export async function userToJudge(args: ResourceValidationArgs): Promise<UserToJudge | undefined> {
+    const evaluation = await evaluateManagedUser(args);
+    if (evaluation?.usage.status !== "found") return undefined;
+    const config = withDefaults(args.getConfig<Partial<UnusedCredentialConfig>>());
+    if (matchingExemption(evaluation.userName, config.exemptUsers)) return undefined;
+    return { evaluation, facts: evaluation.usage.facts, config };
 }
