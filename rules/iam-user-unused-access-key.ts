@@ -15,12 +15,12 @@ export const iamUserUnusedAccessKey: ResourceValidationPolicy = {
         "Delete the key once nothing has broken. Exempt a user by name with `exemptUsers` only with a recorded reason.",
     configSchema: unusedCredentialConfigSchema("access key"),
     validateResource: async (args, reportViolation) => {
-        const user = await userToJudge(args);
+        const user = await userToJudge(args, "accessKeyDays");
         if (!user) return;
         const now = new Date();
         for (const key of user.facts.accessKeys) {
-            const finding = assessAccessKey(user.facts.userName, key, user.config.maxUnusedDays, now);
-            if (finding?.unused) reportViolation(unusedAccessKeyMessage(finding, user.evaluation.account.label));
+            const finding = assessAccessKey(user.userName, key, user.config.maxUnusedDays, now);
+            if (finding?.unused) reportViolation(unusedAccessKeyMessage(finding, user.source.account.label));
         }
     },
 };

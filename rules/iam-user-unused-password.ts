@@ -15,9 +15,9 @@ export const iamUserUnusedPassword: ResourceValidationPolicy = {
         "`aws iam delete-login-profile` for a password the stack does not manage.",
     configSchema: unusedCredentialConfigSchema("console password"),
     validateResource: async (args, reportViolation) => {
-        const user = await userToJudge(args);
+        const user = await userToJudge(args, "passwordDays");
         if (!user) return;
         const finding = assessPassword(user.facts, user.config.maxUnusedDays, new Date());
-        if (finding?.unused) reportViolation(unusedPasswordMessage(finding, user.evaluation.account.label));
+        if (finding?.unused) reportViolation(unusedPasswordMessage(finding, user.source.account.label));
     },
 };

@@ -1,7 +1,7 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { unavailableMessage } from "./lib/message";
 import { FRAMEWORK_TAGS } from "./lib/policy-metadata";
-import { evaluateManagedUser } from "./lib/user-evaluation";
+import { unavailableUsage } from "./lib/user-evaluation";
 
 export const iamUserUsageDataUnavailable: ResourceValidationPolicy = {
     name: "iam-user-usage-data-unavailable",
@@ -15,8 +15,7 @@ export const iamUserUsageDataUnavailable: ResourceValidationPolicy = {
         "mandatory to block deployments that could not be checked.",
     configSchema: { properties: {} },
     validateResource: async (args, reportViolation) => {
-        const evaluation = await evaluateManagedUser(args);
-        if (evaluation?.usage.status !== "unavailable") return;
-        reportViolation(unavailableMessage(evaluation.userName, evaluation.usage, evaluation.account.label));
+        const unavailable = await unavailableUsage(args);
+        if (unavailable) reportViolation(unavailableMessage(unavailable.user.userName, unavailable.usage, unavailable.user.source.account.label));
     },
 };

@@ -1,9 +1,8 @@
 // One IAM client, one request cap and one cache per distinct account configuration, for the whole run.
 import { IAMClient } from "@aws-sdk/client-iam";
 import { AccountConfig, accountKey } from "./account";
-import { CoalescingSource } from "./coalescing-source";
+import { AccountUsageSource } from "./account-usage-source";
 import { IamRequester, makeIamRequester } from "./iam-requester";
-import { readUserUsage } from "./per-user-reader";
 import { PackSettings } from "./settings";
 import { UsageSource } from "./usage";
 
@@ -40,8 +39,9 @@ export class AccountSources {
             const iam = makeIamRequester(makeIamClient(account, this.settings), {
                 maxInFlight: this.settings.maxInFlight,
                 timeoutMs: this.settings.requestTimeoutMs,
+                maxRequestsPerSecond: this.settings.maxRequestsPerSecond,
             });
-            source = { account, iam, usage: new CoalescingSource(name => readUserUsage(iam, name)) };
+            source = { account, iam, usage: new AccountUsageSource(iam, this.settings) };
             this.byKey.set(key, source);
         }
         return source;

@@ -1,8 +1,8 @@
-// Each user's data is read once per run, however many policies ask and whether Analyze calls arrive
+// Each user's live data is read once per run, however many policies ask and whether Analyze calls arrive
 // one at a time or in parallel: concurrent askers share the same promise.
-import { UsageSource, UserUsage } from "./usage";
+import { UserUsage } from "./usage";
 
-export class CoalescingSource implements UsageSource {
+export class CoalescingReader {
     private readonly answers = new Map<string, Promise<UserUsage>>();
 
     constructor(private readonly read: (userName: string) => Promise<UserUsage>) {}
@@ -14,5 +14,10 @@ export class CoalescingSource implements UsageSource {
             this.answers.set(userName, answer);
         }
         return answer;
+    }
+
+    /** The read already made (or under way) for this user, if any. */
+    existing(userName: string): Promise<UserUsage> | undefined {
+        return this.answers.get(userName);
     }
 }

@@ -25,10 +25,26 @@ export interface IamRequester {
 export interface RequesterOptions {
     maxInFlight: number;
     timeoutMs: number;
+    /** Requests started per second at most; undefined for no rate cap. */
+    maxRequestsPerSecond?: number;
+}
+
+/** Spaces request starts evenly at most `perSecond` apart: a steady rate, not bursts that trip IAM's limit. */
+function rateCap(perSecond: number | undefined): () => Promise<void> {
+    if (!perSecond) return async () => {};
+    const interval = 1000 / perSecond;
+    let nextStart = 0;
+    return async () => {
+        const now = performance.now();
+        const start = Math.max(now, nextStart);
+        nextStart = start + interval;
+        if (start > now) await new Promise(resolve => setTimeout(resolve, start - now));
+    };
 }
 
 export function makeIamRequester(client: IAMClient, options: RequesterOptions): IamRequester {
     const limit = pLimit(options.maxInFlight);
+    const waitTurn = rateCap(options.maxRequestsPerSecond);
     const calls = new Map<string, number>();
     return {
         timeoutSeconds: options.timeoutMs / 1000,
@@ -36,6 +52,7 @@ export function makeIamRequester(client: IAMClient, options: RequesterOptions): 
         call(operation, request) {
             const action = `iam:${operation}`;
             return limit(async () => {
+                await waitTurn();
                 calls.set(action, (calls.get(action) ?? 0) + 1);
                 // The clock starts when the request leaves the queue, so a long queue is not a timeout.
                 const abortSignal = AbortSignal.timeout(options.timeoutMs);

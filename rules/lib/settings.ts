@@ -1,22 +1,44 @@
 // Process-wide tuning read from the environment (the CLI passes its whole environment to the pack).
 // One definition of each knob, its default and its bounds.
 
+export type SourceMode = "auto" | "api" | "report";
+
 export interface PackSettings {
     /** Deadline of one IAM request, retries included. */
     requestTimeoutMs: number;
     /** IAM requests in flight at once, per account. */
     maxInFlight: number;
+    /** IAM requests started per second at most, per account. */
+    maxRequestsPerSecond: number;
     /** SDK attempts per request (adaptive retry mode). */
     maxAttempts: number;
+    /** Per-user APIs, the credential report with live confirmation, or a choice made by the pack. */
+    source: SourceMode;
+    /** How long the pack waits for IAM to generate a credential report before falling back. */
+    reportWaitMs: number;
+    /** In auto mode without a usable report: distinct users read per user before a report is generated. */
+    autoReportAfterUsers: number;
 }
 
 export const SETTINGS_ENV = {
     requestTimeoutSeconds: "UNUSED_CREDENTIALS_IAM_TIMEOUT_SECONDS",
     maxInFlight: "UNUSED_CREDENTIALS_IAM_MAX_IN_FLIGHT",
+    maxRequestsPerSecond: "UNUSED_CREDENTIALS_IAM_MAX_RPS",
     maxAttempts: "UNUSED_CREDENTIALS_IAM_MAX_ATTEMPTS",
+    source: "UNUSED_CREDENTIALS_SOURCE",
+    reportWaitSeconds: "UNUSED_CREDENTIALS_REPORT_WAIT_SECONDS",
+    autoReportAfterUsers: "UNUSED_CREDENTIALS_AUTO_REPORT_AFTER_USERS",
 } as const;
 
-export const DEFAULT_SETTINGS: PackSettings = { requestTimeoutMs: 20_000, maxInFlight: 8, maxAttempts: 4 };
+export const DEFAULT_SETTINGS: PackSettings = {
+    requestTimeoutMs: 20_000,
+    maxInFlight: 8,
+    maxRequestsPerSecond: 80,
+    maxAttempts: 4,
+    source: "auto",
+    reportWaitMs: 60_000,
+    autoReportAfterUsers: 10,
+};
 
 function numberFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
     const raw = env[name];
@@ -28,10 +50,22 @@ function numberFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, min:
     return value;
 }
 
+function sourceFrom(env: NodeJS.ProcessEnv): SourceMode {
+    const raw = env[SETTINGS_ENV.source];
+    if (raw === undefined || raw === "") return DEFAULT_SETTINGS.source;
+    if (raw === "auto" || raw === "api" || raw === "report") return raw;
+    throw new Error(`${SETTINGS_ENV.source}=${raw} must be auto, api or report`);
+}
+
 export function settingsFrom(env: NodeJS.ProcessEnv): PackSettings {
+    const d = DEFAULT_SETTINGS;
     return {
-        requestTimeoutMs: Math.round(1000 * numberFrom(env, SETTINGS_ENV.requestTimeoutSeconds, DEFAULT_SETTINGS.requestTimeoutMs / 1000, 0.05, 600)),
-        maxInFlight: Math.floor(numberFrom(env, SETTINGS_ENV.maxInFlight, DEFAULT_SETTINGS.maxInFlight, 1, 100)),
-        maxAttempts: Math.floor(numberFrom(env, SETTINGS_ENV.maxAttempts, DEFAULT_SETTINGS.maxAttempts, 1, 10)),
+        requestTimeoutMs: Math.round(1000 * numberFrom(env, SETTINGS_ENV.requestTimeoutSeconds, d.requestTimeoutMs / 1000, 0.05, 600)),
+        maxInFlight: Math.floor(numberFrom(env, SETTINGS_ENV.maxInFlight, d.maxInFlight, 1, 100)),
+        maxRequestsPerSecond: numberFrom(env, SETTINGS_ENV.maxRequestsPerSecond, d.maxRequestsPerSecond, 0.1, 10_000),
+        maxAttempts: Math.floor(numberFrom(env, SETTINGS_ENV.maxAttempts, d.maxAttempts, 1, 10)),
+        source: sourceFrom(env),
+        reportWaitMs: Math.round(1000 * numberFrom(env, SETTINGS_ENV.reportWaitSeconds, d.reportWaitMs / 1000, 0, 3600)),
+        autoReportAfterUsers: Math.floor(numberFrom(env, SETTINGS_ENV.autoReportAfterUsers, d.autoReportAfterUsers, 0, 1_000_000)),
     };
 }

@@ -1,4 +1,5 @@
 // What a usage source answers about one user. Knows IAM's vocabulary, not policies.
+import type { Need } from "./credential-report";
 import { CredentialFacts } from "./verdict";
 
 export interface UsageFound {
@@ -22,9 +23,20 @@ export interface UsageUnavailable {
     missingAction?: string;
 }
 
-export type UserUsage = UsageFound | UsageNoSuchUser | UsageUnavailable;
+/** The credential report proves that none of the credentials asked about can be unused: no live call was made. */
+export interface UsageFreshByReport {
+    status: "fresh-by-report";
+    reportGenerated: Date;
+}
+
+export type UserUsage = UsageFound | UsageNoSuchUser | UsageUnavailable | UsageFreshByReport;
 
 export interface UsageSource {
-    /** Facts for one user; resolves (never rejects) once per user name, however often it is asked. */
-    usageOf(userName: string): Promise<UserUsage>;
+    /**
+     * What IAM says of one user, enough to judge the credentials in `need` at their thresholds exactly as
+     * the live per-user APIs would. Never rejects; live data is read at most once per user.
+     */
+    usageOf(userName: string, need: Need): Promise<UserUsage>;
+    /** The failure of a live read already made for this user, if it failed. */
+    failureOf(userName: string): Promise<UsageUnavailable | undefined>;
 }

@@ -1,20 +1,14 @@
-// What every policy's validateResource starts with: which user, in which account, and its live usage.
+// What every policy's validateResource starts with: which user, in which account, and what IAM says of it.
 // Policies stay thin: they only turn this into their own verdicts and messages.
 import type { ResourceValidationArgs } from "@pulumi/policy";
-import { AccountConfig, resolveAccount } from "./account";
-import { AccountSources } from "./account-sources";
+import { resolveAccount } from "./account";
+import { AccountSource, AccountSources } from "./account-sources";
+import { Need } from "./credential-report";
 import { managedUserOf } from "./managed-user";
 import { matchingExemption, UnusedCredentialConfig, withDefaults } from "./policy-config";
 import { settingsFrom } from "./settings";
-import { UserUsage } from "./usage";
+import { UsageUnavailable } from "./usage";
 import { CredentialFacts } from "./verdict";
-
-export interface UserEvaluation {
-    userName: string;
-    tags: Record<string, string>;
-    account: AccountConfig;
-    usage: UserUsage;
-}
 
 // Built on first use, not at load: the pack must print nothing and do no work before its port.
 let sources: AccountSources | undefined;
@@ -29,36 +23,53 @@ export function resetAccountSources(): void {
     sources = undefined;
 }
 
+export interface ManagedUserContext {
+    userName: string;
+    tags: Record<string, string>;
+    source: AccountSource;
+}
+
 /**
- * The managed user behind a resource and its live usage, or undefined when the resource is not an
- * IAM user. A user whose name is unknown during preview is "not applicable" for now.
+ * The managed user behind a resource and the source of its account, or undefined when the resource is
+ * not an IAM user. A user whose name is unknown during preview is "not applicable" for now.
  */
-export async function evaluateManagedUser(args: ResourceValidationArgs): Promise<UserEvaluation | undefined> {
+export function managedUserContext(args: ResourceValidationArgs): ManagedUserContext | undefined {
     const user = managedUserOf(args);
     if (user.kind === "not-a-user") return undefined;
     if (user.kind === "unknown") {
         args.notApplicable(`the IAM user's name is not known yet (${user.detail})`);
     }
-    const account = resolveAccount(args.provider, process.env);
-    const source = accountSources().sourceFor(account);
-    const usage = await source.usage.usageOf(user.userName);
-    return { userName: user.userName, tags: user.tags, account: source.account, usage };
+    const source = accountSources().sourceFor(resolveAccount(args.provider, process.env));
+    return { userName: user.userName, tags: user.tags, source };
 }
 
-export interface UserToJudge {
-    evaluation: UserEvaluation;
+export interface UserToJudge extends ManagedUserContext {
     facts: CredentialFacts;
     config: UnusedCredentialConfig;
 }
 
 /**
- * For the two unused-credential policies: the user's facts and the policy's config (defaults applied),
- * or undefined when there is nothing to judge (not a user, not in IAM yet, data unavailable, exempt).
+ * For the two unused-credential policies: the user's live facts and the policy's config (defaults
+ * applied), or undefined when there is nothing to report: not a user, exempt, not in IAM yet, data
+ * unavailable (iam-user-usage-data-unavailable speaks), or proven fresh by the credential report.
  */
-export async function userToJudge(args: ResourceValidationArgs): Promise<UserToJudge | undefined> {
-    const evaluation = await evaluateManagedUser(args);
-    if (evaluation?.usage.status !== "found") return undefined;
+export async function userToJudge(args: ResourceValidationArgs, credential: keyof Need): Promise<UserToJudge | undefined> {
+    const user = managedUserContext(args);
+    if (!user) return undefined;
     const config = withDefaults(args.getConfig<Partial<UnusedCredentialConfig>>());
-    if (matchingExemption(evaluation.userName, config.exemptUsers)) return undefined;
-    return { evaluation, facts: evaluation.usage.facts, config };
+    if (matchingExemption(user.userName, config.exemptUsers)) return undefined; // no IAM call for exempt users
+    const usage = await user.source.usage.usageOf(user.userName, { [credential]: config.maxUnusedDays });
+    if (usage.status !== "found") return undefined;
+    return { ...user, facts: usage.facts, config };
+}
+
+/** For iam-user-usage-data-unavailable: why the user's data could not be read, if it could not. */
+export async function unavailableUsage(args: ResourceValidationArgs): Promise<{ user: ManagedUserContext; usage: UsageUnavailable } | undefined> {
+    const user = managedUserContext(args);
+    if (!user) return undefined;
+    // Asks for nothing to judge: reads live only where the report cannot even place the user, and
+    // otherwise reports the failures of reads the judging policies needed.
+    const usage = await user.source.usage.usageOf(user.userName, {});
+    const failure = usage.status === "unavailable" ? usage : await user.source.usage.failureOf(user.userName);
+    return failure ? { user, usage: failure } : undefined;
 }

@@ -1,0 +1,143 @@
+// The account usage source against the local IAM endpoint: report screening with live confirmation,
+// the automatic choice, coalescing, and verdicts identical to the per-user path.
+import { strict as assert } from "node:assert";
+import { AccountUsageSource } from "../rules/lib/account-usage-source";
+import { Need } from "../rules/lib/credential-report";
+import { SourceMode } from "../rules/lib/settings";
+import { UserUsage } from "../rules/lib/usage";
+import { assessCredentials } from "../rules/lib/verdict";
+import { AccountFile, UserFile } from "../tools/local-iam/account-file";
+import { LocalIam, startLocalIam } from "../tools/local-iam/server";
+import { requesterFor } from "./helpers/local-account";
+
+const BOTH: Need = { passwordDays: 90, accessKeyDays: 90 };
+
+function sourceFor(iam: LocalIam, source: SourceMode, extra: { reportWaitMs?: number; autoReportAfterUsers?: number } = {}) {
+    return new AccountUsageSource(requesterFor(iam), { source, reportWaitMs: extra.reportWaitMs ?? 5_000, autoReportAfterUsers: extra.autoReportAfterUsers ?? 10 });
+}
+
+/** What the policies would report for a usage: the unused credentials, by key ID or "password". */
+function unusedOf(usage: UserUsage, now = new Date()): string[] {
+    if (usage.status !== "found") return [];
+    return assessCredentials(usage.facts, { passwordDays: 90, accessKeyDays: 90 }, now)
+        .filter(a => a.unused)
+        .map(a => (a.credential === "password" ? "password" : a.accessKeyId));
+}
+
+describe("account usage source", () => {
+    let iam: LocalIam;
+    afterEach(() => iam?.close());
+
+    const start = async (account: AccountFile) => {
+        iam = await startLocalIam(account);
+        return iam;
+    };
+
+    it("report mode: a user fresh in the report costs no per-user call", async () => {
+        await start({ users: [{ userName: "fresh", accessKeys: [{ accessKeyId: "AKIAFRESH00000000001", created: { daysAgo: 300 }, lastUsed: { daysAgo: 1 } }] }], credentialReport: { generatedHoursAgo: 1 } });
+        const usage = await sourceFor(iam, "report").usageOf("fresh", BOTH);
+        assert.equal(usage.status, "fresh-by-report");
+        assert.deepEqual(Object.fromEntries(iam.calls), { GetCredentialReport: 1 });
+    });
+
+    it("10. a stale report that shows old use is confirmed live, and the live data wins", async () => {
+        const key = { accessKeyId: "AKIASTALEREPORT00001", created: { daysAgo: 300 } };
+        await start({
+            users: [{ userName: "bob", accessKeys: [{ ...key, lastUsed: { daysAgo: 0, minutesAgo: 30, service: "s3" } }] }],
+            credentialReport: { generatedHoursAgo: 3.9, users: [{ userName: "bob", accessKeys: [{ ...key, lastUsed: { daysAgo: 120 } }] }] },
+        });
+        const usage = await sourceFor(iam, "report").usageOf("bob", BOTH);
+        assert.equal(usage.status, "found");
+        assert.deepEqual(unusedOf(usage), []);
+        assert.equal(iam.calls.get("GetAccessKeyLastUsed"), 1);
+    });
+
+    it("a user created since the report is read live", async () => {
+        await start({ users: [{ userName: "new-user", accessKeys: [{ accessKeyId: "AKIANEWUSER000000001", created: { daysAgo: 0 } }] }], credentialReport: { generatedHoursAgo: 2, users: [] } });
+        assert.equal((await sourceFor(iam, "report").usageOf("new-user", BOTH)).status, "found");
+        assert.equal(iam.calls.get("ListAccessKeys"), 1);
+    });
+
+    it("generates a missing report, polling until IAM has it", async () => {
+        await start({ users: [{ userName: "u" }], reportGenerationMs: 600 });
+        const usage = await sourceFor(iam, "report").usageOf("u", BOTH);
+        assert.equal(usage.status, "fresh-by-report");
+        assert.ok((iam.calls.get("GenerateCredentialReport") ?? 0) >= 2, "polled");
+    });
+
+    it("falls back to the per-user APIs when the report is not ready in time", async () => {
+        await start({ users: [{ userName: "u", loginProfile: { created: { daysAgo: 200 } } }], reportGenerationMs: 60_000 });
+        const usage = await sourceFor(iam, "report", { reportWaitMs: 300 }).usageOf("u", BOTH);
+        assert.deepEqual(unusedOf(usage), ["password"]);
+    });
+
+    it("falls back to the per-user APIs when the report is denied", async () => {
+        await start({ users: [{ userName: "u", loginProfile: { created: { daysAgo: 200 } } }], credentialReport: { generatedHoursAgo: 1 }, faults: { accessDenied: [{ action: "GetCredentialReport" }] } });
+        const usage = await sourceFor(iam, "auto").usageOf("u", BOTH);
+        assert.deepEqual(unusedOf(usage), ["password"]);
+    });
+
+    it("api mode never touches the report", async () => {
+        await start({ users: [{ userName: "u" }], credentialReport: { generatedHoursAgo: 1 } });
+        await sourceFor(iam, "api").usageOf("u", BOTH);
+        assert.equal(iam.calls.get("GetCredentialReport"), undefined);
+    });
+
+    it("auto mode: uses an existing report from the first user", async () => {
+        await start({ users: [{ userName: "u" }], credentialReport: { generatedHoursAgo: 1 } });
+        assert.equal((await sourceFor(iam, "auto").usageOf("u", BOTH)).status, "fresh-by-report");
+    });
+
+    it("auto mode without a report: a few users per user, then one generated report for the rest", async () => {
+        const users: UserFile[] = Array.from({ length: 6 }, (_, i) => ({ userName: `u${i}`, accessKeys: [{ accessKeyId: `AKIAUSER${String(i).padStart(12, "0")}`, created: { daysAgo: 300 }, lastUsed: { daysAgo: 1 } }] }));
+        await start({ users });
+        const source = sourceFor(iam, "auto", { autoReportAfterUsers: 2 });
+        const statuses = [];
+        for (const u of users) statuses.push((await source.usageOf(u.userName, BOTH)).status);
+        assert.deepEqual(statuses, ["found", "found", "fresh-by-report", "fresh-by-report", "fresh-by-report", "fresh-by-report"]);
+        assert.equal(iam.calls.get("ListAccessKeys"), 2);
+    });
+
+    it("concurrent requests for one account share one report, and each user is read live at most once", async () => {
+        const users: UserFile[] = Array.from({ length: 40 }, (_, i) => ({ userName: `u${i}`, loginProfile: { created: { daysAgo: 200 } } }));
+        await start({ users, credentialReport: { generatedHoursAgo: 1 } });
+        const source = sourceFor(iam, "auto");
+        await Promise.all(users.flatMap(u => [source.usageOf(u.userName, { passwordDays: 90 }), source.usageOf(u.userName, { accessKeyDays: 90 })]));
+        assert.equal(iam.calls.get("GetCredentialReport"), 1);
+        assert.equal(iam.calls.get("GetLoginProfile"), 40, "never-used passwords are confirmed once per user");
+    });
+
+    it("verdicts through the report are exactly those of the per-user APIs (random account, stale report)", async () => {
+        let seed = 42;
+        const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+        const pick = <T>(xs: T[]) => xs[Math.floor(random() * xs.length)];
+        const ages = [0, 1, 44, 45, 89, 90, 91, 200, 900];
+        const users: UserFile[] = Array.from({ length: 60 }, (_, i) => ({
+            userName: pick([`user${i}`, `svc+${i}=a,b.c@d-e`]),
+            loginProfile: random() < 0.5 ? { created: { daysAgo: pick(ages) } } : undefined,
+            passwordLastUsed: random() < 0.6 ? { daysAgo: pick(ages) } : undefined,
+            accessKeys: Array.from({ length: Math.floor(random() * 3) }, (_, k) => ({
+                accessKeyId: `AKIARAND${String(i * 10 + k).padStart(12, "0")}`,
+                status: random() < 0.25 ? ("Inactive" as const) : ("Active" as const),
+                created: { daysAgo: pick(ages) },
+                lastUsed: random() < 0.7 ? { daysAgo: pick(ages), service: "s3", region: "us-east-1" } : undefined,
+            })),
+        }));
+        // The report is 3 hours old and shows every use 30 days earlier than it really was.
+        const older = users.map(u => ({
+            ...u,
+            passwordLastUsed: u.passwordLastUsed && typeof u.passwordLastUsed === "object" ? { daysAgo: (u.passwordLastUsed.daysAgo ?? 0) + 30 } : u.passwordLastUsed,
+            accessKeys: u.accessKeys?.map(k => ({ ...k, lastUsed: k.lastUsed && "daysAgo" in k.lastUsed ? { ...k.lastUsed, daysAgo: (k.lastUsed.daysAgo ?? 0) + 30 } : k.lastUsed })),
+        }));
+        await start({ users, credentialReport: { generatedHoursAgo: 3, users: older } });
+        const viaApi = sourceFor(iam, "api");
+        const viaReport = sourceFor(iam, "report");
+        for (const u of users) {
+            for (const need of [{ passwordDays: 90 }, { accessKeyDays: 90 }] as Need[]) {
+                const expected = unusedOf(await viaApi.usageOf(u.userName, need)).filter(c => (need.passwordDays ? c === "password" : c !== "password"));
+                const actual = unusedOf(await viaReport.usageOf(u.userName, need)).filter(c => (need.passwordDays ? c === "password" : c !== "password"));
+                assert.deepEqual(actual, expected, `${u.userName} ${JSON.stringify(need)}`);
+            }
+        }
+    });
+});
