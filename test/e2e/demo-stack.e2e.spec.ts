@@ -89,6 +89,19 @@ describe("end to end: the sample stack through the CLI-faithful driver", functio
         assert.equal(iam.calls.get("GetLoginProfile"), managedUsers);
     });
 
+    for (const concurrency of [1, 16]) {
+        it(`through the credential report (concurrency ${concurrency}): the same verdicts, with live reads only to confirm`, async () => {
+            const result = await run({ concurrency, env: { UNUSED_CREDENTIALS_SOURCE: "report" } });
+            assert.deepEqual(verdictLines(result), EXPECTED_DEFAULT);
+            assert.equal(iam.calls.get("GetCredentialReport"), 2, "one miss, one read of the generated report");
+            assert.equal(iam.calls.get("GenerateCredentialReport"), 2, "STARTED, then COMPLETE");
+            // Confirmed live: the 10 users with a finding, grace (denied), heidi's and others' stale-looking keys;
+            // never the users the report proves fresh (carol has a new never-used key, so she is confirmed too).
+            const confirmed = iam.calls.get("ListAccessKeys") ?? 0;
+            assert.ok(confirmed < 16, `only users the report cannot clear are read live (${confirmed})`);
+        });
+    }
+
     it("messages name the user, key, last use, idle days, threshold and the fix", async () => {
         const result = await run();
         const alice = result.results.find(r => r.resource.name === "alice-stale-key")!.diagnostics[0];

@@ -41,7 +41,7 @@ describe("end to end: IAM faults through the CLI-faithful driver", function () {
 
     it("throttling that outlasts the retries is reported, not passed", async () => {
         iam.setFaults({ transient: [{ code: "Throttling", count: 1000 }] });
-        const lines = verdictLines(await run({ UNUSED_CREDENTIALS_IAM_MAX_ATTEMPTS: "2" }));
+        const lines = verdictLines(await run({ UNUSED_CREDENTIALS_IAM_MAX_ATTEMPTS: "2", UNUSED_CREDENTIALS_SOURCE: "api" }));
         assert.deepEqual(lines, ["advisory iam-user-usage-data-unavailable fresh -", "advisory iam-user-usage-data-unavailable stale -"]);
     });
 
