@@ -3,7 +3,7 @@
 import pLimit from "p-limit";
 import { AnalyzedResource, AnalyzeResult, AnalyzerClient, AnalyzerInfo } from "./analyzer-client";
 import { engineConfig, PolicyPackConfigFile } from "./engine-config";
-import { PackStartOptions, startPack } from "./pack-process";
+import { PackStartOptions, peakRssMb, startPack } from "./pack-process";
 
 export interface DriveOptions extends PackStartOptions {
     resources: AnalyzedResource[];
@@ -32,6 +32,8 @@ export interface DriveResult {
     analyzeMs: number;
     /** What the pack printed after its port (the CLI shows it). */
     output: string;
+    /** The pack's peak resident memory, in MB, where the platform tells. */
+    peakRssMb?: number;
 }
 
 export class PackHungError extends Error {}
@@ -70,6 +72,7 @@ export async function drivePack(options: DriveOptions): Promise<DriveResult> {
             firstVerdictMs: (firstVerdictAt ?? analyzeEnd) - spawnedAt,
             analyzeMs: analyzeEnd - analyzeStart,
             output: pack.output(),
+            peakRssMb: peakRssMb(pack.pid),
         };
     } finally {
         client.close();

@@ -2,6 +2,7 @@
 // `run-policy-pack` entry of the pack's own @pulumi/pulumi, cwd = DIR, the caller's environment plus the
 // PULUMI_* variables, and the gRPC port as the first line of stdout.
 import { ChildProcess, spawn } from "node:child_process";
+import * as fs from "node:fs";
 import * as path from "node:path";
 
 export interface StackIdentity {
@@ -24,6 +25,7 @@ export interface PackStartOptions {
 
 export interface PackProcess {
     port: number;
+    pid: number;
     /** Spawn to port line. */
     startMs: number;
     /** Everything the pack wrote to stderr, and to stdout after its port: what the CLI would show. */
@@ -86,6 +88,7 @@ export function startPack(options: PackStartOptions): Promise<PackProcess> {
             clearTimeout(timer);
             resolve({
                 port,
+                pid: child.pid!,
                 startMs: Number(process.hrtime.bigint() - started) / 1e6,
                 output: () => `${stderr}${after}`,
                 stop: () => stopChild(child),
@@ -96,6 +99,17 @@ export function startPack(options: PackStartOptions): Promise<PackProcess> {
         });
         child.on("error", error => fail(`could not start the policy pack: ${error.message}`));
     });
+}
+
+/** Peak resident memory of a process so far (Linux VmHWM), in MB; undefined where /proc is not available. */
+export function peakRssMb(pid: number): number | undefined {
+    try {
+        const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+        const kb = /VmHWM:\s+(\d+) kB/.exec(status)?.[1];
+        return kb ? Number(kb) / 1024 : undefined;
+    } catch {
+        return undefined;
+    }
 }
 
 function stopChild(child: ChildProcess): Promise<void> {

@@ -41,6 +41,8 @@ export interface LocalIam {
     url: string;
     /** Requests received, by action (throttled and failed ones included). */
     calls: Map<string, number>;
+    /** Requests refused by the token bucket. */
+    throttled(): number;
     totalCalls(): number;
     resetCalls(): void;
     /** Replaces the faults in force. */
@@ -62,6 +64,7 @@ export async function startLocalIam(account: AccountFile, options: LocalIamOptio
     let report: Report | undefined;
     let reportGenerationMs = 0;
     let bucket = { tokens: 0, at: 0 };
+    let throttledByBucket = 0;
 
     function load(file: AccountFile): void {
         validateAccountFile(file);
@@ -241,7 +244,10 @@ export async function startLocalIam(account: AccountFile, options: LocalIamOptio
     function answer(action: string, params: URLSearchParams): { status: number; body: string } | undefined {
         const requestId = randomUUID();
         const fail = (e: IamError) => ({ status: e.status, body: errorEnvelope(e.type, e.code, e.bodyMessage, requestId) });
-        if (!takeToken()) return fail(new IamError(400, "Throttling", "Rate exceeded"));
+        if (!takeToken()) {
+            throttledByBucket++;
+            return fail(new IamError(400, "Throttling", "Rate exceeded"));
+        }
         if ((faults.hang ?? []).some(rule => matches(rule, action, params))) return undefined;
         const transient = transientLeft.find(t => t.count > 0 && (!t.action || t.action === action));
         if (transient) {
@@ -298,7 +304,11 @@ export async function startLocalIam(account: AccountFile, options: LocalIamOptio
         url: `http://${address.address}:${address.port}`,
         calls,
         totalCalls: () => [...calls.values()].reduce((a, b) => a + b, 0),
-        resetCalls: () => calls.clear(),
+        throttled: () => throttledByBucket,
+        resetCalls: () => {
+            calls.clear();
+            throttledByBucket = 0;
+        },
         setFaults,
         users,
         load,

@@ -1,0 +1,243 @@
+#!/usr/bin/env node
+// `npm run bench`: the pack against the local IAM endpoint (50 ms latency, 100 requests/s token bucket),
+// every figure printed against a baseline measured in the same run. Not a test: it asserts no timing,
+// but it does check that every path gives identical verdicts (exit 1 if not).
+import * as path from "node:path";
+import { GetAccessKeyLastUsedCommand, GetLoginProfileCommand, GetUserCommand, IAMClient, ListAccessKeysCommand } from "@aws-sdk/client-iam";
+import { AccountFile, UserFile } from "../local-iam/account-file";
+import { LocalIam, startLocalIam } from "../local-iam/server";
+import { AnalyzedResource } from "../driver/analyzer-client";
+import { drivePack, DriveResult } from "../driver/drive-pack";
+import { assessCredentials, CredentialFacts } from "../../rules/lib/verdict";
+
+const REPO = path.resolve(__dirname, "..", "..", "..");
+const LATENCY_MS = 50;
+const RATE = 100;
+const CONCURRENT = 32; // Analyze calls in flight when the CLI analyzes in parallel
+const SIZES = (process.env.BENCH_SIZES ?? "10,100,1000,5000").split(",").map(Number);
+const BASELINE_SAMPLE = 100;
+const START_RUNS = 3;
+const CREDENTIALS = { accessKeyId: "AKIDBENCHMARK0000000", secretAccessKey: "bench-not-a-secret" };
+
+// ---- the account: N users, 10% with an unused credential, up to two keys each ----------------------
+
+function benchAccount(n: number): AccountFile {
+    const users: UserFile[] = [];
+    for (let i = 0; i < n; i++) {
+        const unused = i % 10 === 0;
+        const id = (k: number) => `AKIA${String(i).padStart(8, "0")}BENCH${k}00`.slice(0, 20);
+        const keys = i % 3; // 0, 1 or 2 keys
+        const user: UserFile = { userName: `user-${String(i).padStart(5, "0")}`, accessKeys: [] };
+        for (let k = 0; k < keys; k++) {
+            user.accessKeys!.push({ accessKeyId: id(k), created: { daysAgo: 400 }, lastUsed: { daysAgo: 1 + ((i + k) % 30), service: "s3", region: "us-east-1" } });
+        }
+        if (i % 4 === 0) {
+            user.loginProfile = { created: { daysAgo: 500 } };
+            user.passwordLastUsed = { daysAgo: 1 + (i % 20) };
+        }
+        if (unused) {
+            // Alternate the kind of unused credential: a stale key, a never-used key, a stale password.
+            if (i % 30 === 0) user.accessKeys = [{ accessKeyId: id(0), created: { daysAgo: 400 }, lastUsed: { daysAgo: 120, service: "ec2", region: "eu-west-1" } }];
+            else if (i % 30 === 10) user.accessKeys = [{ accessKeyId: id(0), created: { daysAgo: 200 } }];
+            else (user.loginProfile = { created: { daysAgo: 500 } }), (user.passwordLastUsed = { daysAgo: 150 });
+        }
+        users.push(user);
+    }
+    return { users, credentialReport: { generatedHoursAgo: 1 } };
+}
+
+function resources(iam: LocalIam, names: string[]): AnalyzedResource[] {
+    const provider = {
+        type: "pulumi:providers:aws",
+        name: "default_7_10_0",
+        urn: "urn:pulumi:bench::iam::pulumi:providers:aws::default_7_10_0",
+        props: { region: "us-east-1", endpoints: JSON.stringify([{ iam: iam.url }]), accessKey: CREDENTIALS.accessKeyId, secretKey: CREDENTIALS.secretAccessKey },
+    };
+    return names.map(name => ({ type: "aws:iam/user:User", name, urn: `urn:pulumi:bench::iam::aws:iam/user:User::${name}`, props: { name }, provider }));
+}
+
+// ---- verdicts as comparable lines --------------------------------------------------------------------
+
+function packVerdicts(run: DriveResult): string[] {
+    return run.results
+        .flatMap(r => r.diagnostics.map(d => `${r.resource.name} ${/access key (AKIA\w{16})/.exec(d.message)?.[1] ?? (d.policyName === "iam-user-unused-password" ? "password" : d.policyName)}`))
+        .sort();
+}
+
+function factVerdicts(facts: CredentialFacts[]): string[] {
+    const now = new Date();
+    return facts
+        .flatMap(f => assessCredentials(f, { passwordDays: 90, accessKeyDays: 90 }, now).filter(a => a.unused).map(a => `${f.userName} ${a.credential === "password" ? "password" : a.accessKeyId}`))
+        .sort();
+}
+
+// ---- the baseline: the plain per-user API path, one call after another, one user after another --------
+
+async function plainPerUser(client: IAMClient, userName: string): Promise<CredentialFacts> {
+    const user = await client.send(new GetUserCommand({ UserName: userName }));
+    const profile = await client.send(new GetLoginProfileCommand({ UserName: userName })).catch(e => (e.name === "NoSuchEntityException" ? undefined : Promise.reject(e)));
+    const keys = await client.send(new ListAccessKeysCommand({ UserName: userName }));
+    const accessKeys = [];
+    for (const k of keys.AccessKeyMetadata ?? []) {
+        const used = await client.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: k.AccessKeyId }));
+        const date = used.AccessKeyLastUsed?.LastUsedDate;
+        accessKeys.push({ accessKeyId: k.AccessKeyId!, status: k.Status as "Active" | "Inactive", createDate: k.CreateDate!, lastUsed: date ? { date } : undefined });
+    }
+    return { userName, loginProfile: profile?.LoginProfile ? { createDate: profile.LoginProfile.CreateDate! } : undefined, passwordLastUsed: user.User?.PasswordLastUsed, accessKeys };
+}
+
+async function baseline(iam: LocalIam, names: string[]) {
+    const sample = names.length > BASELINE_SAMPLE ? shuffled(names).slice(0, BASELINE_SAMPLE) : names;
+    const client = new IAMClient({ region: "us-east-1", endpoint: iam.url, credentials: CREDENTIALS, maxAttempts: 10 });
+    iam.resetCalls();
+    const started = performance.now();
+    const facts = [];
+    for (const name of sample) facts.push(await plainPerUser(client, name));
+    const ms = performance.now() - started;
+    return { sample, facts, calls: iam.totalCalls(), ms, scaledMs: (ms * names.length) / sample.length };
+}
+
+function shuffled<T>(xs: T[]): T[] {
+    const out = [...xs];
+    let seed = 7;
+    for (let i = out.length - 1; i > 0; i--) {
+        seed = (seed * 1103515245 + 12345) % 2 ** 31;
+        const j = seed % (i + 1);
+        [out[i], out[j]] = [out[j], out[i]];
+    }
+    return out;
+}
+
+// ---- runs of the pack -----------------------------------------------------------------------------------
+
+interface PackRun {
+    label: string;
+    run: DriveResult;
+    calls: Map<string, number>;
+    totalCalls: number;
+    throttled: number;
+}
+
+async function packRun(iam: LocalIam, label: string, names: string[], concurrency: number, env: NodeJS.ProcessEnv = {}, program?: string): Promise<PackRun> {
+    iam.resetCalls();
+    const run = await drivePack({
+        packDir: REPO,
+        program,
+        stack: { stack: "bench", project: "iam", organization: "org", config: {}, dryRun: true },
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+        resources: resources(iam, names),
+        concurrency,
+        callDeadlineMs: 600_000,
+        startTimeoutMs: 120_000,
+    });
+    return { label, run, calls: new Map(iam.calls), totalCalls: iam.totalCalls(), throttled: iam.throttled() };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const fmt = (n: number, digits = 1) => n.toFixed(digits);
+const secs = (ms: number) => `${fmt(ms / 1000, 2)} s`;
+
+function callsLine(calls: Map<string, number>, users: number): string {
+    return [...calls.entries()].sort().map(([action, n]) => `${action} ${n} (${fmt(n / users, 3)}/user)`).join(", ");
+}
+
+const targets: { what: string; ok: boolean }[] = [];
+function target(what: string, ok: boolean): string {
+    targets.push({ what, ok });
+    return ok ? "meets target" : "MISSES target";
+}
+
+async function main(): Promise<void> {
+    // The baseline's own SDK client would print the Node 20 support warning into the figures.
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+    console.log(`unused-iam-credentials benchmark: local IAM endpoint with ${LATENCY_MS} ms latency per request and a ${RATE} requests/s token bucket`);
+    console.log(`node ${process.version}, ${require("node:os").cpus().length} cores; Analyze calls: concurrent = ${CONCURRENT} in flight, serial = one at a time\n`);
+    let parityFailures = 0;
+    for (const n of SIZES) {
+        const account = benchAccount(n);
+        const iam = await startLocalIam({ ...account, faults: { latencyMs: LATENCY_MS, ratePerSecond: RATE, burst: RATE / 10 } });
+        const names = account.users.map(u => u.userName);
+        try {
+            console.log(`== ${n} managed users (${names.filter((_, i) => i % 10 === 0).length} with an unused credential), credential report 1 hour old`);
+            const base = await baseline(iam, names);
+            const sampled = base.sample.length < n ? ` (timed on ${base.sample.length} random users, scaled linearly)` : "";
+            console.log(`  baseline, plain per-user APIs one call and one user after another: ${secs(base.scaledMs)}${sampled}, ${fmt(base.calls / base.sample.length, 2)} calls/user`);
+
+            const concurrent = await packRun(iam, "pack, concurrent Analyze", names, CONCURRENT);
+            const serial = await packRun(iam, "pack, serial Analyze", names, 1);
+            for (const r of [concurrent, serial]) {
+                const speedup = base.scaledMs / r.run.analyzeMs;
+                console.log(`  ${r.label}: ${secs(r.run.analyzeMs)} first Analyze to last answer = ${fmt(speedup)}x the baseline; ` +
+                    `${r.totalCalls} IAM calls = ${fmt(r.totalCalls / n, 3)}/user; ${r.throttled} throttled; peak RSS ${fmt(r.run.peakRssMb ?? NaN, 0)} MB; ` +
+                    `start ${secs(r.run.startMs)}, first verdict ${secs(r.run.firstVerdictMs)}`);
+                console.log(`    calls: ${callsLine(r.calls, n)}`);
+            }
+
+            // Calls beyond the report are the live confirmations of users the report cannot clear.
+            const flagged = new Set(packVerdicts(concurrent.run).map(l => l.split(" ")[0])).size;
+            const reportCalls = (concurrent.calls.get("GetCredentialReport") ?? 0) + (concurrent.calls.get("GenerateCredentialReport") ?? 0);
+            const confirmationCalls = concurrent.totalCalls - reportCalls;
+            console.log(`    ${flagged} users flagged; ${reportCalls} report calls (${fmt(reportCalls / n, 4)}/user) + ${confirmationCalls} confirmation calls (${fmt(confirmationCalls / Math.max(flagged, 1), 2)}/flagged user)`);
+            if (n >= 1000) {
+                console.log(`    report calls per user ≤ 0.05: ${target(`${n} users: calls/user`, reportCalls / n <= 0.05)}`);
+                console.log(`    peak memory < 200 MB: ${target(`${n} users: memory`, (concurrent.run.peakRssMb ?? 0) < 200)}`);
+            }
+            if (n === 1000) {
+                console.log(`    concurrent ≥ 20x baseline: ${target("1000 users concurrent ≥ 20x", base.scaledMs / concurrent.run.analyzeMs >= 20)}; ` +
+                    `serial ≥ 10x baseline: ${target("1000 users serial ≥ 10x", base.scaledMs / serial.run.analyzeMs >= 10)}`);
+            }
+            if (n === 5000) console.log(`    5000 users under 60 s (concurrent): ${target("5000 users < 60 s", concurrent.run.analyzeMs < 60_000)}`);
+
+            // Identical verdicts on every path.
+            const viaReport = packVerdicts(concurrent.run);
+            const checks: [string, boolean][] = [
+                ["serial = concurrent", JSON.stringify(packVerdicts(serial.run)) === JSON.stringify(viaReport)],
+                ["baseline sample = pack", JSON.stringify(factVerdicts(base.facts)) === JSON.stringify(viaReport.filter(l => base.sample.includes(l.split(" ")[0])))],
+            ];
+            if (n <= 1000) {
+                const api = await packRun(iam, "pack, report off (per-user APIs), concurrent Analyze", names, CONCURRENT, { UNUSED_CREDENTIALS_SOURCE: "api" });
+                const speedup = base.scaledMs / api.run.analyzeMs;
+                const rps = api.totalCalls / (api.run.analyzeMs / 1000);
+                console.log(`  ${api.label}: ${secs(api.run.analyzeMs)} = ${fmt(speedup)}x the baseline; ${api.totalCalls} calls at ${fmt(rps, 0)} requests/s; ${api.throttled} throttled`);
+                if (n >= 100) {
+                    console.log(`    never above the bucket (0 throttled): ${target(`${n} users report off: not above ${RATE}/s`, api.throttled === 0)}; ` +
+                        `≥ 4x baseline: ${target(`${n} users report off ≥ 4x`, speedup >= 4)}`);
+                }
+                checks.push(["per-user APIs = report", JSON.stringify(packVerdicts(api.run)) === JSON.stringify(viaReport)]);
+            }
+            if (n === SIZES[0]) {
+                // Start-up is noisy on a small machine: the median of three starts of each.
+                const compiled: PackRun[] = [];
+                const typescript: PackRun[] = [];
+                for (let i = 0; i < START_RUNS; i++) {
+                    compiled.push(await packRun(iam, "compiled", names, 1));
+                    typescript.push(await packRun(iam, "TypeScript", names, 1, {}, path.join(REPO, "index.ts")));
+                }
+                const startOf = (runs: PackRun[]) => ({ start: median(runs.map(r => r.run.startMs)), first: median(runs.map(r => r.run.firstVerdictMs)) });
+                const c = startOf(compiled);
+                const t = startOf(typescript);
+                console.log(`  pack start (spawn to port) and first verdict, median of ${START_RUNS}: compiled JavaScript ${secs(c.start)} / ${secs(c.first)}; ` +
+                    `loaded from TypeScript as the CLI loads it (ts-node, type-checked) ${secs(t.start)} / ${secs(t.first)}`);
+                const ratio = t.first / c.first;
+                console.log(`    start to first verdict ${fmt(ratio)}x faster than the TypeScript load: ${target("start to first verdict ≥ 3x faster", ratio >= 3)}`);
+                checks.push(["TypeScript load = compiled", JSON.stringify(packVerdicts(typescript[0].run)) === JSON.stringify(packVerdicts(compiled[0].run))]);
+            }
+            for (const [what, same] of checks) {
+                console.log(`  identical verdicts, ${what}: ${same ? "yes" : "NO"}`);
+                if (!same) parityFailures++;
+            }
+            console.log("");
+        } finally {
+            await iam.close();
+        }
+    }
+    const missed = targets.filter(t => !t.ok);
+    console.log(`targets: ${targets.length - missed.length} of ${targets.length} met${missed.length ? `; missed: ${missed.map(t => t.what).join("; ")}` : ""}`);
+    console.log(`verdict parity: ${parityFailures === 0 ? "identical on every path" : `${parityFailures} mismatches`}`);
+    process.exitCode = parityFailures === 0 ? 0 : 1;
+}
+
+main().catch(error => {
+    console.error(`bench: ${(error as Error).stack ?? error}`);
+    process.exitCode = 2;
+});
