@@ -20,7 +20,7 @@ export const iamUserUnusedAccessKey: ResourceValidationPolicy = {
         const now = new Date();
         for (const key of user.facts.accessKeys) {
             const finding = assessAccessKey(user.userName, key, user.config.maxUnusedDays, now);
-            if (finding?.unused) reportViolation(unusedAccessKeyMessage(finding, user.source.account.label));
+            if (finding?.unused) reportViolation(unusedAccessKeyMessage(finding, user.accountLabel(), user.exemptionNote));
         }
     },
 };

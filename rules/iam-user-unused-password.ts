@@ -18,6 +18,6 @@ export const iamUserUnusedPassword: ResourceValidationPolicy = {
         const user = await userToJudge(args, "passwordDays");
         if (!user) return;
         const finding = assessPassword(user.facts, user.config.maxUnusedDays, new Date());
-        if (finding?.unused) reportViolation(unusedPasswordMessage(finding, user.source.account.label));
+        if (finding?.unused) reportViolation(unusedPasswordMessage(finding, user.accountLabel(), user.exemptionNote));
     },
 };

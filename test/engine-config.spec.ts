@@ -19,7 +19,10 @@ const info: AnalyzerInfo = {
 describe("policy-pack config, applied as the engine applies it", () => {
     it("fills each policy's schema defaults and its own enforcement level", () => {
         const config = engineConfig(info, {});
-        assert.deepEqual(config["iam-user-unused-access-key"], { enforcementLevel: "mandatory", properties: { maxUnusedDays: 90, exemptUsers: [] } });
+        assert.deepEqual(config["iam-user-unused-access-key"], {
+            enforcementLevel: "mandatory",
+            properties: { maxUnusedDays: 90, exemptUsers: [], exemptUntilTag: "unused-credentials:exempt-until", exemptReasonTag: "unused-credentials:exempt-reason" },
+        });
         assert.deepEqual(config["iam-user-usage-data-unavailable"], { enforcementLevel: "advisory", properties: {} });
     });
 

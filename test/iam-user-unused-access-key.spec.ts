@@ -59,7 +59,11 @@ describe("policy iam-user-unused-access-key", () => {
     it("skips users matching an exemptUsers glob", async () => {
         assert.equal((await check("break-glass-1")).violations.length, 1);
         resetAccountSources();
-        assert.deepEqual((await check("break-glass-1", { exemptUsers: ["break-glass-*"] })).violations, []);
+        assert.deepEqual(await check("break-glass-1", { exemptUsers: ["break-glass-*"] }), {
+            violations: [],
+            notApplicable: `IAM user 'break-glass-1' is exempt by exemptUsers pattern "break-glass-*"`,
+        });
+        assert.equal(local.iam().calls.get("ListAccessKeys"), 1, "no IAM call for the exempt user");
     });
 
     it("judges aws-native users by their userName", async () => {

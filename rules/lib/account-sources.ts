@@ -1,15 +1,15 @@
 // One IAM client, one request cap and one cache per distinct account configuration, for the whole run.
 import { IAMClient } from "@aws-sdk/client-iam";
 import { AccountConfig, accountKey } from "./account";
+import { credentialsFor } from "./credentials";
 import { AccountUsageSource } from "./account-usage-source";
 import { IamRequester, makeIamRequester } from "./iam-requester";
 import { PackSettings } from "./settings";
-import { UsageSource } from "./usage";
 
 export interface AccountSource {
     account: AccountConfig;
     iam: IamRequester;
-    usage: UsageSource;
+    usage: AccountUsageSource;
 }
 
 export function makeIamClient(account: AccountConfig, settings: PackSettings): IAMClient {
@@ -20,7 +20,7 @@ export function makeIamClient(account: AccountConfig, settings: PackSettings): I
         region: account.region,
         endpoint: account.endpoint,
         profile: account.profile,
-        credentials: account.staticCredentials,
+        credentials: credentialsFor(account),
         retryMode: "adaptive", // client-side rate limiting that backs off when IAM throttles
         maxAttempts: settings.maxAttempts,
         requestHandler: { connectionTimeout: Math.min(5_000, settings.requestTimeoutMs), requestTimeout: settings.requestTimeoutMs },

@@ -13,6 +13,7 @@ export class AccountUsageSource implements UsageSource {
     private existingReport?: Promise<ReportResult>;
     private generatedReport?: Promise<ReportResult>;
     private readonly usersReadLive = new Set<string>();
+    private reportAccountId?: string;
 
     constructor(private readonly iam: IamRequester, private readonly settings: Pick<PackSettings, "source" | "reportWaitMs" | "autoReportAfterUsers">) {
         this.live = new CoalescingReader(userName => readUserUsage(iam, userName));
@@ -20,6 +21,7 @@ export class AccountUsageSource implements UsageSource {
 
     async usageOf(userName: string, need: Need): Promise<UserUsage> {
         const report = await this.reportFor(userName);
+        this.reportAccountId ??= report?.accountId;
         const row = report?.rows.get(userName.toLowerCase());
         if (report && row && provenFreshByReport(row, report, need, new Date())) {
             return { status: "fresh-by-report", reportGenerated: report.generated };
@@ -27,6 +29,11 @@ export class AccountUsageSource implements UsageSource {
         // Not in the report (created since), or possibly unused: confirm from the live per-user APIs.
         this.usersReadLive.add(userName.toLowerCase());
         return this.live.usageOf(userName);
+    }
+
+    /** The account's ID once a credential report has shown it. */
+    knownAccountId(): string | undefined {
+        return this.reportAccountId;
     }
 
     async failureOf(userName: string): Promise<UsageUnavailable | undefined> {

@@ -22,6 +22,8 @@ export interface ReportRow {
 
 export interface CredentialReport {
     generated: Date;
+    /** From the report's ARNs. */
+    accountId?: string;
     /** By lower-cased user name: IAM user names are unique case-insensitively. */
     rows: Map<string, ReportRow>;
 }
@@ -41,7 +43,9 @@ function reportDate(value: string | undefined): Date | undefined {
 export function parseCredentialReport(csv: string, generated: Date): CredentialReport {
     const records = parse(csv, { columns: true, skip_empty_lines: true, relax_column_count: false }) as Record<string, string>[];
     const rows = new Map<string, ReportRow>();
+    let accountId: string | undefined;
     for (const r of records) {
+        accountId ??= /^arn:aws[\w-]*:iam::(\d{12}):/.exec(r.arn ?? "")?.[1];
         if (r.user === "<root_account>") continue; // the root account is not a managed user
         const keys: ReportKeySlot[] = [];
         for (const slot of [1, 2] as const) {
@@ -56,7 +60,7 @@ export function parseCredentialReport(csv: string, generated: Date): CredentialR
             keys,
         });
     }
-    return { generated, rows };
+    return { generated, accountId, rows };
 }
 
 const within = (since: Date | undefined, days: number, now: Date) => since !== undefined && now.getTime() - since.getTime() < days * MS_PER_DAY;

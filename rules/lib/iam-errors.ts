@@ -38,6 +38,9 @@ export function describeIamError(error: unknown, action: string, timeoutSeconds:
     if (NETWORK_CODES.has(code)) {
         return { status: "unavailable", errorCode: code, reason: `IAM endpoint unreachable for ${action} (${code})` };
     }
+    if (name === "AssumeRoleError") {
+        return { status: "unavailable", errorCode: name, reason: `${e.message}; the provider's assumeRoles chain must work for the pack's identity` };
+    }
     if (name === "CredentialsProviderError" || /credential/i.test(name)) {
         return { status: "unavailable", errorCode: name, reason: `no AWS credentials for ${action}: ${firstLine(e.message)}` };
     }

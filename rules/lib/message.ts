@@ -39,22 +39,29 @@ export function passwordLastUseText(finding: PasswordAssessment): string {
     return `last used ${formatUtc(finding.lastUsed.date)}${suffix}`;
 }
 
-export function unusedAccessKeyMessage(finding: AccessKeyAssessment, accountLabel?: string): string {
+/** Appended to a violation when an exemption tag on the user was present but did not apply. */
+function exemptionNoteText(note: string | undefined): string {
+    return note ? ` Not exempt: ${note}.` : "";
+}
+
+export function unusedAccessKeyMessage(finding: AccessKeyAssessment, accountLabel?: string, exemptionNote?: string): string {
     return (
         `IAM user '${finding.userName}'${inAccount(accountLabel)}: active access key ${finding.accessKeyId} is unused: ` +
         `${accessKeyLastUseText(finding)}; idle ${plural(finding.idleDays, "day")}, threshold ${plural(finding.thresholdDays, "day")}. ` +
         `Deactivate the key (set status "Inactive" on its aws.iam.AccessKey, or ` +
         `aws iam update-access-key --user-name ${finding.userName} --access-key-id ${finding.accessKeyId} --status Inactive), ` +
-        `then delete it once nothing breaks.`
+        `then delete it once nothing breaks.` +
+        exemptionNoteText(exemptionNote)
     );
 }
 
-export function unusedPasswordMessage(finding: PasswordAssessment, accountLabel?: string): string {
+export function unusedPasswordMessage(finding: PasswordAssessment, accountLabel?: string, exemptionNote?: string): string {
     return (
         `IAM user '${finding.userName}'${inAccount(accountLabel)}: console password is unused: ` +
         `${passwordLastUseText(finding)}; idle ${plural(finding.idleDays, "day")}, threshold ${plural(finding.thresholdDays, "day")}. ` +
         `Delete the login profile (remove its aws.iam.UserLoginProfile, or ` +
-        `aws iam delete-login-profile --user-name ${finding.userName}).`
+        `aws iam delete-login-profile --user-name ${finding.userName}).` +
+        exemptionNoteText(exemptionNote)
     );
 }
 

@@ -3,11 +3,15 @@ import type { PolicyConfigSchema } from "@pulumi/policy";
 import picomatch from "picomatch";
 
 export const DEFAULT_MAX_UNUSED_DAYS = 90;
+export const DEFAULT_EXEMPT_UNTIL_TAG = "unused-credentials:exempt-until";
+export const DEFAULT_EXEMPT_REASON_TAG = "unused-credentials:exempt-reason";
 export const MAX_UNUSED_DAYS_LIMIT = 3650;
 
 export interface UnusedCredentialConfig {
     maxUnusedDays: number;
     exemptUsers: string[];
+    exemptUntilTag: string;
+    exemptReasonTag: string;
 }
 
 export function unusedCredentialConfigSchema(credential: string): PolicyConfigSchema {
@@ -26,6 +30,20 @@ export function unusedCredentialConfigSchema(credential: string): PolicyConfigSc
                 default: [],
                 description: "Glob patterns on IAM user names (e.g. `break-glass-*`) whose credentials this policy does not judge.",
             },
+            exemptUntilTag: {
+                type: "string",
+                minLength: 1,
+                maxLength: 128,
+                default: DEFAULT_EXEMPT_UNTIL_TAG,
+                description: "Tag key on an IAM user whose value, a date YYYY-MM-DD, exempts the user until that day (inclusive, UTC).",
+            },
+            exemptReasonTag: {
+                type: "string",
+                minLength: 1,
+                maxLength: 128,
+                default: DEFAULT_EXEMPT_REASON_TAG,
+                description: "Tag key on an IAM user whose value, the reason for its exemption, is quoted in the output.",
+            },
         },
     };
 }
@@ -35,6 +53,8 @@ export function withDefaults(config: Partial<UnusedCredentialConfig> | undefined
     return {
         maxUnusedDays: config?.maxUnusedDays ?? DEFAULT_MAX_UNUSED_DAYS,
         exemptUsers: config?.exemptUsers ?? [],
+        exemptUntilTag: config?.exemptUntilTag ?? DEFAULT_EXEMPT_UNTIL_TAG,
+        exemptReasonTag: config?.exemptReasonTag ?? DEFAULT_EXEMPT_REASON_TAG,
     };
 }
 

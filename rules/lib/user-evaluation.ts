@@ -1,11 +1,12 @@
 // What every policy's validateResource starts with: which user, in which account, and what IAM says of it.
 // Policies stay thin: they only turn this into their own verdicts and messages.
 import type { ResourceValidationArgs } from "@pulumi/policy";
-import { resolveAccount } from "./account";
+import { AccountConfig, accountLabel, resolveAccount } from "./account";
 import { AccountSource, AccountSources } from "./account-sources";
 import { Need } from "./credential-report";
 import { managedUserOf } from "./managed-user";
-import { matchingExemption, UnusedCredentialConfig, withDefaults } from "./policy-config";
+import { exemptionOf } from "./exemption";
+import { UnusedCredentialConfig, withDefaults } from "./policy-config";
 import { settingsFrom } from "./settings";
 import { UsageUnavailable } from "./usage";
 import { CredentialFacts } from "./verdict";
@@ -26,7 +27,11 @@ export function resetAccountSources(): void {
 export interface ManagedUserContext {
     userName: string;
     tags: Record<string, string>;
+    /** This resource's own account configuration (its provider's name, the account ID when known). */
+    account: AccountConfig;
     source: AccountSource;
+    /** How messages name the account: its ID when known (from the provider or the credential report), and the provider. */
+    accountLabel(): string;
 }
 
 /**
@@ -39,13 +44,16 @@ export function managedUserContext(args: ResourceValidationArgs): ManagedUserCon
     if (user.kind === "unknown") {
         args.notApplicable(`the IAM user's name is not known yet (${user.detail})`);
     }
-    const source = accountSources().sourceFor(resolveAccount(args.provider, process.env));
-    return { userName: user.userName, tags: user.tags, source };
+    const account = resolveAccount(args.provider, process.env);
+    const source = accountSources().sourceFor(account);
+    return { userName: user.userName, tags: user.tags, account, source, accountLabel: () => accountLabel(account, source.usage.knownAccountId()) };
 }
 
 export interface UserToJudge extends ManagedUserContext {
     facts: CredentialFacts;
     config: UnusedCredentialConfig;
+    /** Why an exemption tag on the user did not apply, if it did not: said in the violation. */
+    exemptionNote?: string;
 }
 
 /**
@@ -57,10 +65,12 @@ export async function userToJudge(args: ResourceValidationArgs, credential: keyo
     const user = managedUserContext(args);
     if (!user) return undefined;
     const config = withDefaults(args.getConfig<Partial<UnusedCredentialConfig>>());
-    if (matchingExemption(user.userName, config.exemptUsers)) return undefined; // no IAM call for exempt users
+    const exemption = exemptionOf(user.userName, user.tags, config, new Date());
+    // "Not applicable", with the reason, so that `check` can list exempt users; no IAM call is made for them.
+    if (exemption.exempt) args.notApplicable(`IAM user '${user.userName}' is ${exemption.why}`);
     const usage = await user.source.usage.usageOf(user.userName, { [credential]: config.maxUnusedDays });
     if (usage.status !== "found") return undefined;
-    return { ...user, facts: usage.facts, config };
+    return { ...user, facts: usage.facts, config, exemptionNote: exemption.exempt ? undefined : exemption.note };
 }
 
 /** For iam-user-usage-data-unavailable: why the user's data could not be read, if it could not. */

@@ -8,8 +8,8 @@ import { LocalIam, startLocalIam } from "../../tools/local-iam/server";
 
 export const TEST_CREDENTIALS = { accessKeyId: "AKIDEXAMPLETESTONLY0", secretAccessKey: "test-secret-not-real" };
 
-export function accountFor(iam: LocalIam, label = "test account"): AccountConfig {
-    return { region: "us-east-1", endpoint: iam.url, staticCredentials: TEST_CREDENTIALS, label };
+export function accountFor(iam: LocalIam, providerLabel = "provider test"): AccountConfig {
+    return { region: "us-east-1", endpoint: iam.url, staticCredentials: TEST_CREDENTIALS, assumeRoles: [], providerLabel };
 }
 
 export function requesterFor(iam: LocalIam, settings: Partial<PackSettings> = {}): IamRequester {

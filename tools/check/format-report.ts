@@ -6,7 +6,9 @@ export interface CheckReport {
     version: string;
     resourcesAnalyzed: number;
     violations: { policy: string; enforcementLevel: string; urn: string; resource: string; type: string; message: string }[];
-    summary: { mandatory: number; advisory: number };
+    /** Users a policy did not judge because they are exempt (by tag or exemptUsers), with why. */
+    exemptions: { policy: string; urn: string; resource: string; reason: string }[];
+    summary: { mandatory: number; advisory: number; exempt: number };
 }
 
 export function checkReport(run: DriveResult): CheckReport {
@@ -21,14 +23,21 @@ export function checkReport(run: DriveResult): CheckReport {
             message: d.message.startsWith(`${d.description}\n`) ? d.message.slice(d.description.length + 1) : d.message,
         })),
     );
+    const exemptions = run.results.flatMap(r =>
+        r.notApplicable
+            .filter(n => / is exempt /.test(n.reason))
+            .map(n => ({ policy: n.policyName, urn: r.resource.urn, resource: r.resource.name, reason: n.reason })),
+    );
     return {
         pack: run.info.name,
         version: run.info.version,
         resourcesAnalyzed: run.results.length,
         violations,
+        exemptions,
         summary: {
             mandatory: violations.filter(v => v.enforcementLevel === "mandatory").length,
             advisory: violations.filter(v => v.enforcementLevel === "advisory").length,
+            exempt: new Set(exemptions.map(e => e.urn)).size,
         },
     };
 }
@@ -42,9 +51,14 @@ export function formatPolicies(report: CheckReport, packLocation: string, descri
         if (description) lines.push(`          ${description}`);
         lines.push(`          ${v.message}`);
     }
+    if (report.exemptions.length > 0) {
+        lines.push("", "Exempt (not judged):");
+        for (const e of report.exemptions) lines.push(`    - ${e.policy}  (${e.resource}): ${e.reason}`);
+    }
     lines.push("");
     lines.push(
-        `${report.resourcesAnalyzed} resources analyzed: ${report.summary.mandatory} mandatory and ${report.summary.advisory} advisory violations.`,
+        `${report.resourcesAnalyzed} resources analyzed: ${report.summary.mandatory} mandatory and ${report.summary.advisory} advisory violations` +
+            `${report.summary.exempt ? `, ${report.summary.exempt} exempt users` : ""}.`,
     );
     return lines.join("\n");
 }

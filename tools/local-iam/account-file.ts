@@ -38,9 +38,22 @@ export interface FaultsFile {
     maxPageSize?: number;
 }
 
+export interface RoleFile {
+    roleArn: string;
+    /** Access key IDs allowed to assume it (a base key, or another role's session); absent = anyone. */
+    trustedAccessKeyIds?: string[];
+    /** Roles whose sessions may assume it, by ARN. */
+    trustedRoleArns?: string[];
+    externalId?: string;
+}
+
 export interface AccountFile {
     accountId?: string;
     users: UserFile[];
+    /** Roles served by the endpoint's STS AssumeRole. */
+    roles?: RoleFile[];
+    /** When set, IAM requests signed with any other access key (or a role session not listed) are AccessDenied. */
+    allowedCallers?: { accessKeyIds?: string[]; roleArns?: string[] };
     /**
      * A report already generated `generatedHoursAgo` hours ago. `users` pins it to an older snapshot of the
      * account (same shape as the live users); absent, it shows the live state.

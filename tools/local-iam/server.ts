@@ -5,10 +5,10 @@ import { randomUUID } from "node:crypto";
 import * as http from "node:http";
 import { AddressInfo } from "node:net";
 import {
-    AccountFile, FaultsFile, resolveUser, resolveWhen, UserFile, UserState, validateAccountFile,
+    AccountFile, FaultsFile, resolveUser, resolveWhen, RoleFile, UserFile, UserState, validateAccountFile,
 } from "./account-file";
 import { credentialReportCsv } from "./credential-report-csv";
-import { errorEnvelope, leaf, list, node, successEnvelope, XmlNode } from "./xml";
+import { errorEnvelope, IAM_XMLNS, leaf, list, node, STS_XMLNS, successEnvelope, XmlNode } from "./xml";
 
 const REPORT_LIFETIME_MS = 4 * 3600_000;
 
@@ -43,6 +43,8 @@ export interface LocalIam {
     calls: Map<string, number>;
     /** Requests refused by the token bucket. */
     throttled(): number;
+    /** Who signed each request: the access key ID and, for an assumed-role session, the role. */
+    signers: { action: string; accessKeyId?: string; roleArn?: string }[];
     totalCalls(): number;
     resetCalls(): void;
     /** Replaces the faults in force. */
@@ -65,6 +67,10 @@ export async function startLocalIam(account: AccountFile, options: LocalIamOptio
     let reportGenerationMs = 0;
     let bucket = { tokens: 0, at: 0 };
     let throttledByBucket = 0;
+    let roles: RoleFile[] = [];
+    let allowedCallers: AccountFile["allowedCallers"];
+    const sessions = new Map<string, string>(); // temporary access key ID → role ARN
+    const signers: LocalIam["signers"] = [];
 
     function load(file: AccountFile): void {
         validateAccountFile(file);
@@ -73,6 +79,8 @@ export async function startLocalIam(account: AccountFile, options: LocalIamOptio
         for (const user of file.users) users.set(user.userName, resolveUser(user, at));
         accountId = file.accountId ?? "123456789012";
         reportGenerationMs = file.reportGenerationMs ?? 0;
+        roles = file.roles ?? [];
+        allowedCallers = file.allowedCallers;
         report = undefined;
         if (file.credentialReport) {
             const generated = resolveWhen({ hoursAgo: file.credentialReport.generatedHoursAgo }, at);
@@ -219,6 +227,56 @@ export async function startLocalIam(account: AccountFile, options: LocalIamOptio
         },
     };
 
+    interface Caller {
+        accessKeyId?: string;
+        roleArn?: string;
+    }
+
+    const stsActions: Record<string, (p: URLSearchParams, caller: Caller) => XmlNode[]> = {
+        AssumeRole: (p, caller) => {
+            const role = roles.find(r => r.roleArn === p.get("RoleArn"));
+            const trusted =
+                role &&
+                (!role.trustedAccessKeyIds && !role.trustedRoleArns ||
+                    (caller.accessKeyId !== undefined && role.trustedAccessKeyIds?.includes(caller.accessKeyId)) ||
+                    (caller.roleArn !== undefined && role.trustedRoleArns?.includes(caller.roleArn)));
+            const who = caller.roleArn ?? caller.accessKeyId ?? "anonymous";
+            if (!role || !trusted) {
+                throw new IamError(403, "AccessDenied", `User: ${who} is not authorized to perform: sts:AssumeRole on resource: ${p.get("RoleArn")}`);
+            }
+            if (role.externalId && role.externalId !== p.get("ExternalId")) {
+                throw new IamError(403, "AccessDenied", `User: ${who} is not authorized to perform: sts:AssumeRole on resource: ${role.roleArn}`);
+            }
+            const accessKeyId = `ASIA${randomUUID().replace(/-/g, "").slice(0, 16).toUpperCase()}`;
+            sessions.set(accessKeyId, role.roleArn);
+            const seconds = Number(p.get("DurationSeconds") ?? 3600);
+            const session = p.get("RoleSessionName") ?? "session";
+            return [
+                node("Credentials", [
+                    leaf("AccessKeyId", accessKeyId),
+                    leaf("SecretAccessKey", randomUUID()),
+                    leaf("SessionToken", Buffer.from(randomUUID()).toString("base64")),
+                    leaf("Expiration", new Date(now().getTime() + seconds * 1000)),
+                ]),
+                node("AssumedRoleUser", [
+                    leaf("AssumedRoleId", `AROA${accessKeyId.slice(4)}:${session}`),
+                    leaf("Arn", role.roleArn.replace(":role/", ":assumed-role/").replace(/^arn:aws:iam:/, "arn:aws:sts:") + `/${session}`),
+                ]),
+            ];
+        },
+        GetCallerIdentity: (_, caller) => [
+            leaf("UserId", caller.accessKeyId ?? "anonymous"),
+            leaf("Account", accountId),
+            leaf("Arn", caller.roleArn ?? `arn:aws:iam::${accountId}:user/policy-pack`),
+        ],
+    };
+
+    function callerAllowed(caller: Caller): boolean {
+        if (!allowedCallers) return true;
+        if (caller.roleArn) return allowedCallers.roleArns?.includes(caller.roleArn) ?? false;
+        return caller.accessKeyId !== undefined && (allowedCallers.accessKeyIds?.includes(caller.accessKeyId) ?? false);
+    }
+
     const matches = (rule: { action?: string; userName?: string }, action: string, params: URLSearchParams) =>
         (!rule.action || rule.action === action) && (!rule.userName || rule.userName === params.get("UserName") || rule.userName === userNameOfKey(params));
 
@@ -241,9 +299,11 @@ export async function startLocalIam(account: AccountFile, options: LocalIamOptio
     }
 
     /** Decides the answer; undefined means "never answer" (a hanging request). */
-    function answer(action: string, params: URLSearchParams): { status: number; body: string } | undefined {
+    function answer(action: string, params: URLSearchParams, caller: Caller): { status: number; body: string } | undefined {
         const requestId = randomUUID();
-        const fail = (e: IamError) => ({ status: e.status, body: errorEnvelope(e.type, e.code, e.bodyMessage, requestId) });
+        const sts = action in stsActions;
+        const xmlns = sts ? STS_XMLNS : IAM_XMLNS;
+        const fail = (e: IamError) => ({ status: e.status, body: errorEnvelope(e.type, e.code, e.bodyMessage, requestId, xmlns) });
         if (!takeToken()) {
             throttledByBucket++;
             return fail(new IamError(400, "Throttling", "Rate exceeded"));
@@ -255,6 +315,17 @@ export async function startLocalIam(account: AccountFile, options: LocalIamOptio
             if (transient.code === "Throttling") return fail(new IamError(400, "Throttling", "Rate exceeded"));
             if (transient.code === "LimitExceeded") return fail(new IamError(409, "LimitExceeded", "Cannot exceed quota for requests."));
             return fail(new IamError(500, "ServiceFailure", "Request processing has failed due to some unknown error, exception or failure.", "Receiver"));
+        }
+        if (sts) {
+            try {
+                return { status: 200, body: successEnvelope(action, stsActions[action](params, caller), requestId, STS_XMLNS) };
+            } catch (error) {
+                if (error instanceof IamError) return fail(error);
+                throw error;
+            }
+        }
+        if (!callerAllowed(caller)) {
+            return fail(new IamError(403, "AccessDenied", `User: ${caller.roleArn ?? caller.accessKeyId} is not authorized to perform: iam:${action} because no identity-based policy allows the iam:${action} action`));
         }
         if ((faults.accessDenied ?? []).some(rule => matches(rule, action, params))) {
             const target = params.get("UserName") ?? userNameOfKey(params) ?? "*";
@@ -279,7 +350,11 @@ export async function startLocalIam(account: AccountFile, options: LocalIamOptio
             const params = new URLSearchParams(Buffer.concat(chunks).toString("utf8"));
             const action = req.method === "POST" ? params.get("Action") ?? "" : "";
             calls.set(action, (calls.get(action) ?? 0) + 1);
-            const result = action ? answer(action, params) : { status: 400, body: errorEnvelope("Sender", "MissingAction", "Missing Action", randomUUID()) };
+            // SigV4: `Credential=<access key ID>/<date>/<region>/<service>/aws4_request`.
+            const accessKeyId = /Credential=([A-Z0-9]+)\//.exec(req.headers.authorization ?? "")?.[1];
+            const caller = { accessKeyId, roleArn: accessKeyId ? sessions.get(accessKeyId) : undefined };
+            if (signers.length < 10_000) signers.push({ action, ...caller });
+            const result = action ? answer(action, params, caller) : { status: 400, body: errorEnvelope("Sender", "MissingAction", "Missing Action", randomUUID()) };
             if (!result) return; // hang: keep the socket open, answer nothing
             const requestId = /<RequestId>([^<]+)<\/RequestId>/.exec(result.body)?.[1] ?? randomUUID();
             const send = () => {
@@ -305,6 +380,7 @@ export async function startLocalIam(account: AccountFile, options: LocalIamOptio
         calls,
         totalCalls: () => [...calls.values()].reduce((a, b) => a + b, 0),
         throttled: () => throttledByBucket,
+        signers,
         resetCalls: () => {
             calls.clear();
             throttledByBucket = 0;

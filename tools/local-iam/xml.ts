@@ -41,21 +41,23 @@ function render(n: XmlNode, depth: number, out: string[]): void {
 }
 
 /** `<OpResponse xmlns=…><OpResult>…</OpResult><ResponseMetadata><RequestId>…` with no `<?xml?>` line. */
-export function successEnvelope(action: string, result: XmlNode[], requestId: string): string {
+export const STS_XMLNS = "https://sts.amazonaws.com/doc/2011-06-15/";
+
+export function successEnvelope(action: string, result: XmlNode[], requestId: string, xmlns = IAM_XMLNS): string {
     const body = [
         node(`${action}Result`, result),
         node("ResponseMetadata", [leaf("RequestId", requestId)]),
     ];
-    const out: string[] = [`<${action}Response xmlns="${IAM_XMLNS}">`];
+    const out: string[] = [`<${action}Response xmlns="${xmlns}">`];
     for (const child of body) render(child, 1, out);
     out.push(`</${action}Response>`);
     return out.join("\n") + "\n";
 }
 
 /** `<ErrorResponse>` with `RequestId` beside `<Error>`; the report errors carry no `<Message>`. */
-export function errorEnvelope(type: "Sender" | "Receiver", code: string, message: string | undefined, requestId: string): string {
+export function errorEnvelope(type: "Sender" | "Receiver", code: string, message: string | undefined, requestId: string, xmlns = IAM_XMLNS): string {
     const error = node("Error", [leaf("Type", type), leaf("Code", code), message === undefined ? undefined : leaf("Message", message)]);
-    const out: string[] = [`<ErrorResponse xmlns="${IAM_XMLNS}">`];
+    const out: string[] = [`<ErrorResponse xmlns="${xmlns}">`];
     render(error, 1, out);
     render(leaf("RequestId", requestId), 1, out);
     out.push("</ErrorResponse>");

@@ -1,0 +1,123 @@
+// End to end: every user is judged against the account of its own provider: two accounts with users of
+// the same name, an assume-role chain through a local STS, default providers disabled, no region at all,
+// and exemptions recorded as tags.
+import { strict as assert } from "node:assert";
+import { LocalIam, startLocalIam } from "../../tools/local-iam/server";
+import { drivePack } from "../../tools/driver/drive-pack";
+import { AnalyzedResource } from "../../tools/driver/analyzer-client";
+import { REPO, verdictLines } from "./demo-stack.e2e.spec";
+
+const HOP = "arn:aws:iam::222222222222:role/audit-hop";
+const AUDITOR = "arn:aws:iam::222222222222:role/unused-credentials-auditor";
+const BASE_KEY_B = "AKIDBASEACCOUNTB0000";
+
+const stack = { stack: "prod", project: "iam", organization: "org", config: {}, dryRun: true };
+const baseEnv = { PATH: process.env.PATH, HOME: process.env.HOME };
+
+function user(name: string, userName: string, provider?: AnalyzedResource["provider"], tags?: Record<string, string>): AnalyzedResource {
+    return { type: "aws:iam/user:User", name, urn: `urn:pulumi:prod::iam::aws:iam/user:User::${name}`, props: { name: userName, ...(tags ? { tags } : {}) }, provider };
+}
+
+describe("end to end: right account, right users", function () {
+    this.timeout(120_000);
+    let a: LocalIam;
+    let b: LocalIam;
+    beforeEach(async () => {
+        a = await startLocalIam({
+            accountId: "111111111111",
+            users: [
+                { userName: "shared-name", accessKeys: [{ accessKeyId: "AKIAACCOUNTASTALE001", created: { daysAgo: 400 }, lastUsed: { daysAgo: 200, service: "s3", region: "us-east-1" } }] },
+                { userName: "only-in-a", accessKeys: [{ accessKeyId: "AKIAACCOUNTAFRESH001", created: { daysAgo: 400 }, lastUsed: { daysAgo: 1 } }] },
+            ],
+        });
+        b = await startLocalIam({
+            accountId: "222222222222",
+            users: [{ userName: "shared-name", loginProfile: { created: { daysAgo: 300 } }, passwordLastUsed: { daysAgo: 150 },
+                accessKeys: [{ accessKeyId: "AKIAACCOUNTBFRESH001", created: { daysAgo: 400 }, lastUsed: { daysAgo: 2 } }] }],
+            roles: [
+                { roleArn: HOP, trustedAccessKeyIds: [BASE_KEY_B] },
+                { roleArn: AUDITOR, trustedRoleArns: [HOP], externalId: "uic-external-id" },
+            ],
+            allowedCallers: { roleArns: [AUDITOR] },
+        });
+    });
+    afterEach(async () => {
+        await a.close();
+        await b.close();
+    });
+
+    const providerA = () => ({
+        type: "pulumi:providers:aws", name: "account-a", urn: "urn:pulumi:prod::iam::pulumi:providers:aws::account-a",
+        props: { region: "us-east-1", accessKey: "AKIDACCOUNTA00000000", secretKey: "a-secret", endpoints: JSON.stringify([{ iam: a.url }]), allowedAccountIds: JSON.stringify(["111111111111"]) },
+    });
+    const providerB = () => ({
+        type: "pulumi:providers:aws", name: "account-b", urn: "urn:pulumi:prod::iam::pulumi:providers:aws::account-b",
+        props: {
+            region: "eu-west-1", accessKey: BASE_KEY_B, secretKey: "b-secret",
+            endpoints: JSON.stringify([{ iam: b.url, sts: b.url }]),
+            assumeRoles: JSON.stringify([{ roleArn: HOP, sessionName: "hop" }, { roleArn: AUDITOR, externalId: "uic-external-id", duration: "15m" }]),
+        },
+    });
+
+    it("judges users of the same name against their own provider's account", async () => {
+        const result = await drivePack({
+            packDir: REPO, stack, env: baseEnv, concurrency: 4,
+            resources: [user("shared-a", "shared-name", providerA()), user("only-a", "only-in-a", providerA()), user("shared-b", "shared-name", providerB())],
+        });
+        assert.deepEqual(verdictLines(result), [
+            "mandatory iam-user-unused-access-key shared-a AKIAACCOUNTASTALE001",
+            "mandatory iam-user-unused-password shared-b password",
+        ]);
+        const [keyFinding] = result.results.find(r => r.resource.name === "shared-a")!.diagnostics;
+        assert.match(keyFinding.message, /IAM user 'shared-name' in account 111111111111 \(provider account-a\): active access key AKIAACCOUNTASTALE001/);
+        const [passwordFinding] = result.results.find(r => r.resource.name === "shared-b")!.diagnostics;
+        assert.match(passwordFinding.message, /IAM user 'shared-name' in account 222222222222 \(provider account-b\): console password is unused/);
+    });
+
+    it("reads account B through the assume-role chain: base key → hop → auditor", async () => {
+        await drivePack({ packDir: REPO, stack, env: baseEnv, resources: [user("shared-b", "shared-name", providerB())] });
+        const assumes = b.signers.filter(s => s.action === "AssumeRole");
+        assert.deepEqual(assumes.map(s => s.accessKeyId === BASE_KEY_B ? "base" : s.roleArn), ["base", HOP]);
+        const iamCalls = b.signers.filter(s => s.action !== "AssumeRole");
+        assert.ok(iamCalls.length > 0 && iamCalls.every(s => s.roleArn === AUDITOR), "every IAM call is signed by the auditor session");
+        assert.equal(a.totalCalls(), 0, "account A is never asked about account B's user");
+    });
+
+    it("a broken chain is reported as unavailable, naming the role", async () => {
+        const broken = providerB();
+        broken.props.assumeRoles = JSON.stringify([{ roleArn: HOP }, { roleArn: AUDITOR, externalId: "wrong" }]);
+        const result = await drivePack({ packDir: REPO, stack, env: baseEnv, resources: [user("shared-b", "shared-name", broken)] });
+        assert.deepEqual(verdictLines(result), ["advisory iam-user-usage-data-unavailable shared-b -"]);
+        assert.match(result.results[0].diagnostics[0].message, /could not assume role arn:aws:iam::222222222222:role\/unused-credentials-auditor: AccessDenied/);
+    });
+
+    it("with default providers disabled and no region anywhere, uses the environment's account", async () => {
+        const result = await drivePack({
+            packDir: REPO,
+            stack: { ...stack, config: { "pulumi:disable-default-providers": '["*"]' } },
+            env: { ...baseEnv, AWS_ENDPOINT_URL_IAM: a.url, AWS_ACCESS_KEY_ID: "AKIDAMBIENT000000000", AWS_SECRET_ACCESS_KEY: "x" },
+            resources: [user("shared-a", "shared-name")],
+        });
+        assert.deepEqual(verdictLines(result), ["mandatory iam-user-unused-access-key shared-a AKIAACCOUNTASTALE001"]);
+        assert.match(result.results[0].diagnostics[0].message, /in the stack's default AWS configuration: active access key/);
+        assert.equal(result.output, "");
+    });
+
+    it("exemptions in tags: current ones exempt (and say so), expired and malformed ones say why they did not apply", async () => {
+        const tagged = (name: string, until: string) => user(name, "shared-name", providerA(), { "unused-credentials:exempt-until": until, "unused-credentials:exempt-reason": "vendor integration, JIRA-123" });
+        const result = await drivePack({
+            packDir: REPO, stack, env: baseEnv,
+            resources: [tagged("current", "2999-12-31"), tagged("expired", "2020-01-31"), tagged("malformed", "next week")],
+        });
+        assert.deepEqual(verdictLines(result), [
+            "mandatory iam-user-unused-access-key expired AKIAACCOUNTASTALE001",
+            "mandatory iam-user-unused-access-key malformed AKIAACCOUNTASTALE001",
+        ]);
+        const current = result.results.find(r => r.resource.name === "current")!;
+        assert.ok(current.notApplicable.some(n => n.policyName === "iam-user-unused-access-key" &&
+            n.reason === `IAM user 'shared-name' is exempt until 2999-12-31 by tag unused-credentials:exempt-until, reason: "vendor integration, JIRA-123"`));
+        const message = (name: string) => result.results.find(r => r.resource.name === name)!.diagnostics[0].message;
+        assert.match(message("expired"), /Not exempt: the exemption unused-credentials:exempt-until=2020-01-31 expired, reason: "vendor integration, JIRA-123"\./);
+        assert.match(message("malformed"), /Not exempt: the tag unused-credentials:exempt-until="next week" is not a date \(YYYY-MM-DD\), so it exempts nothing\./);
+    });
+});
