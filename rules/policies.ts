@@ -6,4 +6,5 @@ import { iamUserUsageDataUnavailable } from "./iam-user-usage-data-unavailable";
 
 export const PACK_NAME = "unused-iam-credentials";
 
+// iam-user-usage-data-unavailable comes last: it reports the failed reads of the policies before it.
 export const policies = [iamUserUnusedPassword, iamUserUnusedAccessKey, iamUserUsageDataUnavailable];

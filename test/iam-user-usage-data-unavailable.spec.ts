@@ -2,6 +2,7 @@
 import { strict as assert } from "node:assert";
 import { iamUserUnusedAccessKey } from "../rules/iam-user-unused-access-key";
 import { iamUserUsageDataUnavailable as policy } from "../rules/iam-user-usage-data-unavailable";
+import { policies } from "../rules/policies";
 import { resetAccountSources } from "../rules/lib/user-evaluation";
 import { SETTINGS_ENV } from "../rules/lib/settings";
 import { providerFor, withLocalIam } from "./helpers/local-account";
@@ -18,10 +19,19 @@ describe("policy iam-user-usage-data-unavailable", () => {
     });
 
     const args = () => userArgs({ name: "carol", props: { name: "carol" }, provider: providerFor(local.iam()) });
+    /** As the policy SDK runs a pack: each policy in order, this one last. */
+    const analyze = async () => {
+        for (const judging of policies.slice(0, -1)) await validate(judging, args());
+        return validate(policy, args());
+    };
+
+    it("runs after the judging policies, whose reads it reports", () => {
+        assert.equal(policies.at(-1), policy);
+    });
 
     it("reports AccessDenied with the missing IAM action", async () => {
         local.iam().setFaults({ accessDenied: [{ action: "ListAccessKeys", userName: "carol" }] });
-        const { violations } = await validate(policy, args());
+        const { violations } = await analyze();
         assert.equal(violations.length, 1);
         assert.match(violations[0], /IAM user 'carol' in provider default_7_0_0: credentials could not be evaluated: access denied to iam:ListAccessKeys/);
         assert.match(violations[0], /not a pass/);
@@ -43,18 +53,24 @@ describe("policy iam-user-usage-data-unavailable", () => {
     it("reports a hung IAM within the configured deadline", async () => {
         process.env[SETTINGS_ENV.requestTimeoutSeconds] = "0.3";
         local.iam().setFaults({ hang: [{ action: "ListAccessKeys" }] });
-        const { violations } = await validate(policy, args());
+        const { violations } = await analyze();
         assert.match(violations[0], /IAM did not answer iam:ListAccessKeys within 0.3 s/);
     });
 
     it("reports throttling that outlasts the retries", async () => {
         process.env[SETTINGS_ENV.maxAttempts] = "1";
         local.iam().setFaults({ transient: [{ code: "Throttling", count: 10 }] });
-        const { violations } = await validate(policy, args());
+        const { violations } = await analyze();
         assert.match(violations[0], /IAM throttled iam:/);
     });
 
     it("says nothing when the data was read", async () => {
+        assert.deepEqual((await analyze()).violations, []);
+    });
+
+    it("says nothing of data no policy needed (both judging policies disabled, or the user exempt)", async () => {
+        local.iam().setFaults({ accessDenied: [{ userName: "carol" }] });
         assert.deepEqual((await validate(policy, args())).violations, []);
+        assert.equal(local.iam().totalCalls(), 0);
     });
 });

@@ -73,13 +73,15 @@ export async function userToJudge(args: ResourceValidationArgs, credential: keyo
     return { ...user, facts: usage.facts, config, exemptionNote: exemption.exempt ? undefined : exemption.note };
 }
 
-/** For iam-user-usage-data-unavailable: why the user's data could not be read, if it could not. */
+/**
+ * For iam-user-usage-data-unavailable: why the data the judging policies needed for this user could not
+ * be read, if it could not. It reads nothing itself: an exempt user, or one the credential report clears,
+ * needs no data, and no data that was not needed is reported missing. It runs after the judging policies
+ * in each Analyze call (the policy SDK runs a pack's policies in order), so their reads are done.
+ */
 export async function unavailableUsage(args: ResourceValidationArgs): Promise<{ user: ManagedUserContext; usage: UsageUnavailable } | undefined> {
     const user = managedUserContext(args);
     if (!user) return undefined;
-    // Asks for nothing to judge: reads live only where the report cannot even place the user, and
-    // otherwise reports the failures of reads the judging policies needed.
-    const usage = await user.source.usage.usageOf(user.userName, {});
-    const failure = usage.status === "unavailable" ? usage : await user.source.usage.failureOf(user.userName);
+    const failure = await user.source.usage.failureOf(user.userName);
     return failure ? { user, usage: failure } : undefined;
 }

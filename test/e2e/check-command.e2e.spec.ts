@@ -30,7 +30,8 @@ describe("the check command", function () {
         assert.match(r.stdout, /- \[mandatory\]  iam-user-unused-access-key  \(aws:iam\/user:User: alice-stale-key\)/);
         assert.match(r.stdout, /- \[mandatory\]  iam-user-unused-password  \(aws:iam\/user:User: judy-never-used-password\)/);
         assert.match(r.stdout, /- \[advisory\]  iam-user-usage-data-unavailable  \(aws:iam\/user:User: grace-access-denied\)/);
-        assert.match(r.stdout, /17 resources analyzed: 10 mandatory and 1 advisory violations\./);
+        assert.match(r.stdout, /Exempt \(not judged\):\n    - iam-user-unused-password  \(quinn-exempt-until-2099\): IAM user 'quinn-exempt-until-2099' is exempt until 2099-12-31 by tag unused-credentials:exempt-until, reason: "vendor batch job runs yearly, see SEC-42"/);
+        assert.match(r.stdout, /19 resources analyzed: 11 mandatory and 1 advisory violations, 1 exempt users\./);
     });
 
     it("on a real stack export it exits 1 on a mandatory violation, like a failed preview, and --json is machine-readable", async () => {
@@ -40,7 +41,8 @@ describe("the check command", function () {
             const r = await check(["--stack-export", path.join(REPO, "samples", "demo-stack.json"), "--endpoint", iam.url, "--json"], creds);
             assert.equal(r.code, 1, r.stderr);
             const report = JSON.parse(r.stdout);
-            assert.deepEqual(report.summary, { mandatory: 10, advisory: 1, exempt: 0 });
+            assert.deepEqual(report.summary, { mandatory: 11, advisory: 1, exempt: 1 });
+            assert.equal(report.exemptions.length, 2, "exempt from both unused-credential policies");
             const keyFinding = report.violations.find((v: { resource: string }) => v.resource === "bob-never-used-key");
             assert.equal(keyFinding.policy, "iam-user-unused-access-key");
             assert.match(keyFinding.message, /^IAM user 'bob-never-used-key' .*AKIABOBNEVERUSED0001 is unused: never used/);

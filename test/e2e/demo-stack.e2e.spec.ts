@@ -51,9 +51,10 @@ const EXPECTED_DEFAULT = [
     "mandatory iam-user-unused-password ivan-stale-password password",
     "mandatory iam-user-unused-password judy-never-used-password password", // 1. never-used password
     "mandatory iam-user-unused-password nina password", // aws-native user
+    "mandatory iam-user-unused-password rita-expired-exemption password", // an expired exemption tag exempts nothing
 ];
 // Not flagged: carol-new-key (2.), frank-deleted-password (5.), ken-recreated-password, olivia-in-use,
-// peggy-idle-60-days (60 < 90), new-hire-not-yet-created (not in IAM yet), zed-not-in-stack (not managed), the AccessKey resource.
+// peggy-idle-60-days (60 < 90), quinn-exempt-until-2099 (exempt by tag), new-hire-not-yet-created (not in IAM yet), zed-not-in-stack (not managed), the AccessKey resource.
 
 describe("end to end: the sample stack through the CLI-faithful driver", function () {
     this.timeout(120_000);
@@ -84,7 +85,7 @@ describe("end to end: the sample stack through the CLI-faithful driver", functio
     it("gives the same verdicts when Analyze calls arrive concurrently, reading each user once", async () => {
         const result = await run({ concurrency: 16 });
         assert.deepEqual(verdictLines(result), EXPECTED_DEFAULT);
-        const managedUsers = 17 - 1; // the AccessKey resource is not a user
+        const managedUsers = 19 - 1 - 1; // the AccessKey resource is not a user; quinn is exempt, so never read
         assert.equal(iam.calls.get("ListAccessKeys"), managedUsers);
         assert.equal(iam.calls.get("GetLoginProfile"), managedUsers);
     });
