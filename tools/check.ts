@@ -9,12 +9,15 @@ import { startLocalIam } from "./local-iam/server";
 import { drivePack } from "./driver/drive-pack";
 import { PolicyConfigError } from "./driver/engine-config";
 import { checkReport, formatPolicies } from "./check/format-report";
+import { planFixes, runFixes } from "./check/fix";
+import * as readline from "node:readline/promises";
 import { stackFromExport } from "./check/stack-export";
 
 const PACK_DIR = path.resolve(__dirname, "..", "..");
 const SAMPLES = path.join(PACK_DIR, "samples");
 
 const USAGE = `usage: check [--demo] [--stack-export FILE] [--endpoint URL] [--policy-pack-config FILE] [--concurrency N] [--json]
+             [--deactivate [--delete-unused-passwords] [--dry-run] [--yes] [--audit-log FILE]]
 
   --demo                     run on the built-in sample account (served by the local IAM endpoint) and sample stack
   --stack-export FILE        the output of \`pulumi stack export\`: checks the stack's IAM users
@@ -22,7 +25,14 @@ const USAGE = `usage: check [--demo] [--stack-export FILE] [--endpoint URL] [--p
   --policy-pack-config FILE  the same file \`pulumi preview --policy-pack-config\` takes
   --concurrency N            Analyze calls in flight at once (default 16; 1 = one at a time)
   --json                     print a machine-readable report
-exit: 0 no mandatory violation, 1 mandatory violation(s), 2 usage or run error`;
+  --deactivate               fix what was found: deactivate unused access keys the stack does not manage (never deletes a
+                             key) and print the code change for those it does; each is re-read live right before acting
+  --delete-unused-passwords  with --deactivate: also delete unused login profiles the stack does not manage
+  --dry-run                  print exactly what --deactivate would do, and change nothing
+  --yes                      do not ask for confirmation (required when not on a terminal)
+  --audit-log FILE           JSON lines of every action, with the command that undoes it (default ./unused-credentials-audit.jsonl)
+exit: 0 no mandatory violation, 1 mandatory violation(s), 2 usage or run error;
+      with --deactivate or --dry-run: 1 if an action failed or a managed credential needs a code change`;
 
 function readJson(file: string, what: string): unknown {
     try {
@@ -44,6 +54,11 @@ async function main(argv: string[]): Promise<number> {
             "policy-pack-config": { type: "string" },
             concurrency: { type: "string", default: "16" },
             json: { type: "boolean", default: false },
+            deactivate: { type: "boolean", default: false },
+            "delete-unused-passwords": { type: "boolean", default: false },
+            "dry-run": { type: "boolean", default: false },
+            yes: { type: "boolean", default: false },
+            "audit-log": { type: "string", default: "unused-credentials-audit.jsonl" },
             help: { type: "boolean", short: "h", default: false },
         },
         strict: true,
@@ -67,6 +82,10 @@ async function main(argv: string[]): Promise<number> {
         // A local endpoint does not check signatures, but the SDK must still sign: give it placeholder credentials.
         if (!env.AWS_ACCESS_KEY_ID && !env.AWS_PROFILE) Object.assign(env, { AWS_ACCESS_KEY_ID: "AKIDLOCALENDPOINT000", AWS_SECRET_ACCESS_KEY: "local-endpoint" });
     }
+    const fixing = values.deactivate || values["dry-run"];
+    if (values["delete-unused-passwords"] && !fixing) throw new UsageError("--delete-unused-passwords goes with --deactivate");
+    // check's own IAM calls (re-reads and fixes) go where the pack's went.
+    if (fixing) Object.assign(process.env, env);
     const progress = process.stderr.isTTY && !values.json;
     let done = 0;
     try {
@@ -93,11 +112,34 @@ async function main(argv: string[]): Promise<number> {
             const descriptions = new Map(run.info.policies.map(p => [p.name, p.description]));
             console.log(formatPolicies(report, values.demo ? "unused-iam-credentials (demo account)" : PACK_DIR, descriptions));
         }
+        if (fixing) {
+            const steps = planFixes(run, stack, { deletePasswords: values["delete-unused-passwords"] });
+            const dryRun = values["dry-run"];
+            const outOfBand = steps.filter(s => s.kind === "deactivate-key" || s.kind === "delete-login-profile").length;
+            if (!dryRun && outOfBand > 0 && !values.yes && !(await confirmed(outOfBand))) return 2;
+            const outcome = await runFixes(steps, dryRun, values["audit-log"]);
+            const out = values.json ? process.stderr : process.stdout;
+            out.write(`\n${dryRun ? "Fixes (dry run: nothing is changed):" : "Fixes:"}\n${outcome.lines.join("\n") || "  nothing to fix"}\n`);
+            if (!dryRun && outcome.records.length) out.write(`audit log: ${path.resolve(values["audit-log"]!)}\n`);
+            return outcome.failed > 0 || outcome.codeChanges > 0 ? 1 : 0;
+        }
         if (values.demo) return 0; // the demo succeeds once it has shown its findings
         return report.summary.mandatory > 0 ? 1 : 0;
     } finally {
         await demoIam?.close();
     }
+}
+
+/** Changing IAM asks first on a terminal; elsewhere (CI) only --yes may. */
+async function confirmed(actions: number): Promise<boolean> {
+    if (!process.stdin.isTTY || process.env.CI) {
+        console.error(`check: refusing to change ${actions} credential(s) without --yes when not on an interactive terminal (use --dry-run to see them)`);
+        return false;
+    }
+    const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
+    const answer = await rl.question(`Change ${actions} IAM credential(s) now (each re-checked first)? [y/N] `);
+    rl.close();
+    return /^y(es)?$/i.test(answer.trim());
 }
 
 main(process.argv.slice(2)).then(

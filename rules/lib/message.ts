@@ -71,3 +71,16 @@ export function unavailableMessage(userName: string, usage: UsageUnavailable, ac
         `Its passwords and access keys were not judged; this is not a pass.`
     );
 }
+
+/** A finding as a violation message names it; `check` uses this to act on what the pack reported. */
+export type FindingRef = { userName: string; credential: "password" } | { userName: string; credential: "access-key"; accessKeyId: string };
+
+const FINDING = /^IAM user '([^']+)'.*?: (?:active access key (AKIA[A-Z0-9]{16}) is unused|(console password) is unused)/;
+
+/** The inverse of unusedAccessKeyMessage / unusedPasswordMessage for the user and credential. */
+export function findingOfMessage(message: string): FindingRef | undefined {
+    const match = FINDING.exec(message);
+    if (!match) return undefined;
+    const [, userName, accessKeyId] = match;
+    return accessKeyId ? { userName, credential: "access-key", accessKeyId } : { userName, credential: "password" };
+}

@@ -3,6 +3,7 @@
 import pLimit from "p-limit";
 import { AnalyzedResource, AnalyzeResult, AnalyzerClient, AnalyzerInfo } from "./analyzer-client";
 import { engineConfig, PolicyPackConfigFile } from "./engine-config";
+import { PolicyConfigEntry } from "./analyzer-client";
 import { PackStartOptions, peakRssMb, startPack } from "./pack-process";
 
 export interface DriveOptions extends PackStartOptions {
@@ -23,6 +24,8 @@ export interface ResourceResult extends AnalyzeResult {
 
 export interface DriveResult {
     info: AnalyzerInfo;
+    /** The config sent with Configure: each policy's level and properties, defaults applied. */
+    config: Record<string, PolicyConfigEntry>;
     results: ResourceResult[];
     /** Spawn to port line. */
     startMs: number;
@@ -44,7 +47,8 @@ export async function drivePack(options: DriveOptions): Promise<DriveResult> {
     const client = new AnalyzerClient(pack.port, options.callDeadlineMs);
     try {
         const info = await client.getAnalyzerInfo();
-        await client.configure(engineConfig(info, options.configFile));
+        const config = engineConfig(info, options.configFile);
+        await client.configure(config);
         await client.configureStack({ ...options.stack, tags: options.stackTags });
         const limit = pLimit(Math.max(1, options.concurrency ?? 1));
         let firstVerdictAt: number | undefined;
@@ -67,6 +71,7 @@ export async function drivePack(options: DriveOptions): Promise<DriveResult> {
         const analyzeEnd = performance.now();
         return {
             info,
+            config,
             results,
             startMs: pack.startMs,
             firstVerdictMs: (firstVerdictAt ?? analyzeEnd) - spawnedAt,

@@ -1,0 +1,175 @@
+// `check --deactivate`: fixes what the pack found without fighting the stack that owns it. Credentials the
+// stack manages are fixed in code (the change is printed); the others are deactivated (keys) or deleted
+// (passwords, on request) after re-reading their live data, and every action is written to an audit log.
+import { DeleteLoginProfileCommand, UpdateAccessKeyCommand } from "@aws-sdk/client-iam";
+import * as fs from "node:fs";
+import { AccountConfig, accountLabel, resolveAccount } from "../../rules/lib/account";
+import { AccountSources } from "../../rules/lib/account-sources";
+import { describeIamError } from "../../rules/lib/iam-errors";
+import { IamCallError, IamRequester } from "../../rules/lib/iam-requester";
+import { findingOfMessage, formatUtc } from "../../rules/lib/message";
+import { readUserUsage } from "../../rules/lib/per-user-reader";
+import { settingsFrom } from "../../rules/lib/settings";
+import { Assessment, assessAccessKey, assessPassword } from "../../rules/lib/verdict";
+import { AnalyzedResource } from "../driver/analyzer-client";
+import { DriveResult } from "../driver/drive-pack";
+import { StackForCheck } from "./stack-export";
+
+const POLICY_OF = { "access-key": "iam-user-unused-access-key", password: "iam-user-unused-password" } as const;
+
+/** One unused credential the pack reported, and what `check` will do about it. */
+export type FixStep =
+    | { kind: "code-change"; userName: string; credential: string; resourceUrn: string; change: string }
+    | { kind: "deactivate-key"; userName: string; accessKeyId: string; account: AccountConfig; thresholdDays: number }
+    | { kind: "delete-login-profile"; userName: string; account: AccountConfig; thresholdDays: number }
+    | { kind: "left-alone"; userName: string; credential: string; why: string };
+
+export interface FixOptions {
+    deletePasswords: boolean;
+}
+
+function lastName(urn: string): string {
+    return urn.split("::").pop() ?? urn;
+}
+
+/** Decides, per reported unused credential, whether it is fixed in code or out of band. */
+export function planFixes(run: DriveResult, stack: StackForCheck, options: FixOptions): FixStep[] {
+    const steps: FixStep[] = [];
+    for (const { resource, diagnostics } of run.results) {
+        for (const d of diagnostics) {
+            const finding = findingOfMessage(d.message.slice(d.message.indexOf("\n") + 1));
+            if (!finding || d.policyName !== POLICY_OF[finding.credential]) continue;
+            const thresholdDays = Number(run.config[d.policyName]?.properties.maxUnusedDays);
+            const account = resolveAccount(resource.provider, process.env);
+            if (finding.credential === "access-key") {
+                const managedBy = stack.managed.accessKeys.get(finding.accessKeyId);
+                steps.push(managedBy
+                    ? { kind: "code-change", userName: finding.userName, credential: `access key ${finding.accessKeyId}`, resourceUrn: managedBy,
+                        change: `set status: "Inactive" on aws.iam.AccessKey "${lastName(managedBy)}" (or remove the resource), then pulumi up` }
+                    : { kind: "deactivate-key", userName: finding.userName, accessKeyId: finding.accessKeyId, account, thresholdDays });
+                continue;
+            }
+            const profileUrn = stack.managed.loginProfiles.get(finding.userName) ?? (nativeLoginProfile(resource) ? resource.urn : undefined);
+            if (profileUrn) {
+                const change = profileUrn === resource.urn
+                    ? `remove loginProfile from aws-native:iam:User "${resource.name}", then pulumi up`
+                    : `remove the aws.iam.UserLoginProfile "${lastName(profileUrn)}", then pulumi up`;
+                steps.push({ kind: "code-change", userName: finding.userName, credential: "console password", resourceUrn: profileUrn, change });
+            } else if (options.deletePasswords) {
+                steps.push({ kind: "delete-login-profile", userName: finding.userName, account, thresholdDays });
+            } else {
+                steps.push({ kind: "left-alone", userName: finding.userName, credential: "console password", why: "pass --delete-unused-passwords to delete unused login profiles" });
+            }
+        }
+    }
+    return steps;
+}
+
+function nativeLoginProfile(resource: AnalyzedResource): boolean {
+    return resource.type === "aws-native:iam:User" && resource.props.loginProfile !== undefined;
+}
+
+export interface AuditRecord {
+    time: string;
+    account: string;
+    user: string;
+    credential: string;
+    lastUsed: string | null;
+    idleDays: number | null;
+    action: "deactivate-access-key" | "delete-login-profile";
+    result: "done" | "failed" | "skipped" | "dry-run";
+    detail: string;
+    undo: string | null;
+}
+
+/** Re-reads the credential right before acting: the finding may be minutes old. */
+async function stillUnused(iam: IamRequester, step: Extract<FixStep, { kind: "deactivate-key" | "delete-login-profile" }>): Promise<{ assessment?: Assessment; skip?: string; error?: string }> {
+    const usage = await readUserUsage(iam, step.userName);
+    if (usage.status === "unavailable") return { error: usage.reason };
+    if (usage.status !== "found") return { skip: "the user no longer exists" };
+    const now = new Date();
+    if (step.kind === "deactivate-key") {
+        const key = usage.facts.accessKeys.find(k => k.accessKeyId === step.accessKeyId);
+        if (!key) return { skip: "the key no longer exists" };
+        if (key.status !== "Active") return { skip: "the key is already inactive" };
+        const assessment = assessAccessKey(step.userName, key, step.thresholdDays, now)!;
+        return assessment.unused ? { assessment } : { assessment, skip: `used since the finding: idle ${assessment.idleDays} days now, threshold ${step.thresholdDays}` };
+    }
+    const assessment = assessPassword(usage.facts, step.thresholdDays, now);
+    if (!assessment) return { skip: "the user no longer has a console password" };
+    return assessment.unused ? { assessment } : { assessment, skip: `used since the finding: idle ${assessment.idleDays} days now, threshold ${step.thresholdDays}` };
+}
+
+export async function applyFix(
+    step: Extract<FixStep, { kind: "deactivate-key" | "delete-login-profile" }>,
+    sources: AccountSources,
+    dryRun: boolean,
+): Promise<{ record: AuditRecord }> {
+    const { iam } = sources.sourceFor(step.account);
+    const key = step.kind === "deactivate-key";
+    const credential = key ? `access key ${step.accessKeyId}` : "console password";
+    const undo = key
+        ? `aws iam update-access-key --user-name ${step.userName} --access-key-id ${step.accessKeyId} --status Active`
+        : `aws iam create-login-profile --user-name ${step.userName} --password-reset-required --password <new password>`;
+    const check = await stillUnused(iam, step);
+    const base = {
+        time: new Date().toISOString(),
+        account: accountLabel(step.account),
+        user: step.userName,
+        credential,
+        lastUsed: check.assessment?.lastUsed ? check.assessment.lastUsed.date.toISOString() : null,
+        idleDays: check.assessment?.idleDays ?? null,
+        action: key ? ("deactivate-access-key" as const) : ("delete-login-profile" as const),
+    };
+    if (check.error) return { record: { ...base, result: "failed", detail: `could not re-read: ${check.error}`, undo: null } };
+    if (check.skip) return { record: { ...base, result: "skipped", detail: check.skip, undo: null } };
+    const lastUse = check.assessment?.lastUsed ? `last used ${formatUtc(check.assessment.lastUsed.date)}` : "never used";
+    if (dryRun) return { record: { ...base, result: "dry-run", detail: `would ${key ? "deactivate" : "delete"} (${lastUse}, idle ${base.idleDays} days)`, undo } };
+    try {
+        if (key) {
+            await iam.call("UpdateAccessKey", (c, abortSignal) =>
+                c.send(new UpdateAccessKeyCommand({ UserName: step.userName, AccessKeyId: step.accessKeyId, Status: "Inactive" }), { abortSignal }));
+        } else {
+            await iam.call("DeleteLoginProfile", (c, abortSignal) => c.send(new DeleteLoginProfileCommand({ UserName: step.userName }), { abortSignal }));
+        }
+        return { record: { ...base, result: "done", detail: `${key ? "deactivated" : "deleted"} (${lastUse}, idle ${base.idleDays} days)`, undo } };
+    } catch (error) {
+        const reason = error instanceof IamCallError ? describeIamError(error.cause, error.action, iam.timeoutSeconds).reason : String(error);
+        return { record: { ...base, result: "failed", detail: reason, undo: null } };
+    }
+}
+
+export interface FixOutcome {
+    lines: string[];
+    records: AuditRecord[];
+    failed: number;
+    codeChanges: number;
+}
+
+/** Carries out the plan, one credential at a time; a failure is recorded and the others go on. */
+export async function runFixes(steps: FixStep[], dryRun: boolean, auditLog: string | undefined): Promise<FixOutcome> {
+    const sources = new AccountSources(settingsFrom(process.env));
+    const lines: string[] = [];
+    const records: AuditRecord[] = [];
+    for (const step of steps) {
+        if (step.kind === "code-change") {
+            lines.push(`  fix in code   ${step.userName}: ${step.credential} is managed by ${step.resourceUrn}: ${step.change}`);
+            continue;
+        }
+        if (step.kind === "left-alone") {
+            lines.push(`  left alone    ${step.userName}: ${step.credential}: ${step.why}`);
+            continue;
+        }
+        const { record } = await applyFix(step, sources, dryRun);
+        records.push(record);
+        if (auditLog && !dryRun) fs.appendFileSync(auditLog, `${JSON.stringify(record)}\n`);
+        const label = { done: "done", failed: "FAILED", skipped: "skipped", "dry-run": "would do" }[record.result];
+        lines.push(`  ${label.padEnd(13)} ${record.user}: ${record.credential}: ${record.detail}${record.undo && record.result === "done" ? `; undo: ${record.undo}` : ""}`);
+    }
+    return {
+        lines,
+        records,
+        failed: records.filter(r => r.result === "failed").length,
+        codeChanges: steps.filter(s => s.kind === "code-change").length,
+    };
+}
