@@ -13,6 +13,8 @@ import { CredentialFacts } from "./verdict";
 
 // Built on first use, not at load: the pack must print nothing and do no work before its port.
 let sources: AccountSources | undefined;
+// A provider's inputs do not change during a run: resolve each provider once, not once per policy and user.
+let accountsByProvider = new Map<string, AccountConfig>();
 
 export function accountSources(): AccountSources {
     sources ??= new AccountSources(settingsFrom(process.env));
@@ -22,6 +24,17 @@ export function accountSources(): AccountSources {
 /** Drops every client and cache; tests use it to start from a clean run. */
 export function resetAccountSources(): void {
     sources = undefined;
+    accountsByProvider = new Map();
+}
+
+function accountOf(provider: ResourceValidationArgs["provider"]): AccountConfig {
+    const key = provider?.urn ?? "";
+    let account = accountsByProvider.get(key);
+    if (!account) {
+        account = resolveAccount(provider, process.env);
+        accountsByProvider.set(key, account);
+    }
+    return account;
 }
 
 export interface ManagedUserContext {
@@ -44,7 +57,7 @@ export function managedUserContext(args: ResourceValidationArgs): ManagedUserCon
     if (user.kind === "unknown") {
         args.notApplicable(`the IAM user's name is not known yet (${user.detail})`);
     }
-    const account = resolveAccount(args.provider, process.env);
+    const account = accountOf(args.provider);
     const source = accountSources().sourceFor(account);
     return { userName: user.userName, tags: user.tags, account, source, accountLabel: () => accountLabel(account, source.usage.knownAccountId()) };
 }
