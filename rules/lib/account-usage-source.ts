@@ -2,7 +2,7 @@
 // APIs, chosen automatically or forced. The report is fetched once per account and shared by every user.
 import { CredentialReport, Need, provenFreshByReport } from "./credential-report";
 import { fetchCredentialReport, getCredentialReport, ReportResult } from "./credential-report-reader";
-import { CoalescingReader } from "./coalescing-source";
+import { CoalescingReader } from "./coalescing-reader";
 import { IamRequester } from "./iam-requester";
 import { readUserUsage } from "./per-user-reader";
 import { PackSettings } from "./settings";

@@ -78,7 +78,7 @@ export function durationSeconds(value: unknown): number | undefined {
     if (!raw) return undefined;
     if (/^\d+$/.test(raw)) return Number(raw);
     const match = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(raw);
-    if (!match || raw === "") return undefined;
+    if (!match) return undefined;
     return Number(match[1] ?? 0) * 3600 + Number(match[2] ?? 0) * 60 + Number(match[3] ?? 0);
 }
 

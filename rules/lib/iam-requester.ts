@@ -54,12 +54,17 @@ export function makeIamRequester(client: IAMClient, options: RequesterOptions): 
             return limit(async () => {
                 await waitTurn();
                 calls.set(action, (calls.get(action) ?? 0) + 1);
-                // The clock starts when the request leaves the queue, so a long queue is not a timeout.
-                const abortSignal = AbortSignal.timeout(options.timeoutMs);
+                // The clock starts when the request leaves the queue, so a long queue is not a timeout. The timer
+                // is cleared as soon as the answer arrives: AbortSignal.timeout would keep the signal, and the
+                // SDK's listeners on it (request and response included), alive for the whole deadline.
+                const controller = new AbortController();
+                const timer = setTimeout(() => controller.abort(), options.timeoutMs);
                 try {
-                    return await request(client, abortSignal);
+                    return await request(client, controller.signal);
                 } catch (error) {
                     throw new IamCallError(action, error);
+                } finally {
+                    clearTimeout(timer);
                 }
             });
         },

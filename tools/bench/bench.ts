@@ -168,7 +168,7 @@ async function main(): Promise<void> {
             for (const r of [concurrent, serial]) {
                 const speedup = base.scaledMs / r.run.analyzeMs;
                 console.log(`  ${r.label}: ${secs(r.run.analyzeMs)} first Analyze to last answer = ${fmt(speedup)}x the baseline; ` +
-                    `${r.totalCalls} IAM calls = ${fmt(r.totalCalls / n, 3)}/user; ${r.throttled} throttled; peak RSS ${fmt(r.run.peakRssMb ?? NaN, 0)} MB; ` +
+                    `${r.totalCalls} IAM calls = ${fmt(r.totalCalls / n, 3)}/user; ${r.throttled} throttled; peak RSS ${fmt(r.run.peakRssMb ?? NaN)} MB; ` +
                     `start ${secs(r.run.startMs)}, first verdict ${secs(r.run.firstVerdictMs)}`);
                 console.log(`    calls: ${callsLine(r.calls, n)}`);
             }
