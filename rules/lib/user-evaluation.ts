@@ -6,6 +6,7 @@ import { AccountSource, AccountSources } from "./account-sources";
 import { Need } from "./credential-report";
 import { managedUserOf } from "./managed-user";
 import { exemptionOf } from "./exemption";
+import { startHeapWatch } from "./lean-heap";
 import { UnusedCredentialConfig, withDefaults } from "./policy-config";
 import { settingsFrom } from "./settings";
 import { UsageUnavailable } from "./usage";
@@ -17,7 +18,10 @@ let sources: AccountSources | undefined;
 let accountsByProvider = new Map<string, AccountConfig>();
 
 export function accountSources(): AccountSources {
-    sources ??= new AccountSources(settingsFrom(process.env));
+    if (!sources) {
+        sources = new AccountSources(settingsFrom(process.env));
+        startHeapWatch();
+    }
     return sources;
 }
 
