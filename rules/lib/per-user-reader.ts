@@ -40,7 +40,7 @@ async function listAccessKeys(iam: IamRequester, userName: string) {
     return keys;
 }
 
-export async function lastUseOfKey(iam: IamRequester, accessKeyId: string): Promise<LastUse | undefined> {
+async function lastUseOfKey(iam: IamRequester, accessKeyId: string): Promise<LastUse | undefined> {
     const out = await iam.call("GetAccessKeyLastUsed", (c, abortSignal) =>
         c.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: accessKeyId }), { abortSignal }),
     );
@@ -49,7 +49,7 @@ export async function lastUseOfKey(iam: IamRequester, accessKeyId: string): Prom
     return { date: used.LastUsedDate, serviceName: known(used.ServiceName), region: known(used.Region) };
 }
 
-export async function passwordLastUsed(iam: IamRequester, userName: string): Promise<Date | undefined> {
+async function passwordLastUsed(iam: IamRequester, userName: string): Promise<Date | undefined> {
     const out = await iam.call("GetUser", (c, abortSignal) => c.send(new GetUserCommand({ UserName: userName }), { abortSignal }));
     return out.User?.PasswordLastUsed;
 }
@@ -84,7 +84,7 @@ export async function readUserUsage(iam: IamRequester, userName: string): Promis
     }
 }
 
-export function usageFromError(error: unknown, timeoutSeconds: number): UserUsage {
+function usageFromError(error: unknown, timeoutSeconds: number): UserUsage {
     if (error instanceof IamCallError) {
         if (isNoSuchEntity(error.cause)) return { status: "no-such-user" };
         return describeIamError(error.cause, error.action, timeoutSeconds);
