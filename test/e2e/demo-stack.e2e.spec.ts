@@ -103,6 +103,15 @@ describe("end to end: the sample stack through the CLI-faithful driver", functio
         });
     }
 
+    for (const tz of ["Pacific/Kiritimati", "Etc/GMT+12"]) {
+        it(`8. UTC only: the same verdicts and idle days with the pack's local time zone set to ${tz}`, async () => {
+            const result = await run({ env: { TZ: tz } });
+            assert.deepEqual(verdictLines(result), EXPECTED_DEFAULT);
+            const heidi = result.results.find(r => r.resource.name === "heidi-exactly-90-days")!.diagnostics[0];
+            assert.match(heidi.message, /idle 90 days, threshold 90 days/);
+        });
+    }
+
     it("messages name the user, key, last use, idle days, threshold and the fix", async () => {
         const result = await run();
         const alice = result.results.find(r => r.resource.name === "alice-stale-key")!.diagnostics[0];
