@@ -3,6 +3,7 @@
 // IAM users and prints what `pulumi preview` would print, exiting non-zero on a mandatory violation.
 import * as fs from "node:fs";
 import * as path from "node:path";
+import * as readline from "node:readline/promises";
 import { parseArgs } from "node:util";
 import { AccountFile } from "./local-iam/account-file";
 import { startLocalIam } from "./local-iam/server";
@@ -10,7 +11,6 @@ import { drivePack } from "./driver/drive-pack";
 import { PolicyConfigError } from "./driver/engine-config";
 import { checkReport, formatPolicies } from "./check/format-report";
 import { planFixes, runFixes } from "./check/fix";
-import * as readline from "node:readline/promises";
 import { stackFromExport } from "./check/stack-export";
 
 const PACK_DIR = path.resolve(__dirname, "..", "..");
@@ -145,7 +145,7 @@ async function confirmed(actions: number): Promise<boolean> {
 main(process.argv.slice(2)).then(
     code => (process.exitCode = code),
     error => {
-        const known = error instanceof UsageError || error instanceof PolicyConfigError || (error as Error).name === "TypeError" && /parseArgs|Unknown option/.test((error as Error).message);
+        const known = error instanceof UsageError || error instanceof PolicyConfigError || String((error as { code?: string }).code).startsWith("ERR_PARSE_ARGS");
         console.error(`check: ${(error as Error).message}`);
         if (known) console.error(USAGE.split("\n")[0]);
         process.exitCode = 2;

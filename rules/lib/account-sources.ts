@@ -29,13 +29,10 @@ export function makeIamClient(account: AccountConfig, settings: PackSettings): I
 
 export class AccountSources {
     private readonly byKey = new Map<string, AccountSource>();
-    private readonly byConfig = new WeakMap<AccountConfig, AccountSource>();
 
     constructor(private readonly settings: PackSettings) {}
 
     sourceFor(account: AccountConfig): AccountSource {
-        const known = this.byConfig.get(account);
-        if (known) return known;
         const key = accountKey(account);
         let source = this.byKey.get(key);
         if (!source) {
@@ -47,7 +44,6 @@ export class AccountSources {
             source = { account, iam, usage: new AccountUsageSource(iam, this.settings) };
             this.byKey.set(key, source);
         }
-        this.byConfig.set(account, source);
         return source;
     }
 }

@@ -15,7 +15,7 @@ import { CredentialFacts } from "./verdict";
 // Built on first use, not at load: the pack must print nothing and do no work before its port.
 let sources: AccountSources | undefined;
 // A provider's inputs do not change during a run: resolve each provider once, not once per policy and user.
-let accountsByProvider = new Map<string, AccountConfig>();
+let byProvider = new Map<string, { account: AccountConfig; source: AccountSource }>();
 
 export function accountSources(): AccountSources {
     if (!sources) {
@@ -28,17 +28,18 @@ export function accountSources(): AccountSources {
 /** Drops every client and cache; tests use it to start from a clean run. */
 export function resetAccountSources(): void {
     sources = undefined;
-    accountsByProvider = new Map();
+    byProvider = new Map();
 }
 
-function accountOf(provider: ResourceValidationArgs["provider"]): AccountConfig {
+function accountOf(provider: ResourceValidationArgs["provider"]): { account: AccountConfig; source: AccountSource } {
     const key = provider?.urn ?? "";
-    let account = accountsByProvider.get(key);
-    if (!account) {
-        account = resolveAccount(provider, process.env);
-        accountsByProvider.set(key, account);
+    let resolved = byProvider.get(key);
+    if (!resolved) {
+        const account = resolveAccount(provider, process.env);
+        resolved = { account, source: accountSources().sourceFor(account) };
+        byProvider.set(key, resolved);
     }
-    return account;
+    return resolved;
 }
 
 export interface ManagedUserContext {
@@ -61,8 +62,7 @@ export function managedUserContext(args: ResourceValidationArgs): ManagedUserCon
     if (user.kind === "unknown") {
         args.notApplicable(`the IAM user's name is not known yet (${user.detail})`);
     }
-    const account = accountOf(args.provider);
-    const source = accountSources().sourceFor(account);
+    const { account, source } = accountOf(args.provider);
     return { userName: user.userName, tags: user.tags, account, source, accountLabel: () => accountLabel(account, source.usage.knownAccountId()) };
 }
 

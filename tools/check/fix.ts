@@ -13,6 +13,7 @@ import { settingsFrom } from "../../rules/lib/settings";
 import { Assessment, assessAccessKey, assessPassword } from "../../rules/lib/verdict";
 import { AnalyzedResource } from "../driver/analyzer-client";
 import { DriveResult } from "../driver/drive-pack";
+import { findingText } from "./format-report";
 import { StackForCheck } from "./stack-export";
 
 const POLICY_OF = { "access-key": "iam-user-unused-access-key", password: "iam-user-unused-password" } as const;
@@ -37,7 +38,7 @@ export function planFixes(run: DriveResult, stack: StackForCheck, options: FixOp
     const steps: FixStep[] = [];
     for (const { resource, diagnostics } of run.results) {
         for (const d of diagnostics) {
-            const finding = findingOfMessage(d.message.slice(d.message.indexOf("\n") + 1));
+            const finding = findingOfMessage(findingText(d));
             if (!finding || d.policyName !== POLICY_OF[finding.credential]) continue;
             const thresholdDays = Number(run.config[d.policyName]?.properties.maxUnusedDays);
             const account = resolveAccount(resource.provider, process.env);
@@ -88,16 +89,18 @@ async function stillUnused(iam: IamRequester, step: Extract<FixStep, { kind: "de
     if (usage.status === "unavailable") return { error: usage.reason };
     if (usage.status !== "found") return { skip: "the user no longer exists" };
     const now = new Date();
+    let assessment: Assessment | undefined;
     if (step.kind === "deactivate-key") {
         const key = usage.facts.accessKeys.find(k => k.accessKeyId === step.accessKeyId);
         if (!key) return { skip: "the key no longer exists" };
         if (key.status !== "Active") return { skip: "the key is already inactive" };
-        const assessment = assessAccessKey(step.userName, key, step.thresholdDays, now)!;
-        return assessment.unused ? { assessment } : { assessment, skip: `used since the finding: idle ${assessment.idleDays} days now, threshold ${step.thresholdDays}` };
+        assessment = assessAccessKey(step.userName, key, step.thresholdDays, now);
+    } else {
+        assessment = assessPassword(usage.facts, step.thresholdDays, now);
+        if (!assessment) return { skip: "the user no longer has a console password" };
     }
-    const assessment = assessPassword(usage.facts, step.thresholdDays, now);
-    if (!assessment) return { skip: "the user no longer has a console password" };
-    return assessment.unused ? { assessment } : { assessment, skip: `used since the finding: idle ${assessment.idleDays} days now, threshold ${step.thresholdDays}` };
+    if (!assessment || assessment.unused) return { assessment };
+    return { assessment, skip: `used since the finding: idle ${assessment.idleDays} days now, threshold ${step.thresholdDays}` };
 }
 
 export async function applyFix(

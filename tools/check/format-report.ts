@@ -1,5 +1,11 @@
 // Prints a run's diagnostics the way `pulumi preview` prints its Policies section, or as JSON for CI.
+import { Diagnostic } from "../driver/analyzer-client";
 import { DriveResult } from "../driver/drive-pack";
+
+/** The finding itself: the policy SDK prefixes each violation message with the policy's description. */
+export function findingText(d: Diagnostic): string {
+    return d.message.startsWith(`${d.description}\n`) ? d.message.slice(d.description.length + 1) : d.message;
+}
 
 export interface CheckReport {
     pack: string;
@@ -19,8 +25,7 @@ export function checkReport(run: DriveResult): CheckReport {
             urn: d.urn,
             resource: r.resource.name,
             type: r.resource.type,
-            // The SDK prefixes the policy description; keep the finding itself.
-            message: d.message.startsWith(`${d.description}\n`) ? d.message.slice(d.description.length + 1) : d.message,
+            message: findingText(d),
         })),
     );
     const exemptions = run.results.flatMap(r =>

@@ -136,12 +136,18 @@ export async function startLocalIam(account: AccountFile, options: LocalIamOptio
         ...(withTags && u.tags.length ? [list("Tags", u.tags.map(t => [leaf("Key", t.key), leaf("Value", t.value)]))] : []),
     ];
 
-    function findKey(accessKeyId: string): { user: UserState; key: UserState["accessKeys"][number] } {
+    function keyOwner(accessKeyId: string): { user: UserState; key: UserState["accessKeys"][number] } | undefined {
         for (const user of users.values()) {
             const key = user.accessKeys.find(k => k.accessKeyId === accessKeyId);
             if (key) return { user, key };
         }
-        throw new IamError(404, "NoSuchEntity", `The Access Key with id ${accessKeyId} cannot be found.`);
+        return undefined;
+    }
+
+    function findKey(accessKeyId: string): { user: UserState; key: UserState["accessKeys"][number] } {
+        const owner = keyOwner(accessKeyId);
+        if (!owner) throw new IamError(404, "NoSuchEntity", `The Access Key with id ${accessKeyId} cannot be found.`);
+        return owner;
     }
 
     const actions: Record<string, (p: URLSearchParams) => XmlNode[]> = {
@@ -282,9 +288,7 @@ export async function startLocalIam(account: AccountFile, options: LocalIamOptio
 
     function userNameOfKey(params: URLSearchParams): string | undefined {
         const id = params.get("AccessKeyId");
-        if (!id) return undefined;
-        for (const user of users.values()) if (user.accessKeys.some(k => k.accessKeyId === id)) return user.userName;
-        return undefined;
+        return id ? keyOwner(id)?.user.userName : undefined;
     }
 
     function takeToken(): boolean {
