@@ -13,7 +13,7 @@ import { requesterFor } from "./helpers/local-account";
 const BOTH: Need = { passwordDays: 90, accessKeyDays: 90 };
 
 function sourceFor(iam: LocalIam, source: SourceMode, extra: { reportWaitMs?: number; autoReportAfterUsers?: number } = {}) {
-    return new AccountUsageSource(requesterFor(iam), { source, reportWaitMs: extra.reportWaitMs ?? 5_000, autoReportAfterUsers: extra.autoReportAfterUsers ?? 10 });
+    return new AccountUsageSource(requesterFor(iam), { source, reportWaitMs: extra.reportWaitMs ?? 5_000, autoReportAfterUsers: extra.autoReportAfterUsers ?? 10, userDeadlineMs: 30_000 });
 }
 
 /** What the policies would report for a usage: the unused credentials, by key ID or "password". */

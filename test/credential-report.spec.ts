@@ -1,6 +1,6 @@
 // The credential report: parsed with a real CSV parser, and the pure screening rule (semantics.md 9–12).
 import { strict as assert } from "node:assert";
-import { parseCredentialReport, provenFreshByReport, ReportRow } from "../rules/lib/credential-report";
+import { CredentialReport, provenFreshByReport, readCredentialReport, ReportRow } from "../rules/lib/credential-report";
 import { MS_PER_DAY } from "../rules/lib/verdict";
 import { credentialReportCsv } from "../tools/local-iam/credential-report-csv";
 import { resolveUser } from "../tools/local-iam/account-file";
@@ -14,6 +14,11 @@ function row(overrides: Partial<ReportRow>): ReportRow {
 }
 const report = { generated: GENERATED, rows: new Map() };
 
+function usable(reading: ReturnType<typeof readCredentialReport>): CredentialReport {
+    assert.equal(reading.status, "ok", JSON.stringify(reading));
+    return (reading as Extract<typeof reading, { status: "ok" }>).report;
+}
+
 describe("credential report", () => {
     describe("parsing", () => {
         const csv = credentialReportCsv(
@@ -26,7 +31,7 @@ describe("credential report", () => {
             "111122223333",
             new Date("2015-01-01T00:00:00Z"),
         );
-        const parsed = parseCredentialReport(csv, GENERATED);
+        const parsed = usable(readCredentialReport(csv, GENERATED, NOW));
 
         it("9. skips the <root_account> row", () => {
             assert.deepEqual([...parsed.rows.values()].map(r => r.userName).sort(), ["Bob", "svc,deploy@corp"]);

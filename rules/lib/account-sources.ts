@@ -1,6 +1,6 @@
 // One IAM client, one request cap and one cache per distinct account configuration, for the whole run.
 import { IAMClient } from "@aws-sdk/client-iam";
-import { AccountConfig, accountKey } from "./account";
+import { AccountConfig, accountKey, accountLabel } from "./account";
 import { credentialsFor } from "./credentials";
 import { AccountUsageSource } from "./account-usage-source";
 import { IamRequester, makeIamRequester } from "./iam-requester";
@@ -41,7 +41,7 @@ export class AccountSources {
                 timeoutMs: this.settings.requestTimeoutMs,
                 maxRequestsPerSecond: this.settings.maxRequestsPerSecond,
             });
-            source = { account, iam, usage: new AccountUsageSource(iam, this.settings) };
+            source = { account, iam, usage: new AccountUsageSource(iam, this.settings, { accountName: accountLabel(account) }) };
             this.byKey.set(key, source);
         }
         return source;

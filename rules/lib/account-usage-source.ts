@@ -1,34 +1,51 @@
 // The usage source of one account: credential-report screening with live confirmation, or the per-user
-// APIs, chosen automatically or forced. The report is fetched once per account and shared by every user.
+// APIs, chosen automatically or forced. The report is fetched once per account and shared by every user;
+// a report that fails validation is set aside for the run (one line on stderr) and every user is read live.
 import { CredentialReport, Need, provenFreshByReport } from "./credential-report";
 import { fetchCredentialReport, getCredentialReport, ReportResult } from "./credential-report-reader";
 import { CoalescingReader } from "./coalescing-reader";
 import { IamRequester } from "./iam-requester";
 import { readUserUsage } from "./per-user-reader";
 import { PackSettings } from "./settings";
-import { UsageSource, UsageUnavailable, UserUsage } from "./usage";
+import { UnjudgedCredentials, UsageSource, UserUsage } from "./usage";
+
+export type UsageSourceSettings = Pick<PackSettings, "source" | "reportWaitMs" | "autoReportAfterUsers" | "userDeadlineMs">;
+
+export interface UsageSourceOptions {
+    /** How the stderr line names the account (`account 1111… (provider prod)`). */
+    accountName?: string;
+    /** Where the one line about a report set aside goes; the CLI shows the pack's stderr. */
+    warn?: (line: string) => void;
+    now?: () => Date;
+}
 
 export class AccountUsageSource implements UsageSource {
     private readonly live: CoalescingReader;
     private existingReport?: Promise<ReportResult>;
     private generatedReport?: Promise<ReportResult>;
     private readonly usersReadLive = new Set<string>();
+    private readonly unjudged = new Map<string, UnjudgedCredentials>();
     private reportAccountId?: string;
+    private setAside = false;
+    private readonly now: () => Date;
 
-    constructor(private readonly iam: IamRequester, private readonly settings: Pick<PackSettings, "source" | "reportWaitMs" | "autoReportAfterUsers">) {
-        this.live = new CoalescingReader(userName => readUserUsage(iam, userName));
+    constructor(private readonly iam: IamRequester, private readonly settings: UsageSourceSettings, private readonly options: UsageSourceOptions = {}) {
+        this.now = options.now ?? (() => new Date());
+        this.live = new CoalescingReader((userName, deadlineMs) => readUserUsage(iam, userName, { now: this.now, deadlineMs }), settings.userDeadlineMs);
     }
 
     async usageOf(userName: string, need: Need): Promise<UserUsage> {
         const report = await this.reportFor(userName);
         this.reportAccountId ??= report?.accountId;
         const row = report?.rows.get(userName.toLowerCase());
-        if (report && row && provenFreshByReport(row, report, need, new Date())) {
+        if (report && row && provenFreshByReport(row, report, need, this.now())) {
             return { status: "fresh-by-report", reportGenerated: report.generated };
         }
-        // Not in the report (created since), or possibly unused: confirm from the live per-user APIs.
+        // Not in the report (created since), doubtful, or possibly unused: confirm from the live per-user APIs.
         this.usersReadLive.add(userName.toLowerCase());
-        return this.live.usageOf(userName);
+        const usage = await this.live.usageOf(userName);
+        if (usage.status === "unavailable") this.recordUnjudged(userName, usage, need);
+        return usage;
     }
 
     /** The account's ID once a credential report has shown it. */
@@ -36,30 +53,44 @@ export class AccountUsageSource implements UsageSource {
         return this.reportAccountId;
     }
 
-    async failureOf(userName: string): Promise<UsageUnavailable | undefined> {
-        const usage = await this.live.existing(userName);
-        return usage?.status === "unavailable" ? usage : undefined;
+    async failureOf(userName: string): Promise<UnjudgedCredentials | undefined> {
+        return this.unjudged.get(userName);
+    }
+
+    private recordUnjudged(userName: string, failure: Extract<UserUsage, { status: "unavailable" }>, need: Need): void {
+        const entry = this.unjudged.get(userName) ?? { failure, credentials: new Set<keyof Need>() };
+        entry.failure = failure;
+        for (const credential of Object.keys(need) as (keyof Need)[]) entry.credentials.add(credential);
+        this.unjudged.set(userName, entry);
     }
 
     /** The report to screen with, or undefined to read this user with the per-user APIs. */
     private async reportFor(userName: string): Promise<CredentialReport | undefined> {
         const { source, reportWaitMs, autoReportAfterUsers } = this.settings;
-        if (source === "api") return undefined;
+        if (source === "api" || this.setAside) return undefined;
         if (source === "report") {
-            this.generatedReport ??= fetchCredentialReport(this.iam, reportWaitMs);
-            return okReport(await this.generatedReport);
+            this.generatedReport ??= fetchCredentialReport(this.iam, reportWaitMs, this.now);
+            return this.usable(await this.generatedReport);
         }
         // auto: a report that already exists costs one call, whatever the number of users.
-        this.existingReport ??= getCredentialReport(this.iam);
+        this.existingReport ??= getCredentialReport(this.iam, this.now);
         const existing = await this.existingReport;
-        if (existing.status !== "missing") return okReport(existing); // unavailable (e.g. AccessDenied): per-user APIs
+        if (existing.status !== "missing") return this.usable(existing); // unavailable (e.g. AccessDenied): per-user APIs
         // No usable report: a few users are cheaper per user; past that, generate one and wait for it.
         if (!this.generatedReport && this.usersReadLive.size < autoReportAfterUsers) return undefined;
-        this.generatedReport ??= fetchCredentialReport(this.iam, reportWaitMs);
-        return okReport(await this.generatedReport);
+        this.generatedReport ??= fetchCredentialReport(this.iam, reportWaitMs, this.now);
+        return this.usable(await this.generatedReport);
     }
-}
 
-function okReport(result: ReportResult): CredentialReport | undefined {
-    return result.status === "ok" ? result.report : undefined;
+    private usable(result: ReportResult): CredentialReport | undefined {
+        if (result.status === "ok") return result.report;
+        if (result.status === "unusable" && !this.setAside) {
+            this.setAside = true;
+            const name = this.options.accountName ? ` of ${this.options.accountName}` : "";
+            (this.options.warn ?? (line => process.stderr.write(`${line}\n`)))(
+                `unused-iam-credentials: the credential report${name} was set aside for this run because ${result.reason}; every user is read from the per-user IAM APIs instead`,
+            );
+        }
+        return undefined;
+    }
 }

@@ -1,23 +1,49 @@
 // Each user's live data is read once per run, however many policies ask and whether Analyze calls arrive
-// one at a time or in parallel: concurrent askers share the same promise.
+// one at a time or in parallel: concurrent askers share the same promise. A transient failure (throttling
+// past the retries, a timeout, a 5xx) is read once more when the next policy asks, within what is left of
+// the user's deadline; a permanent one (AccessDenied, an untrusted answer) is not.
 import { UserUsage } from "./usage";
 
-export class CoalescingReader {
-    private readonly answers = new Map<string, Promise<UserUsage>>();
+interface Entry {
+    answer: Promise<UserUsage>;
+    /** The answer once it has arrived. */
+    settled?: UserUsage;
+    /** When the user's deadline, counted from the first ask, runs out (ms since the epoch). */
+    deadlineAt: number;
+    retried: boolean;
+}
 
-    constructor(private readonly read: (userName: string) => Promise<UserUsage>) {}
+export class CoalescingReader {
+    private readonly entries = new Map<string, Entry>();
+
+    /** `read` gets the time it may take; `deadlineMs` is the whole budget of one user, retry included. */
+    constructor(
+        private readonly read: (userName: string, deadlineMs: number) => Promise<UserUsage>,
+        private readonly deadlineMs: number,
+    ) {}
 
     usageOf(userName: string): Promise<UserUsage> {
-        let answer = this.answers.get(userName);
-        if (!answer) {
-            answer = this.read(userName);
-            this.answers.set(userName, answer);
+        const entry = this.entries.get(userName);
+        if (!entry) {
+            const fresh: Entry = { answer: Promise.resolve(undefined as never), deadlineAt: Date.now() + this.deadlineMs, retried: false };
+            this.start(userName, fresh, this.deadlineMs);
+            this.entries.set(userName, fresh);
+            return fresh.answer;
         }
-        return answer;
+        const last = entry.settled;
+        const left = entry.deadlineAt - Date.now();
+        if (last?.status === "unavailable" && last.transient && !entry.retried && left > 0) {
+            entry.retried = true;
+            this.start(userName, entry, left);
+        }
+        return entry.answer;
     }
 
-    /** The read already made (or under way) for this user, if any. */
-    existing(userName: string): Promise<UserUsage> | undefined {
-        return this.answers.get(userName);
+    private start(userName: string, entry: Entry, deadlineMs: number): void {
+        entry.settled = undefined;
+        entry.answer = this.read(userName, deadlineMs).then(usage => {
+            entry.settled = usage;
+            return usage;
+        });
     }
 }

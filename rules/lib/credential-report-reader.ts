@@ -1,12 +1,17 @@
 // Fetches the account's credential report: GetCredentialReport, and when there is none (or it expired,
 // after 4 hours) GenerateCredentialReport, polled inside a time budget.
 import { GenerateCredentialReportCommand, GetCredentialReportCommand } from "@aws-sdk/client-iam";
-import { CredentialReport, parseCredentialReport } from "./credential-report";
+import { CredentialReport, readCredentialReport } from "./credential-report";
 import { describeIamError } from "./iam-errors";
 import { IamCallError, IamRequester } from "./iam-requester";
 import { UsageUnavailable } from "./usage";
 
-export type ReportResult = { status: "ok"; report: CredentialReport } | { status: "missing" } | UsageUnavailable;
+/** The report; "missing" (none, expired or being generated); "unusable" (it failed validation); or unavailable. */
+export type ReportResult =
+    | { status: "ok"; report: CredentialReport }
+    | { status: "missing" }
+    | { status: "unusable"; reason: string }
+    | UsageUnavailable;
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
@@ -39,8 +44,8 @@ function liftContent(sink: { content?: Buffer }) {
 
 const NOT_READY = new Set(["CredentialReportNotPresentException", "CredentialReportExpiredException", "CredentialReportNotReadyException"]);
 
-/** One GetCredentialReport: the report, "missing" (none, expired or being generated), or unavailable. */
-export async function getCredentialReport(iam: IamRequester): Promise<ReportResult> {
+/** One GetCredentialReport. Never rejects: whatever IAM sends, the worst outcome is a report set aside. */
+export async function getCredentialReport(iam: IamRequester, now: () => Date = () => new Date()): Promise<ReportResult> {
     try {
         const sink: { content?: Buffer } = {};
         const out = await iam.call("GetCredentialReport", (c, abortSignal) => {
@@ -48,20 +53,21 @@ export async function getCredentialReport(iam: IamRequester): Promise<ReportResu
             command.middlewareStack.add(liftContent(sink) as never, { step: "deserialize", priority: "low", name: "liftCredentialReportContent" });
             return c.send(command, { abortSignal });
         });
-        const csv = (sink.content ?? Buffer.from(out.Content ?? new Uint8Array())).toString("utf8");
-        return { status: "ok", report: parseCredentialReport(csv, out.GeneratedTime ?? new Date(0)) };
+        const content = sink.content ?? (out.Content instanceof Uint8Array ? Buffer.from(out.Content) : undefined);
+        if (!content) return { status: "unusable", reason: "GetCredentialReport answered without Content" };
+        return readCredentialReport(content.toString("utf8"), out.GeneratedTime, now());
     } catch (error) {
         if (error instanceof IamCallError) {
             if (NOT_READY.has((error.cause as Error)?.name)) return { status: "missing" };
             return describeIamError(error.cause, error.action, iam.timeoutSeconds);
         }
-        throw error;
+        return { status: "unusable", reason: `it could not be read (${(error as Error)?.message ?? String(error)})` };
     }
 }
 
 /** The report, generating a new one if needed and waiting at most `budgetMs` for it. */
-export async function fetchCredentialReport(iam: IamRequester, budgetMs: number): Promise<ReportResult> {
-    const first = await getCredentialReport(iam);
+export async function fetchCredentialReport(iam: IamRequester, budgetMs: number, now?: () => Date): Promise<ReportResult> {
+    const first = await getCredentialReport(iam, now);
     if (first.status !== "missing") return first;
     const deadline = Date.now() + budgetMs;
     let pause = 250;
@@ -69,12 +75,12 @@ export async function fetchCredentialReport(iam: IamRequester, budgetMs: number)
         try {
             const state = await iam.call("GenerateCredentialReport", (c, abortSignal) => c.send(new GenerateCredentialReportCommand({}), { abortSignal }));
             if (state.State === "COMPLETE") {
-                const report = await getCredentialReport(iam);
+                const report = await getCredentialReport(iam, now);
                 if (report.status !== "missing") return report;
             }
         } catch (error) {
             if (error instanceof IamCallError) return describeIamError(error.cause, error.action, iam.timeoutSeconds);
-            throw error;
+            return { status: "unusable", reason: `it could not be generated (${(error as Error)?.message ?? String(error)})` };
         }
         if (Date.now() + pause > deadline) {
             return { status: "unavailable", errorCode: "Timeout", reason: `the credential report was not ready within ${budgetMs / 1000} s` };

@@ -1,7 +1,10 @@
-// The credential report: parsing (a real CSV parser: IAM user names may contain commas) and the pure
-// screening rule. Last use only moves forward, so a credential that is fresh in a report is fresh now;
-// one that looks stale, never used, or could have changed since the report must be confirmed live.
+// The credential report: parsing (a real CSV parser: IAM user names may contain commas), validation, and
+// the pure screening rule. The report is an optimisation that can never change a verdict: last use only
+// moves forward, so a credential that is fresh in a report is fresh now; one that looks stale, never used,
+// could have changed since the report, or sits in a doubtful row must be confirmed live. A report that
+// fails validation as a whole is not used at all. Pure: no I/O.
 import { parse } from "csv-parse/sync";
+import { dateProblem } from "./iam-answer-checks";
 import { MS_PER_DAY } from "./verdict";
 
 export interface ReportKeySlot {
@@ -18,6 +21,8 @@ export interface ReportRow {
     /** Undefined for `no_information` (never used, or not since tracking began) and `N/A`. */
     passwordLastUsed?: Date;
     keys: ReportKeySlot[];
+    /** Why this row cannot be trusted (the user is then confirmed live), if it cannot. */
+    doubt?: string;
 }
 
 export interface CredentialReport {
@@ -28,39 +33,109 @@ export interface CredentialReport {
     rows: Map<string, ReportRow>;
 }
 
+/** A report to screen with, or why it was set aside as a whole. */
+export type ReportReading = { status: "ok"; report: CredentialReport } | { status: "unusable"; reason: string };
+
 /** What the caller will judge, with its threshold; only these credentials need to be proven fresh. */
 export interface Need {
     passwordDays?: number;
     accessKeyDays?: number;
 }
 
-function reportDate(value: string | undefined): Date | undefined {
-    if (!value || value === "N/A" || value === "no_information" || value === "not_supported") return undefined;
-    const date = new Date(value);
-    return Number.isNaN(date.getTime()) ? undefined : date;
+/** The columns screening reads; any order, extra columns allowed. */
+export const REQUIRED_COLUMNS = [
+    "user", "arn", "password_enabled", "password_last_used",
+    "access_key_1_active", "access_key_1_last_rotated", "access_key_1_last_used_date",
+    "access_key_2_active", "access_key_2_last_rotated", "access_key_2_last_used_date",
+] as const;
+
+const ROOT_ROW = "<root_account>";
+const NO_DATE = new Set(["N/A", "no_information", "not_supported"]);
+const REPORT_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
+const ACCOUNT_IN_ARN = /^arn:aws[\w-]*:iam::(\d{12}):/;
+
+/** A field that is not what its column promises: the row is doubtful. */
+class DoubtfulField extends Error {}
+
+function reportBoolean(value: string, column: string): boolean {
+    const lower = value.toLowerCase();
+    if (lower === "true" || lower === "false") return lower === "true"; // IAM writes TRUE/FALSE or true/false
+    throw new DoubtfulField(`${column} is ${JSON.stringify(value)}, not true or false`);
 }
 
-export function parseCredentialReport(csv: string, generated: Date): CredentialReport {
-    const records = parse(csv, { columns: true, skip_empty_lines: true, relax_column_count: false }) as Record<string, string>[];
+/** A date, or undefined for IAM's "no date" words; a date after the report was generated is doubtful. */
+function reportDate(value: string, column: string, generated: Date): Date | undefined {
+    if (NO_DATE.has(value)) return undefined;
+    const date = REPORT_DATE.test(value) ? new Date(value) : undefined;
+    const problem = date ? dateProblem(date, generated) : "is not a date";
+    if (problem) throw new DoubtfulField(`${column} ${JSON.stringify(value)} ${problem.replace(/^is in the future/, "is after the report was generated")}`);
+    return date;
+}
+
+function readRow(field: (column: string) => string, generated: Date): Omit<ReportRow, "userName"> {
+    const keys: ReportKeySlot[] = [];
+    for (const slot of [1, 2] as const) {
+        const active = reportBoolean(field(`access_key_${slot}_active`), `access_key_${slot}_active`);
+        const lastRotated = reportDate(field(`access_key_${slot}_last_rotated`), `access_key_${slot}_last_rotated`, generated);
+        const lastUsed = reportDate(field(`access_key_${slot}_last_used_date`), `access_key_${slot}_last_used_date`, generated);
+        if (!lastRotated) {
+            if (active) throw new DoubtfulField(`access key ${slot} is active but has no access_key_${slot}_last_rotated`);
+            continue; // no key in this slot
+        }
+        keys.push({ slot, active, lastRotated, lastUsed });
+    }
+    const passwordEnabled = reportBoolean(field("password_enabled"), "password_enabled");
+    const passwordLastUsed = reportDate(field("password_last_used"), "password_last_used", generated);
+    if (passwordEnabled && field("password_last_used") === "N/A") throw new DoubtfulField("password_enabled is true but password_last_used is N/A");
+    return { passwordEnabled, passwordLastUsed, keys };
+}
+
+/**
+ * Parses and validates a credential report: `GeneratedTime` present and not in the future, the required
+ * columns present (in any order), one row per user. A row that is cut short, misspelt, dated after the report,
+ * or listed twice is kept as doubtful, so that its user is confirmed live.
+ */
+export function readCredentialReport(csv: string, generatedTime: Date | undefined, now: Date): ReportReading {
+    if (!generatedTime) return { status: "unusable", reason: "it has no GeneratedTime" };
+    const generatedProblem = dateProblem(generatedTime, now);
+    if (generatedProblem) return { status: "unusable", reason: `its GeneratedTime ${generatedProblem}` };
+    let records: string[][];
+    try {
+        records = parse(csv, { bom: true, skip_empty_lines: true, relax_column_count: true, trim: false }) as string[][];
+    } catch (error) {
+        return { status: "unusable", reason: `it is not CSV (${(error as Error).message.split("\n")[0]})` };
+    }
+    const header = (records[0] ?? []).map(h => h.trim().toLowerCase());
+    const missing = REQUIRED_COLUMNS.filter(c => !header.includes(c));
+    if (missing.length) return { status: "unusable", reason: `it lacks the column${missing.length > 1 ? "s" : ""} ${missing.join(", ")}` };
+    if (new Set(header).size !== header.length) return { status: "unusable", reason: "a column appears twice in its header" };
+    const index = new Map(header.map((name, i) => [name, i]));
+
     const rows = new Map<string, ReportRow>();
     let accountId: string | undefined;
-    for (const r of records) {
-        accountId ??= /^arn:aws[\w-]*:iam::(\d{12}):/.exec(r.arn ?? "")?.[1];
-        if (r.user === "<root_account>") continue; // the root account is not a managed user
-        const keys: ReportKeySlot[] = [];
-        for (const slot of [1, 2] as const) {
-            const lastRotated = reportDate(r[`access_key_${slot}_last_rotated`]);
-            if (!lastRotated) continue; // no key in this slot
-            keys.push({ slot, active: r[`access_key_${slot}_active`] === "true", lastRotated, lastUsed: reportDate(r[`access_key_${slot}_last_used_date`]) });
+    for (const record of records.slice(1)) {
+        const field = (column: string) => (record[index.get(column)!] ?? "").trim();
+        const userName = field("user");
+        const arnAccount = ACCOUNT_IN_ARN.exec(field("arn"))?.[1];
+        if (arnAccount) {
+            accountId ??= arnAccount;
+            if (arnAccount !== accountId) return { status: "unusable", reason: `it mixes accounts ${accountId} and ${arnAccount}` };
         }
-        rows.set(r.user.toLowerCase(), {
-            userName: r.user,
-            passwordEnabled: r.password_enabled === "true",
-            passwordLastUsed: reportDate(r.password_last_used),
-            keys,
-        });
+        if (userName === ROOT_ROW || userName === "") continue; // the root account is not a managed user
+        const key = userName.toLowerCase();
+        let row: ReportRow;
+        try {
+            if (record.length !== header.length) throw new DoubtfulField(`its row has ${record.length} fields, the header ${header.length}`);
+            if (!field("arn").endsWith(`/${userName}`)) throw new DoubtfulField(`its arn ${JSON.stringify(field("arn"))} does not name the user`);
+            row = { userName, ...readRow(field, generatedTime) };
+        } catch (error) {
+            if (!(error instanceof DoubtfulField)) throw error;
+            row = { userName, passwordEnabled: false, keys: [], doubt: error.message };
+        }
+        if (rows.has(key)) row = { userName, passwordEnabled: false, keys: [], doubt: "the user is listed twice in the report" };
+        rows.set(key, row);
     }
-    return { generated, accountId, rows };
+    return { status: "ok", report: { generated: generatedTime, accountId, rows } };
 }
 
 const within = (since: Date | undefined, days: number, now: Date) => since !== undefined && now.getTime() - since.getTime() < days * MS_PER_DAY;
@@ -70,6 +145,7 @@ const within = (since: Date | undefined, days: number, now: Date) => since !== u
  * needed. Anything created or re-enabled since the report is younger than the report itself.
  */
 export function provenFreshByReport(row: ReportRow, report: CredentialReport, need: Need, now: Date): boolean {
+    if (row.doubt) return false;
     if (need.passwordDays !== undefined) {
         const days = need.passwordDays;
         // No password in the report: any password now was created after the report, so is younger than it.

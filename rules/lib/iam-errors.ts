@@ -16,7 +16,23 @@ export function isNoSuchEntity(error: unknown): boolean {
 }
 
 export function describeIamError(error: unknown, action: string, timeoutSeconds: number): UsageUnavailable {
+    const described = describe(error, action, timeoutSeconds);
+    return isTransient(error, described) ? { ...described, transient: true } : described;
+}
+
+const TRANSIENT_CODES = new Set(["Throttling", "ThrottlingException", "LimitExceededException", "Timeout", ...NETWORK_CODES]);
+
+/** A failure that may not recur: throttling past the retries, a timeout, a network error or a 5xx. */
+function isTransient(error: unknown, described: UsageUnavailable): boolean {
+    const status = (error as SdkLikeError)?.$metadata?.httpStatusCode;
+    return TRANSIENT_CODES.has(described.errorCode ?? "") || (status !== undefined && status >= 500);
+}
+
+function describe(error: unknown, action: string, timeoutSeconds: number): UsageUnavailable {
     const e = (error ?? {}) as SdkLikeError;
+    if (e.name === "UntrustedAnswer") {
+        return { status: "unavailable", errorCode: "UntrustedAnswer", reason: `${e.message}, which the pack cannot judge from` };
+    }
     const name = e.name ?? "Error";
     const code = e.code && NETWORK_CODES.has(e.code) ? e.code : name;
     const attempts = e.$metadata?.attempts;

@@ -1,7 +1,7 @@
 // Finding → the text a person reads. Names the user, the credential (never a secret), the last use,
 // the idle days, the threshold, and the change that fixes it.
 import { AccessKeyAssessment, PasswordAssessment } from "./verdict";
-import { UsageUnavailable } from "./usage";
+import { UnjudgedCredentials } from "./usage";
 
 // IAM records password use only since 2014-10-20 and key use since 2015-04-22: older use reads as "never".
 export const PASSWORD_TRACKING_START = new Date("2014-10-20T00:00:00Z");
@@ -29,7 +29,9 @@ export function accessKeyLastUseText(finding: AccessKeyAssessment): string {
     const used = finding.lastUsed;
     if (!used) return neverUsed(finding.createDate, ACCESS_KEY_TRACKING_START);
     const where = [used.serviceName && `service ${used.serviceName}`, used.region && `region ${used.region}`].filter(Boolean).join(", ");
-    return `last used ${formatUtc(used.date)}${where ? ` (${where})` : ""}`;
+    // IAM sometimes records a last use before the key's creation; the verdict then counts idle time from creation.
+    const beforeCreation = used.date < finding.createDate ? `; IAM records that use before the key's creation ${formatUtc(finding.createDate)}, so idle time counts from creation` : "";
+    return `last used ${formatUtc(used.date)}${where ? ` (${where})` : ""}${beforeCreation}`;
 }
 
 export function passwordLastUseText(finding: PasswordAssessment): string {
@@ -65,10 +67,19 @@ export function unusedPasswordMessage(finding: PasswordAssessment, accountLabel?
     );
 }
 
-export function unavailableMessage(userName: string, usage: UsageUnavailable, accountLabel?: string): string {
+/** Which of the user's credentials went unjudged, as a message says it. */
+function unjudgedText(credentials: ReadonlySet<string>): string {
+    const password = credentials.has("passwordDays");
+    const keys = credentials.has("accessKeyDays");
+    if (password && !keys) return "Its console password was not judged";
+    if (keys && !password) return "Its access keys were not judged";
+    return "Its console password and access keys were not judged";
+}
+
+export function unavailableMessage(userName: string, unjudged: UnjudgedCredentials, accountLabel?: string): string {
     return (
-        `IAM user '${userName}'${inAccount(accountLabel)}: credentials could not be evaluated: ${usage.reason}. ` +
-        `Its passwords and access keys were not judged; this is not a pass.`
+        `IAM user '${userName}'${inAccount(accountLabel)}: credentials could not be evaluated: ${unjudged.failure.reason}. ` +
+        `${unjudgedText(unjudged.credentials)}; this is not a pass.`
     );
 }
 

@@ -1,5 +1,6 @@
 // Process-wide tuning read from the environment (the CLI passes its whole environment to the pack).
-// One definition of each knob, its default and its bounds.
+// One definition of each knob, its default and its bounds. Read once, when the pack starts (index.ts): an
+// invalid value stops the pack with one message naming the variable, not one error per resource.
 
 export type SourceMode = "auto" | "api" | "report";
 
@@ -18,7 +19,12 @@ export interface PackSettings {
     reportWaitMs: number;
     /** In auto mode without a usable report: distinct users read per user before a report is generated. */
     autoReportAfterUsers: number;
+    /** The whole live read of one user: both rounds, a re-read and a later retry included. */
+    userDeadlineMs: number;
 }
+
+/** An environment variable of the pack has a value it cannot use. */
+export class SettingsError extends Error {}
 
 export const SETTINGS_ENV = {
     requestTimeoutSeconds: "UNUSED_CREDENTIALS_IAM_TIMEOUT_SECONDS",
@@ -28,6 +34,7 @@ export const SETTINGS_ENV = {
     source: "UNUSED_CREDENTIALS_SOURCE",
     reportWaitSeconds: "UNUSED_CREDENTIALS_REPORT_WAIT_SECONDS",
     autoReportAfterUsers: "UNUSED_CREDENTIALS_AUTO_REPORT_AFTER_USERS",
+    userDeadlineSeconds: "UNUSED_CREDENTIALS_USER_DEADLINE_SECONDS",
 } as const;
 
 export const DEFAULT_SETTINGS: PackSettings = {
@@ -38,14 +45,15 @@ export const DEFAULT_SETTINGS: PackSettings = {
     source: "auto",
     reportWaitMs: 60_000,
     autoReportAfterUsers: 10,
+    userDeadlineMs: 60_000,
 };
 
 function numberFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
     const raw = env[name];
     if (raw === undefined || raw === "") return fallback;
     const value = Number(raw);
-    if (!Number.isFinite(value) || value < min || value > max) {
-        throw new Error(`${name}=${raw} is not a number from ${min} to ${max}`);
+    if (raw.trim() === "" || !Number.isFinite(value) || value < min || value > max) {
+        throw new SettingsError(`${name}=${raw} is not a number from ${min} to ${max}`);
     }
     return value;
 }
@@ -54,7 +62,7 @@ function sourceFrom(env: NodeJS.ProcessEnv): SourceMode {
     const raw = env[SETTINGS_ENV.source];
     if (raw === undefined || raw === "") return DEFAULT_SETTINGS.source;
     if (raw === "auto" || raw === "api" || raw === "report") return raw;
-    throw new Error(`${SETTINGS_ENV.source}=${raw} must be auto, api or report`);
+    throw new SettingsError(`${SETTINGS_ENV.source}=${raw} must be auto, api or report`);
 }
 
 export function settingsFrom(env: NodeJS.ProcessEnv): PackSettings {
@@ -67,5 +75,6 @@ export function settingsFrom(env: NodeJS.ProcessEnv): PackSettings {
         source: sourceFrom(env),
         reportWaitMs: Math.round(1000 * numberFrom(env, SETTINGS_ENV.reportWaitSeconds, d.reportWaitMs / 1000, 0, 3600)),
         autoReportAfterUsers: Math.floor(numberFrom(env, SETTINGS_ENV.autoReportAfterUsers, d.autoReportAfterUsers, 0, 1_000_000)),
+        userDeadlineMs: Math.round(1000 * numberFrom(env, SETTINGS_ENV.userDeadlineSeconds, d.userDeadlineMs / 1000, 0.1, 3600)),
     };
 }

@@ -21,12 +21,20 @@ export interface UsageUnavailable {
     errorCode?: string;
     /** For AccessDenied: the IAM action the pack's identity may not call, e.g. `iam:GetLoginProfile`. */
     missingAction?: string;
+    /** Throttling past the retries, a timeout, a 5xx or a network error: worth one more read later in the run. */
+    transient?: boolean;
 }
 
 /** The credential report proves that none of the credentials asked about can be unused: no live call was made. */
 export interface UsageFreshByReport {
     status: "fresh-by-report";
     reportGenerated: Date;
+}
+
+/** The credentials a judging policy asked about but could not judge, and the failure it was handed. */
+export interface UnjudgedCredentials {
+    failure: UsageUnavailable;
+    credentials: Set<keyof Need>;
 }
 
 export type UserUsage = UsageFound | UsageNoSuchUser | UsageUnavailable | UsageFreshByReport;
@@ -37,6 +45,6 @@ export interface UsageSource {
      * the live per-user APIs would. Never rejects; live data is read at most once per user.
      */
     usageOf(userName: string, need: Need): Promise<UserUsage>;
-    /** The failure of a live read already made for this user, if it failed. */
-    failureOf(userName: string): Promise<UsageUnavailable | undefined>;
+    /** Why credentials of this user that a judging policy asked about were not judged, if any were not. */
+    failureOf(userName: string): Promise<UnjudgedCredentials | undefined>;
 }

@@ -9,7 +9,7 @@ import { exemptionOf } from "./exemption";
 import { startHeapWatch } from "./lean-heap";
 import { UnusedCredentialConfig, withDefaults } from "./policy-config";
 import { settingsFrom } from "./settings";
-import { UsageUnavailable } from "./usage";
+import { UnjudgedCredentials } from "./usage";
 import { CredentialFacts } from "./verdict";
 
 // Built on first use, not at load: the pack must print nothing and do no work before its port.
@@ -96,9 +96,9 @@ export async function userToJudge(args: ResourceValidationArgs, credential: keyo
  * needs no data, and no data that was not needed is reported missing. It runs after the judging policies
  * in each Analyze call (the policy SDK runs a pack's policies in order), so their reads are done.
  */
-export async function unavailableUsage(args: ResourceValidationArgs): Promise<{ user: ManagedUserContext; usage: UsageUnavailable } | undefined> {
+export async function unavailableUsage(args: ResourceValidationArgs): Promise<{ user: ManagedUserContext; unjudged: UnjudgedCredentials } | undefined> {
     const user = managedUserContext(args);
     if (!user) return undefined;
-    const failure = await user.source.usage.failureOf(user.userName);
-    return failure ? { user, usage: failure } : undefined;
+    const unjudged = await user.source.usage.failureOf(user.userName);
+    return unjudged ? { user, unjudged } : undefined;
 }

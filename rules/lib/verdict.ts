@@ -56,9 +56,12 @@ export interface AccessKeyAssessment extends AssessmentBase {
 
 export type Assessment = PasswordAssessment | AccessKeyAssessment;
 
-/** Whole days from `since` to `now`, in UTC (Date arithmetic is UTC by construction). */
+/**
+ * Whole days from `since` to `now`, in UTC (Date arithmetic is UTC by construction). Never negative: a date a
+ * little after `now` (clock skew the IAM readers allow) is idle for 0 days, never a negative idle time.
+ */
 export function wholeDaysBetween(since: Date, now: Date): number {
-    return Math.floor((now.getTime() - since.getTime()) / MS_PER_DAY);
+    return Math.max(0, Math.floor((now.getTime() - since.getTime()) / MS_PER_DAY));
 }
 
 function laterOf(a: Date, b: Date | undefined): Date {
@@ -83,10 +86,14 @@ export function assessPassword(facts: CredentialFacts, thresholdDays: number, no
     };
 }
 
-/** An active key idles from its last use, or from its creation when never used; inactive keys cannot be used. */
+/**
+ * An active key idles from its last use, or from its creation when never used; inactive keys cannot be used.
+ * A last use recorded before the key's creation is impossible: the key idles from the later of the two, as a
+ * password does (it cannot have idled longer than it has existed).
+ */
 export function assessAccessKey(userName: string, key: AccessKeyFacts, thresholdDays: number, now: Date): AccessKeyAssessment | undefined {
     if (key.status !== "Active") return undefined;
-    const idleSince = key.lastUsed?.date ?? key.createDate;
+    const idleSince = laterOf(key.createDate, key.lastUsed?.date);
     const idleDays = wholeDaysBetween(idleSince, now);
     return {
         credential: "access-key",

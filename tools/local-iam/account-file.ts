@@ -36,6 +36,10 @@ export interface FaultsFile {
     burst?: number;
     /** Largest page a List* call returns, even when MaxItems asks for more (IAM's short truncated pages). */
     maxPageSize?: number;
+    /** Broken pagination on truncated List* pages: no Marker at all, or the same Marker (and page) every time. */
+    marker?: "missing" | "repeat";
+    /** Matching requests get this body as it is (a proxy's HTML page, an answer missing an element…). */
+    rawBody?: { action?: string; userName?: string; status?: number; body: string }[];
 }
 
 export interface RoleFile {
@@ -58,7 +62,14 @@ export interface AccountFile {
      * A report already generated `generatedHoursAgo` hours ago. `users` pins it to an older snapshot of the
      * account (same shape as the live users); absent, it shows the live state.
      */
-    credentialReport?: { generatedHoursAgo: number; users?: UserFile[] };
+    credentialReport?: {
+        generatedHoursAgo: number;
+        users?: UserFile[];
+        /** The report's CSV exactly as given (a recorded real report, a BOM, CRLF, a cut-short row…). */
+        csv?: string;
+        /** GeneratedTime as sent, overriding generatedHoursAgo in the answer; null leaves the element out. */
+        generatedTime?: string | null;
+    };
     /** How long GenerateCredentialReport takes before the report is COMPLETE. */
     reportGenerationMs?: number;
     faults?: FaultsFile;

@@ -27,6 +27,8 @@ interface Report {
     generated: Date;
     completeAt: Date;
     csv?: string;
+    /** GeneratedTime as the answer sends it; null for none. */
+    generatedTime?: string | null;
     users: () => UserState[];
 }
 
@@ -53,6 +55,8 @@ export interface LocalIam {
     users: Map<string, UserState>;
     /** Replaces the whole account state. */
     load(account: AccountFile): void;
+    /** Called after each answer is decided, before it is sent (a key deleted between two requests). */
+    afterAnswer?: (action: string, params: URLSearchParams) => void;
     close(): Promise<void>;
 }
 
@@ -86,7 +90,8 @@ export async function startLocalIam(account: AccountFile, options: LocalIamOptio
             const generated = resolveWhen({ hoursAgo: file.credentialReport.generatedHoursAgo }, at);
             const pinned: UserFile[] | undefined = file.credentialReport.users;
             const snapshot = pinned ? pinned.map(u => resolveUser(u, at)) : undefined;
-            report = { generated, completeAt: generated, users: () => snapshot ?? [...users.values()] };
+            const { csv, generatedTime } = file.credentialReport;
+            report = { generated, completeAt: generated, csv, generatedTime, users: () => snapshot ?? [...users.values()] };
         }
         setFaults(file.faults ?? {});
     }
@@ -113,11 +118,12 @@ export async function startLocalIam(account: AccountFile, options: LocalIamOptio
             throw new IamError(400, "ValidationError", `1 validation error detected: Value '${params.get("MaxItems")}' at 'maxItems' failed to satisfy constraint: Member must have value between 1 and 1000`);
         }
         const size = Math.min(maxItems, faults.maxPageSize ?? maxItems);
-        const slice = items.slice(start, start + size);
-        const next = start + slice.length;
-        return next < items.length
-            ? { items: slice, truncated: true, marker: Buffer.from(String(next)).toString("base64") }
-            : { items: slice, truncated: false };
+        // A repeating marker serves its page again and again, as a broken paginator would.
+        const from = faults.marker === "repeat" ? 0 : start;
+        const slice = items.slice(from, from + size);
+        const next = from + slice.length;
+        if (next >= items.length) return { items: slice, truncated: false };
+        return { items: slice, truncated: true, marker: faults.marker === "missing" ? undefined : Buffer.from(String(next)).toString("base64") };
     }
 
     const paged = (name: string, result: ReturnType<typeof page<XmlNode[]>>): XmlNode[] => [
@@ -182,7 +188,12 @@ export async function startLocalIam(account: AccountFile, options: LocalIamOptio
             ]), p));
         },
         GetAccessKeyLastUsed: p => {
-            const { user, key } = findKey(p.get("AccessKeyId") ?? "");
+            // Real IAM answers a key that does not exist (deleted meanwhile) with AccessDenied, not NoSuchEntity.
+            const owner = keyOwner(p.get("AccessKeyId") ?? "");
+            if (!owner) {
+                throw new IamError(403, "AccessDenied", `User: arn:aws:iam::${accountId}:user/policy-pack is not authorized to perform: iam:GetAccessKeyLastUsed on resource: access key ${p.get("AccessKeyId")}`);
+            }
+            const { user, key } = owner;
             const used = key.lastUsed;
             return [
                 leaf("UserName", user.userName),
@@ -225,11 +236,12 @@ export async function startLocalIam(account: AccountFile, options: LocalIamOptio
             if (at.getTime() < report.completeAt.getTime()) throw new IamError(404, "ReportInProgress", undefined);
             if (at.getTime() - report.generated.getTime() >= REPORT_LIFETIME_MS) throw new IamError(410, "ReportExpired", undefined);
             report.csv ??= credentialReportCsv(report.users(), accountId, new Date("2015-01-01T00:00:00Z"));
+            const generatedTime = report.generatedTime === undefined ? report.generated : report.generatedTime;
             return [
                 leaf("Content", Buffer.from(report.csv).toString("base64")),
                 leaf("ReportFormat", "text/csv"),
-                leaf("GeneratedTime", report.generated),
-            ];
+                generatedTime === null ? undefined : leaf("GeneratedTime", generatedTime),
+            ].filter((n): n is XmlNode => n !== undefined);
         },
     };
 
@@ -336,6 +348,8 @@ export async function startLocalIam(account: AccountFile, options: LocalIamOptio
             return fail(new IamError(403, "AccessDenied",
                 `User: arn:aws:iam::${accountId}:user/policy-pack is not authorized to perform: iam:${action} on resource: user ${target} because no identity-based policy allows the iam:${action} action`));
         }
+        const raw = (faults.rawBody ?? []).find(rule => matches(rule, action, params));
+        if (raw) return { status: raw.status ?? 200, body: raw.body };
         const handler = actions[action];
         if (!handler) return fail(new IamError(400, "InvalidAction", `Could not find operation ${action} for version 2010-05-08`));
         try {
@@ -360,6 +374,7 @@ export async function startLocalIam(account: AccountFile, options: LocalIamOptio
             if (signers.length < 10_000) signers.push({ action, ...caller });
             const result = action ? answer(action, params, caller) : { status: 400, body: errorEnvelope("Sender", "MissingAction", "Missing Action", randomUUID()) };
             if (!result) return; // hang: keep the socket open, answer nothing
+            local.afterAnswer?.(action, params);
             const requestId = /<RequestId>([^<]+)<\/RequestId>/.exec(result.body)?.[1] ?? randomUUID();
             const send = () => {
                 res.writeHead(result.status, { "x-amzn-RequestId": requestId, "Content-Type": "text/xml", "Content-Length": Buffer.byteLength(result.body) });
@@ -379,7 +394,7 @@ export async function startLocalIam(account: AccountFile, options: LocalIamOptio
     });
     const address = server.address() as AddressInfo;
 
-    return {
+    const local: LocalIam = {
         url: `http://${address.address}:${address.port}`,
         calls,
         totalCalls: () => [...calls.values()].reduce((a, b) => a + b, 0),
@@ -398,4 +413,5 @@ export async function startLocalIam(account: AccountFile, options: LocalIamOptio
                 server.close(() => resolve());
             }),
     };
+    return local;
 }
