@@ -1,12 +1,18 @@
-// The credential report: parsed with a real CSV parser, and the pure screening rule (semantics.md 9–12).
+// The credential report: parsed with a real CSV parser, validated as untrusted input, and the pure
+// screening rule. A report may only ever save calls: a doubtful row means a live read, a doubtful report
+// is not used at all.
 import { strict as assert } from "node:assert";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { CredentialReport, provenFreshByReport, readCredentialReport, ReportRow } from "../rules/lib/credential-report";
 import { MS_PER_DAY } from "../rules/lib/verdict";
-import { credentialReportCsv } from "../tools/local-iam/credential-report-csv";
+import { credentialReportCsv, REPORT_COLUMNS } from "../tools/local-iam/credential-report-csv";
 import { resolveUser } from "../tools/local-iam/account-file";
 
 const NOW = new Date("2026-11-30T12:00:00Z");
 const daysAgo = (d: number) => new Date(NOW.getTime() - d * MS_PER_DAY);
+/** A report timestamp (`+00:00`, whole seconds) d days before NOW. */
+const iso = (d: number) => daysAgo(d).toISOString().replace(".000Z", "+00:00");
 const GENERATED = new Date(NOW.getTime() - 3 * 3600_000); // a report 3 hours old
 
 function row(overrides: Partial<ReportRow>): ReportRow {
@@ -98,6 +104,133 @@ describe("credential report", () => {
             assert.equal(provenFreshByReport(stalePassword, report, { accessKeyDays: 90 }, NOW), true);
             assert.equal(provenFreshByReport(stalePassword, report, { passwordDays: 90 }, NOW), false);
             assert.equal(provenFreshByReport(stalePassword, report, {}, NOW), true);
+        });
+    });
+
+    describe("untidy reports (as real ones are)", () => {
+        const H = REPORT_COLUMNS.join(",");
+        const ARN = "arn:aws:iam::111122223333:user/";
+        // alice: password used 10 days ago, one key used 5 days ago.
+        const alice = (bool = "true") =>
+            `alice,${ARN}alice,2020-01-01T00:00:00+00:00,${bool},${iso(10)},2020-01-01T00:00:00+00:00,N/A,false,` +
+            `${bool},2020-01-01T00:00:00+00:00,${iso(5)},us-east-1,s3,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A`;
+        const read = (csv: string, generated: Date | undefined = GENERATED) => readCredentialReport(csv, generated, NOW);
+        const rowOf = (csv: string, user = "alice") => usable(read(csv)).rows.get(user)!;
+
+        it("reads a UTF-8 byte-order mark and CRLF line ends", () => {
+            const row = rowOf(`\uFEFF${H}\r\n${alice()}\r\n`);
+            assert.equal(row.doubt, undefined);
+            assert.equal(row.passwordEnabled, true);
+            assert.equal(provenFreshByReport(row, report, { passwordDays: 90, accessKeyDays: 90 }, NOW), true);
+        });
+
+        it("reads TRUE/FALSE as the IAM user guide spells them: a stale password is not taken for no password", () => {
+            const staleUpper = `bob,${ARN}bob,2020-01-01T00:00:00+00:00,TRUE,${iso(200)},2020-01-01T00:00:00+00:00,N/A,FALSE,FALSE,N/A,N/A,N/A,N/A,FALSE,N/A,N/A,N/A,N/A,FALSE,N/A,FALSE,N/A`;
+            const row = rowOf(`${H}\n${staleUpper}`, "bob");
+            assert.equal(row.passwordEnabled, true);
+            assert.equal(provenFreshByReport(row, report, { passwordDays: 90 }, NOW), false, "confirmed live, never cleared");
+        });
+
+        it("reads columns in any order, and ignores extra columns", () => {
+            const columns = [...REPORT_COLUMNS].reverse();
+            const values = alice().split(",").reverse();
+            const row = rowOf(`${[...columns, "future_column"].join(",")}\n${[...values, "x"].join(",")}`);
+            assert.equal(row.passwordEnabled, true);
+            assert.equal(row.keys.length, 1);
+            assert.equal(row.keys[0].lastUsed?.toISOString(), daysAgo(5).toISOString());
+        });
+
+        it("a user listed twice is doubtful, whatever either row says", () => {
+            const row = rowOf(`${H}\n${alice()}\n${alice()}`);
+            assert.equal(row.doubt, "the user is listed twice in the report");
+            assert.equal(provenFreshByReport(row, report, { passwordDays: 90 }, NOW), false);
+        });
+
+        it("a row cut short is doubtful, and the rows after it still count", () => {
+            const short = alice().split(",").slice(0, 9).join(",").replace(/^alice/, "carl").replace("user/alice", "user/carl");
+            const parsed = usable(read(`${H}\n${short}\n${alice()}`));
+            assert.match(parsed.rows.get("carl")!.doubt ?? "", /its row has 9 fields, the header 22/);
+            assert.equal(parsed.rows.get("alice")!.doubt, undefined);
+        });
+
+        it("a date after the report was generated, or a boolean that is neither, makes the row doubtful", () => {
+            const future = alice().replace(iso(5), new Date(GENERATED.getTime() + 3600_000).toISOString().replace(".000Z", "+00:00"));
+            assert.match(rowOf(`${H}\n${future}`).doubt ?? "", /access_key_1_last_used_date .* is after the report was generated/);
+            assert.match(rowOf(`${H}\n${alice("yes")}`).doubt ?? "", /access_key_1_active is "yes", not true or false/);
+            assert.match(rowOf(`${H}\n${alice().replace(iso(10), "last tuesday")}`).doubt ?? "", /password_last_used "last tuesday" is not a date/);
+        });
+
+        it("an active key without a creation date, or a row whose ARN names someone else, is doubtful", () => {
+            assert.match(rowOf(`${H}\n${alice().replace("true,2020-01-01T00:00:00+00:00,", "true,N/A,")}`).doubt ?? "", /access key 1 is active but has no access_key_1_last_rotated/);
+            assert.match(rowOf(`${H}\n${alice().replace("user/alice", "user/mallory")}`).doubt ?? "", /does not name the user/);
+        });
+
+        it("reads a quoted user name with a comma and a quote in it as one field", () => {
+            const name = 'svc,"ops"';
+            const quoted = alice().replace(/^alice,arn:aws:iam::111122223333:user\/alice/, `"svc,""ops""","${ARN}${name.replace(/"/g, '""')}"`);
+            assert.equal(rowOf(`${H}\n${quoted}`, name).doubt, undefined);
+        });
+
+        const unusable: [string, string, Date | undefined, RegExp][] = [
+            ["not CSV at all", "<html><body>Service Unavailable</body></html>", GENERATED, /lacks the columns user, arn, password_enabled/],
+            ["empty", "", GENERATED, /lacks the columns/],
+            ["missing a column it needs", H.replace(",access_key_2_last_used_date", ""), GENERATED, /lacks the column access_key_2_last_used_date$/],
+            ["a header naming a column twice", `${H},user\n`, GENERATED, /a column appears twice/],
+            ["unbalanced quotes", `${H}\n"alice,${ARN}alice`, GENERATED, /it is not CSV/],
+            ["without GeneratedTime", `${H}\n${alice()}`, undefined, /it has no GeneratedTime/],
+            ["generated in the future", `${H}\n${alice()}`, new Date(NOW.getTime() + 3600_000), /its GeneratedTime is in the future/],
+            ["mixing two accounts", `${H}\n${alice()}\n${alice().replace(/alice/g, "zoe").replace("111122223333", "999988887777")}`, GENERATED, /mixes accounts 111122223333 and 999988887777/],
+        ];
+        for (const [what, csv, generated, reason] of unusable) {
+            it(`a report ${what} is set aside as a whole`, () => {
+                const reading = readCredentialReport(csv, generated, NOW);
+                assert.equal(reading.status, "unusable");
+                assert.match(reading.status === "unusable" ? reading.reason : "", reason);
+            });
+        }
+    });
+
+    describe("recorded reports of real accounts (test/fixtures/credential-reports)", () => {
+        const fixture = (name: string) => fs.readFileSync(path.join(__dirname, "..", "..", "test", "fixtures", "credential-reports", name), "utf8");
+        /** Which credentials the report alone clears, by user, at a threshold, judged at `now`. */
+        function cleared(csv: string, generated: string, now: string, days: number): Record<string, string[]> {
+            const parsed = usable(readCredentialReport(csv, new Date(generated), new Date(now)));
+            const out: Record<string, string[]> = {};
+            for (const row of parsed.rows.values()) {
+                assert.equal(row.doubt, undefined, `${row.userName}: ${row.doubt}`);
+                out[row.userName] = (["passwordDays", "accessKeyDays"] as const).filter(need => provenFreshByReport(row, parsed, { [need]: days }, new Date(now)));
+            }
+            return out;
+        }
+
+        it("guardian/security-hq: the root row is skipped, a deleted password is no password, stale and inactive keys are confirmed live", () => {
+            // Generated just after its latest date (2017-08-30), judged two days later at 90 days:
+            // IAM-user's password was last used 2017-03-08 (177 days): confirm. No keys: cleared.
+            // with-disabled-key has no password (its old password_last_used stays behind); key 2 last used
+            // 2017-05-24 (100 days) and inactive key 1 (2017-04-19) could be re-activated: confirm.
+            // different-region's key was last used 2016-04-04: confirm. credential-user's key used 2017-08-30: cleared.
+            assert.deepEqual(cleared(fixture("guardian-security-hq.csv"), "2017-08-31T00:00:00Z", "2017-09-01T12:00:00Z", 90), {
+                "IAM-user": ["accessKeyDays"],
+                "with-disabled-key": ["passwordDays"],
+                "different-region": ["passwordDays"],
+                "credential-user": ["passwordDays", "accessKeyDays"],
+            });
+        });
+
+        it("coolfriends/oil: never-used keys are never cleared; passwords are cleared only when used within the threshold", () => {
+            // Generated after its latest date (2017-11-08), judged 2017-11-10 12:00 UTC.
+            // At 90 days every password is stale (last uses June and July 2017); fakeuser's key (used 2017-11-08) is fresh.
+            assert.deepEqual(cleared(fixture("coolfriends-oil.csv"), "2017-11-09T00:00:00Z", "2017-11-10T12:00:00Z", 90), {
+                "example.user": [],
+                fakeuser: ["accessKeyDays"],
+                "final.user": [],
+            });
+            // At 180 days the passwords (153 and 132 days) are fresh, but the never-used keys still are not.
+            assert.deepEqual(cleared(fixture("coolfriends-oil.csv"), "2017-11-09T00:00:00Z", "2017-11-10T12:00:00Z", 180), {
+                "example.user": ["passwordDays"],
+                fakeuser: ["passwordDays", "accessKeyDays"],
+                "final.user": ["passwordDays"],
+            });
         });
     });
 });

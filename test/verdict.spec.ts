@@ -116,6 +116,28 @@ describe("verdict (semantics.md)", () => {
         });
     });
 
+    describe("impossible but harmless dates", () => {
+        it("a key last used before it was created idles from its creation, as a password does", () => {
+            // IAM says: created 10 days ago, last used 200 days ago. It cannot have idled longer than it has existed.
+            const a = assessAccessKey("alice", key("AKIA1", "Active", 10, 200), 90, NOW)!;
+            assert.equal(a.idleSince.getTime(), daysAgo(10).getTime());
+            assert.equal(a.idleDays, 10);
+            assert.equal(a.unused, false);
+        });
+
+        it("a stale key whose recorded use predates its creation is still unused, counted from creation", () => {
+            const a = assessAccessKey("alice", key("AKIA1", "Active", 120, 300), 90, NOW)!;
+            assert.deepEqual([a.idleDays, a.unused], [120, true]);
+        });
+
+        it("a last use a little after now (clock skew) is 0 days idle, never a negative idle time", () => {
+            const inAMinute = new Date(NOW.getTime() + 60_000);
+            const a = assessAccessKey("alice", { accessKeyId: "AKIA1", status: "Active", createDate: daysAgo(100), lastUsed: { date: inAMinute } }, 90, NOW)!;
+            assert.equal(a.idleDays, 0);
+            assert.equal(wholeDaysBetween(inAMinute, NOW), 0);
+        });
+    });
+
     describe("what the verdict reports", () => {
         it("names one credential of one user per assessment, password first", () => {
             const facts = user({ loginProfile: { createDate: daysAgo(100) }, accessKeys: [key("AKIA1", "Active", 100), key("AKIA2", "Inactive", 100)] });

@@ -1,0 +1,221 @@
+// The per-user reader treats every IAM answer as untrusted input: an answer it cannot use makes the user
+// "unavailable" with a reason naming what was wrong. Never "no credential", never "never used", never a
+// crash, never a hang. Answers are served at the wire by the local IAM endpoint, read by the real SDK.
+import { strict as assert } from "node:assert";
+import { AccountUsageSource } from "../rules/lib/account-usage-source";
+import { readUserUsage } from "../rules/lib/per-user-reader";
+import { UserUsage } from "../rules/lib/usage";
+import { leaf, list, node, successEnvelope, XmlNode } from "../tools/local-iam/xml";
+import { requesterFor, withLocalIam } from "./helpers/local-account";
+
+const STALE = "AKIASTALESTALESTALE1";
+const FRESH = "AKIAFRESHFRESHFRESH1";
+const DAY = 86_400_000;
+const ago = (days: number) => new Date(Date.now() - days * DAY);
+
+/** The reason of an unavailable answer; fails the test for any other answer. */
+function unavailableReason(usage: UserUsage): string {
+    assert.equal(usage.status, "unavailable", JSON.stringify(usage));
+    return usage.status === "unavailable" ? usage.reason : "";
+}
+
+const keyMember = (fields: Record<string, string | Date | undefined>): XmlNode[] =>
+    Object.entries(fields).filter(([, v]) => v !== undefined).map(([k, v]) => leaf(k, v!));
+
+describe("per-user reader: untrusted answers", () => {
+    const local = withLocalIam(() => ({
+        users: [
+            {
+                userName: "alice",
+                loginProfile: { created: { daysAgo: 300 } },
+                passwordLastUsed: { daysAgo: 100 },
+                accessKeys: [
+                    { accessKeyId: STALE, created: { daysAgo: 400 }, lastUsed: { daysAgo: 120, service: "s3", region: "eu-west-1" } },
+                    { accessKeyId: FRESH, created: { daysAgo: 400 }, lastUsed: { daysAgo: 1 } },
+                ],
+            },
+        ],
+    }));
+    const read = (settings = {}) => readUserUsage(requesterFor(local.iam(), { maxAttempts: 1, ...settings }), "alice");
+    const serve = (action: string, result: XmlNode[], status = 200) =>
+        local.iam().setFaults({ rawBody: [{ action, status, body: successEnvelope(action, result, "req-1") }] });
+
+    describe("a 200 answer that is not what IAM sends", () => {
+        it("a proxy's HTML page for ListAccessKeys is unavailable, not 'no keys'", async () => {
+            local.iam().setFaults({ rawBody: [{ action: "ListAccessKeys", body: "<html><body><h1>Proxy Authentication Required</h1></body></html>" }] });
+            assert.match(unavailableReason(await read()), /iam:ListAccessKeys answered without AccessKeyMetadata/);
+        });
+
+        it("a body that is not XML at all is unavailable, naming the action", async () => {
+            local.iam().setFaults({ rawBody: [{ action: "GetLoginProfile", body: "upstream connect error or disconnect/reset before headers" }] });
+            assert.match(unavailableReason(await read()), /iam:GetLoginProfile failed: .*XML parse error/);
+        });
+
+        it("GetLoginProfile without a LoginProfile is unavailable, not 'no password'", async () => {
+            serve("GetLoginProfile", []);
+            assert.match(unavailableReason(await read()), /iam:GetLoginProfile answered without a LoginProfile/);
+        });
+
+        it("a LoginProfile without CreateDate is unavailable", async () => {
+            serve("GetLoginProfile", [node("LoginProfile", [leaf("UserName", "alice"), leaf("PasswordResetRequired", false)])]);
+            assert.match(unavailableReason(await read()), /iam:GetLoginProfile answered without LoginProfile.CreateDate/);
+        });
+
+        it("a key without CreateDate is unavailable, not a crash", async () => {
+            serve("ListAccessKeys", [list("AccessKeyMetadata", [keyMember({ UserName: "alice", AccessKeyId: STALE, Status: "Active" })]), leaf("IsTruncated", false)]);
+            assert.match(unavailableReason(await read()), new RegExp(`iam:ListAccessKeys answered without CreateDate of key ${STALE}`));
+        });
+
+        it("a key whose status is neither Active nor Inactive is unavailable", async () => {
+            serve("ListAccessKeys", [list("AccessKeyMetadata", [keyMember({ UserName: "alice", AccessKeyId: STALE, Status: "Expired", CreateDate: ago(400) })]), leaf("IsTruncated", false)]);
+            assert.match(unavailableReason(await read()), /key AKIASTALESTALESTALE1 with status "Expired", neither Active nor Inactive/);
+        });
+
+        it("a key list for another user is unavailable", async () => {
+            serve("ListAccessKeys", [list("AccessKeyMetadata", [keyMember({ UserName: "mallory", AccessKeyId: STALE, Status: "Active", CreateDate: ago(400) })]), leaf("IsTruncated", false)]);
+            assert.match(unavailableReason(await read()), /for user "mallory" when asked about "alice"/);
+        });
+
+        it("more than two keys for one user is unavailable (IAM holds at most two)", async () => {
+            const keys = ["AKIAAAAAAAAAAAAAAAA1", "AKIAAAAAAAAAAAAAAAA2", "AKIAAAAAAAAAAAAAAAA3"].map(id => keyMember({ UserName: "alice", AccessKeyId: id, Status: "Inactive", CreateDate: ago(10) }));
+            serve("ListAccessKeys", [list("AccessKeyMetadata", keys), leaf("IsTruncated", false)]);
+            assert.match(unavailableReason(await read()), /3 keys for one user; IAM holds at most 2/);
+        });
+
+        it("GetAccessKeyLastUsed without AccessKeyLastUsed is unavailable, not 'never used'", async () => {
+            serve("GetAccessKeyLastUsed", [leaf("UserName", "alice")]);
+            assert.match(unavailableReason(await read()), /iam:GetAccessKeyLastUsed answered without AccessKeyLastUsed for key AKIA/);
+        });
+
+        it("GetUser without a User is unavailable", async () => {
+            serve("GetUser", []);
+            assert.match(unavailableReason(await read()), /iam:GetUser answered without a User/);
+        });
+
+        it("a malformed date is unavailable", async () => {
+            serve("GetLoginProfile", [node("LoginProfile", [leaf("UserName", "alice"), leaf("CreateDate", "last Tuesday")])]);
+            assert.match(unavailableReason(await read()), /iam:GetLoginProfile failed: .*last Tuesday/);
+        });
+    });
+
+    describe("impossible dates", () => {
+        it("a last use in the future is unavailable, never a negative idle time", async () => {
+            local.iam().users.get("alice")!.accessKeys[0].lastUsed = { date: new Date(Date.now() + 3 * DAY), service: "s3" };
+            assert.match(unavailableReason(await read()), /LastUsedDate of key AKIASTALESTALESTALE1 that is in the future/);
+        });
+
+        it("a last use a minute ahead is clock skew, and reads as used now", async () => {
+            local.iam().users.get("alice")!.accessKeys[0].lastUsed = { date: new Date(Math.floor(Date.now() / 1000) * 1000 + 60_000) };
+            const usage = await read();
+            assert.equal(usage.status, "found");
+        });
+
+        it("a creation date in the future, or before AWS existed, is unavailable", async () => {
+            local.iam().users.get("alice")!.loginProfile!.created = new Date(Date.now() + 10 * DAY);
+            assert.match(unavailableReason(await read()), /LoginProfile.CreateDate that is in the future/);
+            local.iam().users.get("alice")!.loginProfile!.created = new Date("1970-01-01T00:00:00Z");
+            assert.match(unavailableReason(await read()), /LoginProfile.CreateDate that predates AWS/);
+        });
+    });
+
+    describe("pagination", () => {
+        it("a truncated page without a Marker is unavailable: the second page is never silently lost", async () => {
+            local.iam().setFaults({ maxPageSize: 1, marker: "missing" });
+            assert.match(unavailableReason(await read()), /iam:ListAccessKeys answered a truncated page without a Marker/);
+        });
+
+        it("a Marker that repeats is unavailable after one repeat, not an endless loop", async () => {
+            local.iam().setFaults({ maxPageSize: 1, marker: "repeat" });
+            assert.match(unavailableReason(await read()), /iam:ListAccessKeys answered the same Marker twice/);
+            assert.equal(local.iam().calls.get("ListAccessKeys"), 2);
+        });
+
+        it("pages beyond what two keys can fill are unavailable", async () => {
+            // Truncated, empty pages, each with a new marker: a listing that never ends.
+            let n = 0;
+            const endless = () => successEnvelope("ListAccessKeys", [node("AccessKeyMetadata", []), leaf("IsTruncated", true), leaf("Marker", `m${n++}`)], "r");
+            const server = local.iam();
+            server.setFaults({ rawBody: [{ action: "ListAccessKeys", body: endless() }] });
+            server.afterAnswer = action => {
+                if (action === "ListAccessKeys") server.setFaults({ rawBody: [{ action: "ListAccessKeys", body: endless() }] });
+            };
+            assert.match(unavailableReason(await read()), /more than 3 pages for one user/);
+            assert.equal(server.calls.get("ListAccessKeys"), 3);
+        });
+    });
+
+    describe("credentials that change between the two rounds", () => {
+        it("a key deleted after it was listed (GetAccessKeyLastUsed → AccessDenied) is re-read: the user is judged without it", async () => {
+            const iam = local.iam();
+            iam.afterAnswer = action => {
+                if (action === "ListAccessKeys" && iam.calls.get("ListAccessKeys") === 1) {
+                    const alice = iam.users.get("alice")!;
+                    alice.accessKeys = alice.accessKeys.filter(k => k.accessKeyId !== STALE);
+                }
+            };
+            const usage = await read();
+            assert.equal(usage.status, "found", JSON.stringify(usage));
+            assert.deepEqual(usage.status === "found" && usage.facts.accessKeys.map(k => k.accessKeyId), [FRESH]);
+            assert.ok(usage.status === "found" && usage.facts.loginProfile, "the password is still judged");
+            assert.equal(iam.calls.get("ListAccessKeys"), 2, "read once more");
+        });
+
+        it("a key whose last use is denied twice is unavailable naming the action, not 'not in IAM'", async () => {
+            local.iam().setFaults({ accessDenied: [{ action: "GetAccessKeyLastUsed" }] });
+            const usage = await read();
+            assert.match(unavailableReason(usage), /access denied to iam:GetAccessKeyLastUsed.*\(also when the user was read again\)/);
+            assert.equal(usage.status === "unavailable" && usage.missingAction, "iam:GetAccessKeyLastUsed");
+        });
+
+        it("a user deleted between the rounds is 'not in IAM' only once the re-read's first round says so", async () => {
+            const iam = local.iam();
+            iam.afterAnswer = action => {
+                if (action === "ListAccessKeys") iam.users.delete("alice");
+            };
+            assert.deepEqual(await read(), { status: "no-such-user" });
+        });
+    });
+
+    describe("time", () => {
+        it("a user read has an overall deadline, not only each request's", async () => {
+            local.iam().setFaults({ latencyMs: 400 });
+            const started = Date.now();
+            const usage = await readUserUsage(requesterFor(local.iam(), { requestTimeoutMs: 5_000 }), "alice", { deadlineMs: 500 });
+            assert.match(unavailableReason(usage), /reading IAM user alice did not finish within 0.5 s/);
+            assert.ok(Date.now() - started < 2_000);
+        });
+    });
+
+    describe("a failure met once", () => {
+        const source = () => new AccountUsageSource(requesterFor(local.iam(), { maxAttempts: 1 }), { source: "api", reportWaitMs: 0, autoReportAfterUsers: 0, userDeadlineMs: 30_000 });
+
+        it("a transient failure is read once more when the next policy asks, and both answers are kept apart", async () => {
+            local.iam().setFaults({ transient: [{ code: "Throttling", count: 1, action: "ListAccessKeys" }] });
+            const usage = source();
+            const first = await usage.usageOf("alice", { passwordDays: 90 });
+            assert.match(unavailableReason(first), /IAM throttled iam:ListAccessKeys/);
+            const second = await usage.usageOf("alice", { accessKeyDays: 90 });
+            assert.equal(second.status, "found");
+            // The password was not judged: the unavailable policy must still say so.
+            const unjudged = await usage.failureOf("alice");
+            assert.deepEqual([...unjudged!.credentials], ["passwordDays"]);
+            assert.match(unjudged!.failure.reason, /IAM throttled/);
+        });
+
+        it("a permanent failure (AccessDenied) is not read again", async () => {
+            local.iam().setFaults({ accessDenied: [{ action: "ListAccessKeys" }] });
+            const usage = source();
+            await usage.usageOf("alice", { passwordDays: 90 });
+            await usage.usageOf("alice", { accessKeyDays: 90 });
+            assert.equal(local.iam().calls.get("ListAccessKeys"), 1);
+            assert.deepEqual([...(await usage.failureOf("alice"))!.credentials], ["passwordDays", "accessKeyDays"]);
+        });
+
+        it("a transient failure is retried at most once", async () => {
+            local.iam().setFaults({ transient: [{ code: "ServiceFailure", count: 100, action: "ListAccessKeys" }] });
+            const usage = source();
+            for (const need of [{ passwordDays: 90 }, { accessKeyDays: 90 }, { passwordDays: 90 }]) await usage.usageOf("alice", need);
+            assert.equal(local.iam().calls.get("ListAccessKeys"), 2);
+        });
+    });
+});
