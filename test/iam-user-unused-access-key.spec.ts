@@ -34,7 +34,7 @@ describe("policy iam-user-unused-access-key", () => {
     it("reports each unused active key separately, by key ID, with last use, idle days, threshold and fix", async () => {
         const { violations } = await check("alice");
         assert.equal(violations.length, 2);
-        assert.match(violations[0], new RegExp(`IAM user 'alice' in provider default_7_0_0: active access key ${STALE} is unused: last used \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC \\(service s3, region eu-west-1\\); idle 120 days, threshold 90 days`));
+        assert.match(violations[0], new RegExp(`IAM user 'alice' in account 123456789012 \\(provider default_7_0_0\\): active access key ${STALE} is unused: last used \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC \\(service s3, region eu-west-1\\); idle 120 days, threshold 90 days`));
         assert.match(violations[0], new RegExp(`aws iam update-access-key --user-name alice --access-key-id ${STALE} --status Inactive`));
         assert.match(violations[1], new RegExp(`active access key ${NEVER} is unused: never used, created \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC; idle 200 days, threshold 90 days`));
     });

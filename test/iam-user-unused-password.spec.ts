@@ -23,7 +23,7 @@ describe("policy iam-user-unused-password", () => {
     it("reports a password unused past the threshold, with last use, idle days and fix", async () => {
         const { violations } = await check("stale");
         assert.equal(violations.length, 1);
-        assert.match(violations[0], /IAM user 'stale' in provider default_7_0_0: console password is unused: last used \d{4}-\d\d-\d\d \d\d:\d\d UTC; idle 100 days, threshold 90 days/);
+        assert.match(violations[0], /IAM user 'stale' in account 123456789012 \(provider default_7_0_0\): console password is unused: last used \d{4}-\d\d-\d\d \d\d:\d\d UTC; idle 100 days, threshold 90 days/);
         assert.match(violations[0], /aws iam delete-login-profile --user-name stale/);
     });
 

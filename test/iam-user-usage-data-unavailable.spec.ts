@@ -33,7 +33,7 @@ describe("policy iam-user-usage-data-unavailable", () => {
         local.iam().setFaults({ accessDenied: [{ action: "ListAccessKeys", userName: "carol" }] });
         const { violations } = await analyze();
         assert.equal(violations.length, 1);
-        assert.match(violations[0], /IAM user 'carol' in provider default_7_0_0: credentials could not be evaluated: access denied to iam:ListAccessKeys/);
+        assert.match(violations[0], /IAM user 'carol' in account 123456789012 \(provider default_7_0_0\): credentials could not be evaluated: access denied to iam:ListAccessKeys/);
         assert.match(violations[0], /not a pass/);
     });
 
@@ -59,7 +59,7 @@ describe("policy iam-user-usage-data-unavailable", () => {
 
     it("reports throttling that outlasts the retries", async () => {
         process.env[SETTINGS_ENV.maxAttempts] = "1";
-        local.iam().setFaults({ transient: [{ code: "Throttling", count: 10 }] });
+        local.iam().setFaults({ transient: [{ code: "Throttling", count: 10, action: "ListAccessKeys" }] });
         const { violations } = await analyze();
         assert.match(violations[0], /IAM throttled iam:/);
     });

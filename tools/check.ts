@@ -12,15 +12,18 @@ import { PolicyConfigError } from "./driver/engine-config";
 import { checkReport, formatPolicies } from "./check/format-report";
 import { planFixes, runFixes } from "./check/fix";
 import { stackFromExport } from "./check/stack-export";
+import { formatAccounts, verifiedAccounts } from "./check/accounts";
 
 const PACK_DIR = path.resolve(__dirname, "..", "..");
 const SAMPLES = path.join(PACK_DIR, "samples");
 
-const USAGE = `usage: check [--demo] [--stack-export FILE] [--endpoint URL] [--policy-pack-config FILE] [--concurrency N] [--json]
+const USAGE = `usage: check [--demo] [--stack-export FILE [--use-ambient-credentials]] [--endpoint URL] [--policy-pack-config FILE] [--concurrency N] [--json]
              [--deactivate [--delete-unused-passwords] [--dry-run] [--yes] [--audit-log FILE]]
 
   --demo                     run on the built-in sample account (served by the local IAM endpoint) and sample stack
   --stack-export FILE        the output of \`pulumi stack export\`: checks the stack's IAM users
+  --use-ambient-credentials  when the export's provider credentials are secrets (encrypted, unreadable here): read with
+                             this shell's AWS credentials instead; the account they reach must still match the provider
   --endpoint URL             the IAM endpoint to query (default: real IAM, standard AWS credential chain)
   --policy-pack-config FILE  the same file \`pulumi preview --policy-pack-config\` takes
   --concurrency N            Analyze calls in flight at once (default 16; 1 = one at a time)
@@ -50,6 +53,7 @@ async function main(argv: string[]): Promise<number> {
         options: {
             demo: { type: "boolean", default: false },
             "stack-export": { type: "string" },
+            "use-ambient-credentials": { type: "boolean", default: false },
             endpoint: { type: "string" },
             "policy-pack-config": { type: "string" },
             concurrency: { type: "string", default: "16" },
@@ -70,6 +74,14 @@ async function main(argv: string[]): Promise<number> {
     const exportFile = values["stack-export"] ?? (values.demo ? path.join(SAMPLES, "demo-stack.json") : undefined);
     if (!exportFile) throw new UsageError("give --stack-export FILE (or --demo)");
     const stack = stackFromExport(readJson(exportFile, "stack export") as never);
+    if (stack.secretProviderInputs.size && !values["use-ambient-credentials"]) {
+        const which = [...stack.secretProviderInputs].map(([urn, inputs]) => `${urn.split("::").pop()} (${inputs.join(", ")})`).join("; ");
+        throw new UsageError(
+            `the stack export holds provider settings as secrets, which check cannot decrypt: ${which}. Without them it could read ` +
+            "another account. Pass --use-ambient-credentials to read with this shell's AWS credentials instead (their account is " +
+            "verified against the provider's allowedAccountIds and roles, and printed).",
+        );
+    }
     const configFile = values["policy-pack-config"] ? (readJson(values["policy-pack-config"], "policy pack config") as Record<string, unknown>) : undefined;
     const concurrency = Number(values.concurrency);
     if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError("--concurrency must be a whole number ≥ 1");
@@ -79,16 +91,18 @@ async function main(argv: string[]): Promise<number> {
     const env: NodeJS.ProcessEnv = { ...process.env };
     if (endpoint) {
         env.AWS_ENDPOINT_URL_IAM = endpoint;
+        env.AWS_ENDPOINT_URL_STS = endpoint; // the local endpoint serves STS too: accounts are verified there
         // A local endpoint does not check signatures, but the SDK must still sign: give it placeholder credentials.
         if (!env.AWS_ACCESS_KEY_ID && !env.AWS_PROFILE) Object.assign(env, { AWS_ACCESS_KEY_ID: "AKIDLOCALENDPOINT000", AWS_SECRET_ACCESS_KEY: "local-endpoint" });
     }
     const fixing = values.deactivate || values["dry-run"];
     if (values["delete-unused-passwords"] && !fixing) throw new UsageError("--delete-unused-passwords goes with --deactivate");
-    // check's own IAM calls (re-reads and fixes) go where the pack's went.
-    if (fixing) Object.assign(process.env, env);
+    // check's own AWS calls (account checks, re-reads and fixes) go where the pack's go.
+    Object.assign(process.env, env);
     const progress = process.stderr.isTTY && !values.json;
     let done = 0;
     try {
+        const accounts = await verifiedAccounts(stack.resources, env);
         const run = await drivePack({
             packDir: PACK_DIR,
             stack: stack.identity,
@@ -105,10 +119,11 @@ async function main(argv: string[]): Promise<number> {
         });
         if (progress) process.stderr.write("\n");
         if (run.output.trim()) process.stderr.write(run.output);
-        const report = checkReport(run);
+        const report = { ...checkReport(run), accounts };
         if (values.json) {
             console.log(JSON.stringify(report, null, 2));
         } else {
+            console.log(`${formatAccounts(accounts)}\n`);
             const descriptions = new Map(run.info.policies.map(p => [p.name, p.description]));
             console.log(formatPolicies(report, values.demo ? "unused-iam-credentials (demo account)" : PACK_DIR, descriptions));
         }

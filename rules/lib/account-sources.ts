@@ -1,49 +1,129 @@
-// One IAM client, one request cap and one cache per distinct account configuration, for the whole run.
+// Where each user's IAM data comes from, for the whole run. A provider's settings decide its credentials
+// (one configuration → one IAM client and one verified identity); the verified account and partition decide
+// the rest: one credential report, one cache of users' data and one rate cap per account, shared by every
+// region and every provider that reaches it (IAM's rate limit is the account's). A provider whose account
+// cannot be verified, or is not the one it must be, makes each of its users unavailable, with the reason.
 import { IAMClient } from "@aws-sdk/client-iam";
-import { AccountConfig, accountKey, accountLabel } from "./account";
-import { credentialsFor } from "./credentials";
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
+import { createHash } from "node:crypto";
 import { AccountUsageSource } from "./account-usage-source";
+import { credentialsFor } from "./credentials";
 import { IamRequester, makeIamRequester } from "./iam-requester";
+import { IdentityCheck, VerifiedIdentity, verifyIdentity } from "./identity";
+import { credentialKey, ProviderLike, providerSettings, ProviderSettings } from "./provider-settings";
 import { PackSettings } from "./settings";
+import { UnjudgedCredentials, UsageSource, UsageUnavailable, UserUsage } from "./usage";
+import type { Need } from "./credential-report";
 
+/** What a policy reads a user's data through. */
 export interface AccountSource {
-    account: AccountConfig;
-    iam: IamRequester;
-    usage: AccountUsageSource;
+    /** How messages name the account: `account 111122223333 (provider prod)`, or the provider when unverified. */
+    label: string;
+    usage: UsageSource;
+    /** The verified identity; undefined when it could not be verified (then every user is unavailable). */
+    identity?: VerifiedIdentity;
+    /** The account's requester (caps, deadline), for `check`'s re-reads and fixes; only when verified. */
+    iam?: IamRequester;
+    /** Why the account is not verified, when it is not. */
+    unverified?: string;
 }
 
-export function makeIamClient(account: AccountConfig, settings: PackSettings): IAMClient {
+/** Every user of a provider whose account is not verified: unavailable, never read, never a pass. */
+class UnverifiedSource implements UsageSource {
+    private readonly unjudged = new Map<string, UnjudgedCredentials>();
+
+    constructor(private readonly failure: UsageUnavailable) {}
+
+    async usageOf(userName: string, need: Need): Promise<UserUsage> {
+        const entry = this.unjudged.get(userName) ?? { failure: this.failure, credentials: new Set<keyof Need>() };
+        for (const credential of Object.keys(need) as (keyof Need)[]) entry.credentials.add(credential);
+        this.unjudged.set(userName, entry);
+        return this.failure;
+    }
+
+    async failureOf(userName: string): Promise<UnjudgedCredentials | undefined> {
+        return this.unjudged.get(userName);
+    }
+}
+
+export function makeIamClient(settings: ProviderSettings, credentials: AwsCredentialIdentity | AwsCredentialIdentityProvider, pack: PackSettings): IAMClient {
     // The SDK warns on every run that its 2027 releases need Node 22; inside a preview that is noise
     // about a pinned dependency, not about the stack. A user who sets the variable keeps their choice.
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
     return new IAMClient({
-        region: account.region,
-        endpoint: account.endpoint,
-        profile: account.profile,
-        credentials: credentialsFor(account),
+        region: settings.region,
+        endpoint: settings.iamEndpoint,
+        credentials,
+        useFipsEndpoint: settings.useFipsEndpoint,
+        useDualstackEndpoint: settings.useDualstackEndpoint,
         retryMode: "adaptive", // client-side rate limiting that backs off when IAM throttles
-        maxAttempts: settings.maxAttempts,
-        requestHandler: { connectionTimeout: Math.min(5_000, settings.requestTimeoutMs), requestTimeout: settings.requestTimeoutMs },
+        maxAttempts: pack.maxAttempts,
+        requestHandler: { connectionTimeout: Math.min(5_000, pack.requestTimeoutMs), requestTimeout: pack.requestTimeoutMs },
     });
 }
 
+const digest = (secret: string) => createHash("sha256").update(secret).digest("hex").slice(0, 16);
+
+interface Verified {
+    client: IAMClient;
+    check: IdentityCheck;
+}
+
 export class AccountSources {
-    private readonly byKey = new Map<string, AccountSource>();
+    private readonly byProvider = new Map<string, Promise<AccountSource>>();
+    private readonly byCredentials = new Map<string, Promise<Verified>>();
+    private readonly byAccount = new Map<string, { iam: IamRequester; usage: AccountUsageSource }>();
 
-    constructor(private readonly settings: PackSettings) {}
+    constructor(private readonly pack: PackSettings, private readonly env: NodeJS.ProcessEnv = process.env) {}
 
-    sourceFor(account: AccountConfig): AccountSource {
-        const key = accountKey(account);
-        let source = this.byKey.get(key);
+    /** The source of a provider's users (a provider's inputs do not change during a run: resolved once). */
+    sourceFor(provider: ProviderLike | undefined): Promise<AccountSource> {
+        const key = provider?.urn ?? "";
+        let source = this.byProvider.get(key);
         if (!source) {
-            const iam = makeIamRequester(makeIamClient(account, this.settings), {
-                maxInFlight: this.settings.maxInFlight,
-                timeoutMs: this.settings.requestTimeoutMs,
-                maxRequestsPerSecond: this.settings.maxRequestsPerSecond,
-            });
-            source = { account, iam, usage: new AccountUsageSource(iam, this.settings, { accountName: accountLabel(account) }) };
-            this.byKey.set(key, source);
+            source = this.resolve(provider);
+            this.byProvider.set(key, source);
         }
         return source;
+    }
+
+    /** The source of a provider's users if a judging policy already asked for it; never starts a read. */
+    existingSourceFor(provider: ProviderLike | undefined): Promise<AccountSource> | undefined {
+        return this.byProvider.get(provider?.urn ?? "");
+    }
+
+    private async resolve(provider: ProviderLike | undefined): Promise<AccountSource> {
+        const reading = providerSettings(provider, this.env);
+        if (reading.status === "unreadable") {
+            return { label: reading.label, unverified: reading.reason, usage: new UnverifiedSource({ status: "unavailable", errorCode: "UnreadableProvider", reason: reading.reason }) };
+        }
+        const settings = reading.settings;
+        const { client, check } = await this.verified(settings);
+        if (check.status !== "verified") return { label: settings.label, unverified: check.reason, usage: new UnverifiedSource(check) };
+        const { accountId, partition } = check.identity;
+        const accountKey = `${partition}:${accountId}`;
+        let account = this.byAccount.get(accountKey);
+        if (!account) {
+            const label = `account ${accountId}`;
+            const iam = makeIamRequester(client, { maxInFlight: this.pack.maxInFlight, timeoutMs: this.pack.requestTimeoutMs, maxRequestsPerSecond: this.pack.maxRequestsPerSecond });
+            account = { iam, usage: new AccountUsageSource(iam, this.pack, { accountName: label }) };
+            this.byAccount.set(accountKey, account);
+        }
+        return { label: `account ${accountId} (${settings.label})`, usage: account.usage, identity: check.identity, iam: account.iam };
+    }
+
+    /** One client and one GetCallerIdentity per credential configuration. */
+    private verified(settings: ProviderSettings): Promise<Verified> {
+        const key = credentialKey(settings, digest);
+        let verified = this.byCredentials.get(key);
+        if (!verified) {
+            const sts = { region: settings.stsRegion ?? settings.region, endpoint: settings.stsEndpoint };
+            const bounds = { timeoutMs: this.pack.requestTimeoutMs, maxAttempts: this.pack.maxAttempts, sts };
+            const credentials = credentialsFor(settings, bounds);
+            const client = makeIamClient(settings, credentials, this.pack);
+            verified = verifyIdentity(settings, credentials, bounds).then(check => ({ client, check }));
+            this.byCredentials.set(key, verified);
+        }
+        return verified;
     }
 }

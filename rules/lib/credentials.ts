@@ -1,71 +1,138 @@
-// The credentials an account configuration signs with: the provider's static keys, or a profile and its
-// shared files, or the SDK's default chain; then each of the provider's assumeRoles in turn.
-import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@aws-sdk/types";
-import { AccountConfig, AssumeRoleStep } from "./account";
+// The credentials a provider's settings sign with, as pulumi-aws builds them: the provider's static keys, or
+// its profile in its shared files, or the SDK's default chain (environment, AWS_PROFILE, web identity token
+// file, container, instance); then assumeRoleWithWebIdentity, then each of assumeRoles in turn, with their
+// session policies and tags. Every step is bounded in time and names itself when it fails.
+// I/O: STS and credential sources; judges nothing.
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
+import * as fs from "node:fs";
+import { AssumeRoleStep, ProviderSettings, WebIdentitySettings } from "./provider-settings";
 
 const REFRESH_BEFORE_EXPIRY_MS = 5 * 60_000;
+const SESSION_NAME = "unused-iam-credentials";
 
-/** A role in the provider's assumeRoles chain could not be assumed: named so the report says which. */
+/** A credential step failed: the message names the role or source, so the report says which. */
 export class AssumeRoleError extends Error {
-    constructor(readonly roleArn: string, cause: unknown) {
+    constructor(readonly what: string, cause: unknown) {
         const e = cause as { name?: string; message?: string };
-        super(`could not assume role ${roleArn}: ${e?.name ?? "Error"}: ${(e?.message ?? String(cause)).split("\n")[0]}`);
+        super(`could not ${what}: ${e?.name ?? "Error"}: ${(e?.message ?? String(cause)).split("\n")[0]}`);
         this.name = "AssumeRoleError";
     }
 }
 
-/** Undefined leaves the SDK's default chain (which honours the client's `profile`) in charge. */
-function baseCredentials(account: AccountConfig): AwsCredentialIdentity | AwsCredentialIdentityProvider | undefined {
-    if (account.staticCredentials) return account.staticCredentials;
-    if (account.sharedCredentialsFiles || account.sharedConfigFiles) {
-        // Loaded only for providers that name their own files.
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const { fromIni } = require("@aws-sdk/credential-provider-ini") as typeof import("@aws-sdk/credential-provider-ini");
-        return fromIni({
-            profile: account.profile,
-            filepath: account.sharedCredentialsFiles?.[0],
-            configFilepath: account.sharedConfigFiles?.[0],
-        });
-    }
-    return undefined;
+export interface CredentialOptions {
+    /** Deadline of each credential step (an STS call, a profile's resolution). */
+    timeoutMs: number;
+    /** SDK attempts per STS request, as for IAM's. */
+    maxAttempts: number;
+    /** Client settings for the STS calls of role steps. */
+    sts: { region: string; endpoint?: string };
 }
 
-/** Shares one AssumeRole among concurrent callers and reuses it until shortly before it expires. */
-function memoized(provider: () => Promise<AwsCredentialIdentity>): AwsCredentialIdentityProvider {
-    let current: Promise<AwsCredentialIdentity> | undefined;
+/** Fails a credential step that takes longer than its deadline, naming it: a hung STS never hangs a preview. */
+function bounded(provider: AwsCredentialIdentityProvider, timeoutMs: number, what: string): AwsCredentialIdentityProvider {
     return async () => {
-        const held = current ? await current.catch(() => undefined) : undefined;
-        if (!current || !held || (held.expiration && held.expiration.getTime() - Date.now() < REFRESH_BEFORE_EXPIRY_MS)) {
-            current = provider();
+        let timer: NodeJS.Timeout | undefined;
+        const expired = new Promise<never>((_, reject) => {
+            timer = setTimeout(() => reject(new AssumeRoleError(what, { name: "TimeoutError", message: `no answer within ${timeoutMs / 1000} s` })), timeoutMs);
+        });
+        try {
+            return await Promise.race([provider(), expired]);
+        } catch (error) {
+            throw error instanceof AssumeRoleError ? error : new AssumeRoleError(what, error);
+        } finally {
+            clearTimeout(timer);
+        }
+    };
+}
+
+/** Shares one resolution among concurrent callers and reuses it until shortly before it expires. */
+export function memoized(provider: AwsCredentialIdentityProvider): AwsCredentialIdentityProvider {
+    let current: Promise<AwsCredentialIdentity> | undefined;
+    let held: AwsCredentialIdentity | undefined;
+    return async () => {
+        const stale = !held || (held.expiration !== undefined && held.expiration.getTime() - Date.now() < REFRESH_BEFORE_EXPIRY_MS);
+        if (!current || stale) {
+            const attempt = provider().then(c => (held = c));
+            current = attempt;
+            attempt.catch(() => {
+                if (current === attempt) current = undefined; // a failure is not cached
+            });
         }
         return current;
     };
 }
 
-function assumeRole(step: AssumeRoleStep, previous: AwsCredentialIdentity | AwsCredentialIdentityProvider | undefined, account: AccountConfig): AwsCredentialIdentityProvider {
+function stsClientConfig(options: CredentialOptions) {
+    const timeout = options.timeoutMs;
+    return {
+        region: options.sts.region,
+        endpoint: options.sts.endpoint,
+        maxAttempts: options.maxAttempts,
+        requestHandler: { connectionTimeout: Math.min(5_000, timeout), requestTimeout: timeout },
+    };
+}
+
+function base(settings: ProviderSettings, options: CredentialOptions): AwsCredentialIdentityProvider {
+    if (settings.staticCredentials) {
+        const c = settings.staticCredentials;
+        return async () => ({ accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken });
+    }
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { fromIni, fromNodeProviderChain } = require("@aws-sdk/credential-providers") as typeof import("@aws-sdk/credential-providers");
+    const files = { filepath: settings.sharedCredentialsFile, configFilepath: settings.sharedConfigFile, clientConfig: stsClientConfig(options) };
+    // A provider's own profile wins over environment keys; without one, the SDK's default chain (which reads
+    // AWS_PROFILE and the provider's shared files) decides, as for pulumi-aws.
+    const provider = settings.profile ? fromIni({ ...files, profile: settings.profile }) : fromNodeProviderChain(files);
+    const what = settings.profile ? `read the credentials of profile ${settings.profile}` : "find AWS credentials in the environment";
+    return bounded(provider, options.timeoutMs, what);
+}
+
+function webIdentityStep(web: WebIdentitySettings, options: CredentialOptions): AwsCredentialIdentityProvider {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { fromWebToken } = require("@aws-sdk/credential-providers") as typeof import("@aws-sdk/credential-providers");
+    const provider: AwsCredentialIdentityProvider = async () => {
+        const token = web.webIdentityToken ?? fs.readFileSync(web.webIdentityTokenFile!, "utf8").trim();
+        return fromWebToken({
+            roleArn: web.roleArn,
+            webIdentityToken: token,
+            roleSessionName: web.sessionName ?? SESSION_NAME,
+            durationSeconds: web.durationSeconds,
+            policy: web.policy,
+            policyArns: web.policyArns?.map(arn => ({ arn })),
+            clientConfig: stsClientConfig(options),
+        })();
+    };
+    return bounded(provider, options.timeoutMs, `assume role ${web.roleArn} with a web identity`);
+}
+
+function roleStep(step: AssumeRoleStep, previous: AwsCredentialIdentityProvider, options: CredentialOptions): AwsCredentialIdentityProvider {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { fromTemporaryCredentials } = require("@aws-sdk/credential-providers") as typeof import("@aws-sdk/credential-providers");
+    const assume = (master: AwsCredentialIdentity) => fromTemporaryCredentials({
+        masterCredentials: master,
+        params: {
+            RoleArn: step.roleArn,
+            RoleSessionName: step.sessionName ?? SESSION_NAME,
+            ExternalId: step.externalId,
+            DurationSeconds: step.durationSeconds,
+            Policy: step.policy,
+            PolicyArns: step.policyArns?.map(arn => ({ arn })),
+            Tags: step.tags && Object.entries(step.tags).map(([Key, Value]) => ({ Key, Value })),
+            TransitiveTagKeys: step.transitiveTagKeys,
+            SourceIdentity: step.sourceIdentity,
+        },
+        clientConfig: stsClientConfig(options),
+    });
+    // The previous step first, under its own deadline: a hang is then named after the step that hung.
     return memoized(async () => {
-        // Loaded only for providers that assume roles.
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const { STSClient, AssumeRoleCommand } = require("@aws-sdk/client-sts") as typeof import("@aws-sdk/client-sts");
-        const sts = new STSClient({ region: account.region, endpoint: account.stsEndpoint, credentials: previous, profile: account.profile });
-        const out = await sts
-            .send(
-                new AssumeRoleCommand({
-                    RoleArn: step.roleArn,
-                    RoleSessionName: step.sessionName ?? "unused-iam-credentials",
-                    ExternalId: step.externalId,
-                    DurationSeconds: step.durationSeconds,
-                }),
-            )
-            .catch(error => Promise.reject(new AssumeRoleError(step.roleArn, error)));
-        const c = out.Credentials;
-        if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error(`AssumeRole ${step.roleArn} returned no credentials`);
-        return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration };
+        const master = await previous();
+        return bounded(assume(master), options.timeoutMs, `assume role ${step.roleArn}`)();
     });
 }
 
-export function credentialsFor(account: AccountConfig): AwsCredentialIdentity | AwsCredentialIdentityProvider | undefined {
-    let credentials = baseCredentials(account);
-    for (const step of account.assumeRoles) credentials = assumeRole(step, credentials, account);
-    return credentials;
+/** The provider's final credentials, memoized: every client of this configuration shares one resolution. */
+export function credentialsFor(settings: ProviderSettings, options: CredentialOptions): AwsCredentialIdentityProvider {
+    let credentials = settings.webIdentity ? webIdentityStep(settings.webIdentity, options) : base(settings, options);
+    for (const step of settings.assumeRoles) credentials = roleStep(step, credentials, options);
+    return memoized(credentials);
 }

@@ -46,21 +46,26 @@ function describe(error: unknown, action: string, timeoutSeconds: number): Usage
         };
     }
     if (name === "Throttling" || name === "ThrottlingException" || name === "LimitExceededException") {
-        return { status: "unavailable", errorCode: name, reason: `IAM throttled ${action}${tries} (${e.message ?? "Rate exceeded"})` };
+        return { status: "unavailable", errorCode: name, reason: `${service(action)} throttled ${action}${tries} (${e.message ?? "Rate exceeded"})` };
     }
     if (name === "AbortError" || name === "TimeoutError" || name === "RequestTimeout" || e.code === "ETIMEDOUT") {
-        return { status: "unavailable", errorCode: "Timeout", reason: `IAM did not answer ${action} within ${timeoutSeconds} s` };
+        return { status: "unavailable", errorCode: "Timeout", reason: `${service(action)} did not answer ${action} within ${timeoutSeconds} s` };
     }
     if (NETWORK_CODES.has(code)) {
-        return { status: "unavailable", errorCode: code, reason: `IAM endpoint unreachable for ${action} (${code})` };
+        return { status: "unavailable", errorCode: code, reason: `${service(action)} endpoint unreachable for ${action} (${code})` };
     }
     if (name === "AssumeRoleError") {
-        return { status: "unavailable", errorCode: name, reason: `${e.message}; the provider's assumeRoles chain must work for the pack's identity` };
+        return { status: "unavailable", errorCode: name, reason: e.message ?? "a credential step failed" };
     }
     if (name === "CredentialsProviderError" || /credential/i.test(name)) {
         return { status: "unavailable", errorCode: name, reason: `no AWS credentials for ${action}: ${firstLine(e.message)}` };
     }
     return { status: "unavailable", errorCode: name, reason: `${action} failed${tries}: ${name}: ${firstLine(e.message)}` };
+}
+
+/** "IAM" or "STS", as the action says. */
+function service(action: string): string {
+    return action.startsWith("sts:") ? "STS" : "IAM";
 }
 
 function firstLine(text: string | undefined): string {

@@ -1,7 +1,7 @@
-// What every policy's validateResource starts with: which user, in which account, and what IAM says of it.
+// What every policy's validateResource starts with: which user, in which (verified) account, and what IAM
+// says of it.
 // Policies stay thin: they only turn this into their own verdicts and messages.
 import type { ResourceValidationArgs } from "@pulumi/policy";
-import { AccountConfig, accountLabel, resolveAccount } from "./account";
 import { AccountSource, AccountSources } from "./account-sources";
 import { Need } from "./credential-report";
 import { managedUserOf } from "./managed-user";
@@ -14,8 +14,6 @@ import { CredentialFacts } from "./verdict";
 
 // Built on first use, not at load: the pack must print nothing and do no work before its port.
 let sources: AccountSources | undefined;
-// A provider's inputs do not change during a run: resolve each provider once, not once per policy and user.
-let byProvider = new Map<string, { account: AccountConfig; source: AccountSource }>();
 
 export function accountSources(): AccountSources {
     if (!sources) {
@@ -28,42 +26,34 @@ export function accountSources(): AccountSources {
 /** Drops every client and cache; tests use it to start from a clean run. */
 export function resetAccountSources(): void {
     sources = undefined;
-    byProvider = new Map();
-}
-
-function accountOf(provider: ResourceValidationArgs["provider"]): { account: AccountConfig; source: AccountSource } {
-    const key = provider?.urn ?? "";
-    let resolved = byProvider.get(key);
-    if (!resolved) {
-        const account = resolveAccount(provider, process.env);
-        resolved = { account, source: accountSources().sourceFor(account) };
-        byProvider.set(key, resolved);
-    }
-    return resolved;
 }
 
 export interface ManagedUserContext {
     userName: string;
     tags: Record<string, string>;
-    /** This resource's own account configuration (its provider's name, the account ID when known). */
-    account: AccountConfig;
+    /** The source of the user's account: its verified identity and label, or why it is unavailable. */
     source: AccountSource;
-    /** How messages name the account: its ID when known (from the provider or the credential report), and the provider. */
+    /** How messages name the account: its verified ID and the provider, or the provider alone. */
     accountLabel(): string;
 }
 
-/**
- * The managed user behind a resource and the source of its account, or undefined when the resource is
- * not an IAM user. A user whose name is unknown during preview is "not applicable" for now.
- */
-export function managedUserContext(args: ResourceValidationArgs): ManagedUserContext | undefined {
+/** The IAM user a resource is (name and tags), or undefined when it is not one; "not applicable" while its name is unknown. */
+function managedUser(args: ResourceValidationArgs): { userName: string; tags: Record<string, string> } | undefined {
     const user = managedUserOf(args);
     if (user.kind === "not-a-user") return undefined;
-    if (user.kind === "unknown") {
-        args.notApplicable(`the IAM user's name is not known yet (${user.detail})`);
-    }
-    const { account, source } = accountOf(args.provider);
-    return { userName: user.userName, tags: user.tags, account, source, accountLabel: () => accountLabel(account, source.usage.knownAccountId()) };
+    if (user.kind === "unknown") args.notApplicable(`the IAM user's name is not known yet (${user.detail})`);
+    return user.kind === "user" ? user : undefined;
+}
+
+async function withSource(args: ResourceValidationArgs, user: { userName: string; tags: Record<string, string> }): Promise<ManagedUserContext> {
+    const source = await accountSources().sourceFor(args.provider);
+    return { ...user, source, accountLabel: () => source.label };
+}
+
+/** The managed user behind a resource and the (verified) source of its account, or undefined when it is not a user. */
+export async function managedUserContext(args: ResourceValidationArgs): Promise<ManagedUserContext | undefined> {
+    const user = managedUser(args);
+    return user && withSource(args, user);
 }
 
 export interface UserToJudge extends ManagedUserContext {
@@ -79,12 +69,13 @@ export interface UserToJudge extends ManagedUserContext {
  * unavailable (iam-user-usage-data-unavailable speaks), or proven fresh by the credential report.
  */
 export async function userToJudge(args: ResourceValidationArgs, credential: keyof Need): Promise<UserToJudge | undefined> {
-    const user = managedUserContext(args);
-    if (!user) return undefined;
+    const named = managedUser(args);
+    if (!named) return undefined;
     const config = withDefaults(args.getConfig<Partial<UnusedCredentialConfig>>());
-    const exemption = exemptionOf(user.userName, user.tags, config, new Date());
-    // "Not applicable", with the reason, so that `check` can list exempt users; no IAM call is made for them.
-    if (exemption.exempt) args.notApplicable(`IAM user '${user.userName}' is ${exemption.why}`);
+    const exemption = exemptionOf(named.userName, named.tags, config, new Date());
+    // "Not applicable", with the reason, so that `check` can list exempt users; no AWS call is made for them.
+    if (exemption.exempt) args.notApplicable(`IAM user '${named.userName}' is ${exemption.why}`);
+    const user = await withSource(args, named);
     const usage = await user.source.usage.usageOf(user.userName, { [credential]: config.maxUnusedDays });
     if (usage.status !== "found") return undefined;
     return { ...user, facts: usage.facts, config, exemptionNote: exemption.exempt ? undefined : exemption.note };
@@ -97,8 +88,10 @@ export async function userToJudge(args: ResourceValidationArgs, credential: keyo
  * in each Analyze call (the policy SDK runs a pack's policies in order), so their reads are done.
  */
 export async function unavailableUsage(args: ResourceValidationArgs): Promise<{ user: ManagedUserContext; unjudged: UnjudgedCredentials } | undefined> {
-    const user = managedUserContext(args);
-    if (!user) return undefined;
-    const unjudged = await user.source.usage.failureOf(user.userName);
-    return unjudged ? { user, unjudged } : undefined;
+    const named = managedUser(args);
+    const pending = named && accountSources().existingSourceFor(args.provider);
+    if (!named || !pending) return undefined; // no judging policy asked: nothing was left unjudged
+    const source = await pending;
+    const unjudged = await source.usage.failureOf(named.userName);
+    return unjudged ? { user: { ...named, source, accountLabel: () => source.label }, unjudged } : undefined;
 }

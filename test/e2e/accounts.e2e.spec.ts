@@ -1,10 +1,11 @@
-// End to end: every user is judged against the account of its own provider: two accounts with users of
-// the same name, an assume-role chain through a local STS, default providers disabled, no region at all,
-// and exemptions recorded as tags.
+// End to end: every user is judged against the account of its own provider, verified with STS before any
+// user is judged: two accounts with users of the same name, an assume-role chain through a local STS, an
+// explicit provider that must not inherit the stack's config, account constraints that do not hold, a
+// hanging STS, three regions of one account, default providers disabled, and exemptions recorded as tags.
 import { strict as assert } from "node:assert";
 import { LocalIam, startLocalIam } from "../../tools/local-iam/server";
 import { drivePack } from "../../tools/driver/drive-pack";
-import { AnalyzedResource } from "../../tools/driver/analyzer-client";
+import { AnalyzedResource, UNKNOWN_STRING } from "../../tools/driver/analyzer-client";
 import { REPO, verdictLines } from "./demo-stack.e2e.spec";
 
 const HOP = "arn:aws:iam::222222222222:role/audit-hop";
@@ -48,7 +49,7 @@ describe("end to end: right account, right users", function () {
 
     const providerA = () => ({
         type: "pulumi:providers:aws", name: "account-a", urn: "urn:pulumi:prod::iam::pulumi:providers:aws::account-a",
-        props: { region: "us-east-1", accessKey: "AKIDACCOUNTA00000000", secretKey: "a-secret", endpoints: JSON.stringify([{ iam: a.url }]), allowedAccountIds: JSON.stringify(["111111111111"]) },
+        props: { region: "us-east-1", accessKey: "AKIDACCOUNTA00000000", secretKey: "a-secret", endpoints: JSON.stringify([{ iam: a.url, sts: a.url }]), allowedAccountIds: JSON.stringify(["111111111111"]) },
     });
     const providerB = () => ({
         type: "pulumi:providers:aws", name: "account-b", urn: "urn:pulumi:prod::iam::pulumi:providers:aws::account-b",
@@ -95,11 +96,11 @@ describe("end to end: right account, right users", function () {
         const result = await drivePack({
             packDir: REPO,
             stack: { ...stack, config: { "pulumi:disable-default-providers": '["*"]' } },
-            env: { ...baseEnv, AWS_ENDPOINT_URL_IAM: a.url, AWS_ACCESS_KEY_ID: "AKIDAMBIENT000000000", AWS_SECRET_ACCESS_KEY: "x" },
+            env: { ...baseEnv, AWS_ENDPOINT_URL_IAM: a.url, AWS_ENDPOINT_URL_STS: a.url, AWS_ACCESS_KEY_ID: "AKIDAMBIENT000000000", AWS_SECRET_ACCESS_KEY: "x" },
             resources: [user("shared-a", "shared-name")],
         });
         assert.deepEqual(verdictLines(result), ["mandatory iam-user-unused-access-key shared-a AKIAACCOUNTASTALE001"]);
-        assert.match(result.results[0].diagnostics[0].message, /in the stack's default AWS configuration: active access key/);
+        assert.match(result.results[0].diagnostics[0].message, /in account 111111111111 \(the stack's default AWS configuration\): active access key/);
         assert.equal(result.output, "");
     });
 
@@ -119,5 +120,95 @@ describe("end to end: right account, right users", function () {
         const message = (name: string) => result.results.find(r => r.resource.name === name)!.diagnostics[0].message;
         assert.match(message("expired"), /Not exempt: the exemption unused-credentials:exempt-until=2020-01-31 expired, reason: "vendor integration, JIRA-123"\./);
         assert.match(message("malformed"), /Not exempt: the tag unused-credentials:exempt-until="next week" is not a date \(YYYY-MM-DD\), so it exempts nothing\./);
+    });
+
+    it("an explicit provider does not inherit the stack's config: the dev profile and role are not used for prod", async () => {
+        const devConfig = {
+            "aws:region": "us-east-1",
+            "aws:assumeRoles": JSON.stringify([{ roleArn: "arn:aws:iam::999999999999:role/dev-deployer" }]),
+            "aws:allowedAccountIds": JSON.stringify(["999999999999"]),
+        };
+        const prod = { type: "pulumi:providers:aws", name: "prod", urn: "urn:pulumi:prod::iam::pulumi:providers:aws::prod", props: { region: "eu-west-1", endpoints: JSON.stringify([{ iam: a.url, sts: a.url }]) } };
+        const result = await drivePack({
+            packDir: REPO, stack: { ...stack, config: devConfig },
+            env: { ...baseEnv, AWS_ACCESS_KEY_ID: "AKIDAMBIENT000000000", AWS_SECRET_ACCESS_KEY: "x" },
+            resources: [user("shared-a", "shared-name", prod)],
+        });
+        assert.deepEqual(verdictLines(result), ["mandatory iam-user-unused-access-key shared-a AKIAACCOUNTASTALE001"]);
+        assert.match(result.results[0].diagnostics[0].message, /in account 111111111111 \(provider prod\)/);
+        assert.equal(a.calls.get("AssumeRole"), undefined, "the stack config's role was not assumed");
+        assert.ok(a.signers.every(s => s.accessKeyId === "AKIDAMBIENT000000000"), "every call signed with the environment's credentials");
+    });
+
+    it("an account outside allowedAccountIds: every user of that provider is unavailable, naming both accounts, and its IAM is never read", async () => {
+        const wrong = providerA();
+        wrong.props.allowedAccountIds = JSON.stringify(["444455556666"]);
+        const result = await drivePack({ packDir: REPO, stack, env: baseEnv, resources: [user("shared-a", "shared-name", wrong), user("only-a", "only-in-a", wrong)] });
+        assert.deepEqual(verdictLines(result), ["advisory iam-user-usage-data-unavailable only-a -", "advisory iam-user-usage-data-unavailable shared-a -"]);
+        assert.match(result.results[0].diagnostics[0].message,
+            /IAM user 'shared-name' in provider account-a: credentials could not be evaluated: the credentials of provider account-a reach account 111111111111, but its allowedAccountIds allow only 444455556666\. Its console password and access keys were not judged/);
+        assert.deepEqual(Object.fromEntries(a.calls), { GetCallerIdentity: 1 }, "verified once for the provider; no user read");
+    });
+
+    it("a role chain that ends in another account than the last role's is not trusted", async () => {
+        // The auditor role's sessions are (per this local STS) in account 222222222222; claim it is in 333333333333.
+        const lying: { props: Record<string, unknown> } & ReturnType<typeof providerB> = providerB();
+        lying.props.assumeRoles = JSON.stringify([{ roleArn: HOP }, { roleArn: AUDITOR, externalId: "uic-external-id" }]);
+        lying.props.allowedAccountIds = JSON.stringify(["333333333333"]);
+        const result = await drivePack({ packDir: REPO, stack, env: baseEnv, resources: [user("shared-b", "shared-name", lying)] });
+        assert.deepEqual(verdictLines(result), ["advisory iam-user-usage-data-unavailable shared-b -"]);
+        assert.match(result.results[0].diagnostics[0].message, /reach account 222222222222, but its allowedAccountIds allow only 333333333333/);
+    });
+
+    it("a hanging STS is bounded: the user is reported unavailable naming the role, and the preview finishes", async () => {
+        b.setFaults({ hang: [{ action: "AssumeRole" }] });
+        const started = Date.now();
+        const result = await drivePack({ packDir: REPO, stack, env: { ...baseEnv, UNUSED_CREDENTIALS_IAM_TIMEOUT_SECONDS: "1" }, resources: [user("shared-b", "shared-name", providerB())] });
+        assert.deepEqual(verdictLines(result), ["advisory iam-user-usage-data-unavailable shared-b -"]);
+        assert.match(result.results[0].diagnostics[0].message, /could not assume role arn:aws:iam::222222222222:role\/audit-hop: TimeoutError: no answer within 1 s/);
+        assert.ok(Date.now() - started < 30_000);
+    });
+
+    it("a hanging GetCallerIdentity is bounded and names the endpoint", async () => {
+        a.setFaults({ hang: [{ action: "GetCallerIdentity" }] });
+        const result = await drivePack({ packDir: REPO, stack, env: { ...baseEnv, UNUSED_CREDENTIALS_IAM_TIMEOUT_SECONDS: "1" }, resources: [user("shared-a", "shared-name", providerA())] });
+        assert.deepEqual(verdictLines(result), ["advisory iam-user-usage-data-unavailable shared-a -"]);
+        assert.match(result.results[0].diagnostics[0].message, new RegExp(`the account of provider account-a could not be verified at ${a.url.replace(/[.]/g, "\\.")}: .*within 1 s`));
+    });
+
+    it("three regions of one account share one credential report, one cache and one rate cap", async () => {
+        a.load({
+            accountId: "111111111111",
+            users: ["u1", "u2", "u3"].map((name, i) => ({ userName: name, accessKeys: [{ accessKeyId: `AKIATHREEREGIONS000${i}`, created: { daysAgo: 400 }, lastUsed: { daysAgo: 1 } }] })),
+            credentialReport: { generatedHoursAgo: 1 },
+        });
+        const inRegion = (region: string) => ({ ...providerA(), name: `a-${region}`, urn: `urn:pulumi:prod::iam::pulumi:providers:aws::a-${region}`, props: { ...providerA().props, region } });
+        const result = await drivePack({
+            packDir: REPO, stack, env: baseEnv,
+            resources: [user("u1", "u1", inRegion("us-east-1")), user("u2", "u2", inRegion("eu-west-1")), user("u3", "u3", inRegion("ap-southeast-2"))],
+        });
+        assert.deepEqual(verdictLines(result), []);
+        assert.equal(a.calls.get("GetCredentialReport"), 1, "one report for the account, whatever the region");
+        assert.equal(a.calls.get("GetCallerIdentity"), 3, "each credential configuration verified once");
+        assert.equal(a.calls.get("ListAccessKeys"), undefined, "every user cleared by the shared report");
+    });
+
+    it("a provider input unknown during preview: its users are unavailable naming the input, and the policies stay on", async () => {
+        // A role created in the same stack: its ARN is unknown until the update. Before, reading it threw inside
+        // the policy SDK, which turned every policy into an advisory "can't run during preview" note.
+        const pending = providerB();
+        pending.props.assumeRoles = UNKNOWN_STRING;
+        const withUnknownTags = { ...providerA(), props: { ...providerA().props, defaultTags: UNKNOWN_STRING } };
+        const result = await drivePack({
+            packDir: REPO, stack, env: baseEnv,
+            resources: [user("shared-b", "shared-name", pending), user("shared-a", "shared-name", withUnknownTags)],
+        });
+        assert.deepEqual(verdictLines(result), [
+            "advisory iam-user-usage-data-unavailable shared-b -",
+            "mandatory iam-user-unused-access-key shared-a AKIAACCOUNTASTALE001",
+        ]);
+        const b = result.results.find(r => r.resource.name === "shared-b")!;
+        assert.match(b.diagnostics[0].message, /provider account-b: its input `assumeRoles` is not known during preview, so the account it reaches cannot be known/);
+        assert.ok(result.results.every(r => r.diagnostics.every(d => !/can't run policy/.test(d.message))), "no policy was switched off");
     });
 });

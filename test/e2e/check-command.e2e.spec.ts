@@ -26,7 +26,7 @@ describe("the check command", function () {
     it("--demo shows every kind of finding in preview's format and exits 0", async () => {
         const r = await check(["--demo"]);
         assert.equal(r.code, 0, r.stderr);
-        assert.match(r.stdout, /^Policies:\n    ❌ unused-iam-credentials@v\d+\.\d+\.\d+/);
+        assert.match(r.stdout, /^Accounts:\n    provider default_7_10_0: account 111122223333 \(arn:aws:iam::111122223333:user\/policy-pack\)\n    provider default_1_30_0: account 111122223333 .*\n\nPolicies:\n    ❌ unused-iam-credentials@v\d+\.\d+\.\d+/);
         assert.match(r.stdout, /- \[mandatory\]  iam-user-unused-access-key  \(aws:iam\/user:User: alice-stale-key\)/);
         assert.match(r.stdout, /- \[mandatory\]  iam-user-unused-password  \(aws:iam\/user:User: judy-never-used-password\)/);
         assert.match(r.stdout, /- \[advisory\]  iam-user-usage-data-unavailable  \(aws:iam\/user:User: grace-access-denied\)/);
@@ -70,5 +70,63 @@ describe("the check command", function () {
         const r = await check([]);
         assert.equal(r.code, 2);
         assert.match(r.stderr, /give --stack-export FILE \(or --demo\)/);
+    });
+
+    describe("a stack export whose provider credentials are secrets", () => {
+        const SECRET = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", ciphertext: "v1:AAAAencrypted" };
+        /** The sample export with its default provider's keys stored as secrets, as `pulumi stack export` writes them. */
+        function exportWithSecretKeys(dir: string, extraInputs: Record<string, unknown> = {}): string {
+            const exported = JSON.parse(fs.readFileSync(path.join(REPO, "samples", "demo-stack.json"), "utf8"));
+            for (const r of exported.deployment.resources) {
+                if (r.type === "pulumi:providers:aws") Object.assign(r.inputs, { accessKey: SECRET, secretKey: SECRET });
+                if (r.type.startsWith("pulumi:providers:")) Object.assign(r.inputs, extraInputs);
+            }
+            const file = path.join(dir, "secret-keys.json");
+            fs.writeFileSync(file, JSON.stringify(exported));
+            return file;
+        }
+
+        it("says so and stops with exit 2, naming the provider and the inputs, and reads nothing", async () => {
+            const iam = await startLocalIam(SAMPLE_ACCOUNT);
+            try {
+                const file = exportWithSecretKeys(fs.mkdtempSync(path.join(os.tmpdir(), "check-")));
+                const r = await check(["--stack-export", file, "--endpoint", iam.url], { AWS_ACCESS_KEY_ID: "AKIDAMBIENT000000000", AWS_SECRET_ACCESS_KEY: "x" });
+                assert.equal(r.code, 2);
+                assert.match(r.stderr, /the stack export holds provider settings as secrets, which check cannot decrypt: default_7_10_0 \(accessKey, secretKey\)/);
+                assert.match(r.stderr, /--use-ambient-credentials/);
+                assert.equal(iam.totalCalls(), 0);
+            } finally {
+                await iam.close();
+            }
+        });
+
+        it("with --use-ambient-credentials it reads with this shell's credentials and prints the account it verified", async () => {
+            const iam = await startLocalIam(SAMPLE_ACCOUNT);
+            try {
+                const file = exportWithSecretKeys(fs.mkdtempSync(path.join(os.tmpdir(), "check-")));
+                const r = await check(["--stack-export", file, "--endpoint", iam.url, "--use-ambient-credentials"], { AWS_ACCESS_KEY_ID: "AKIDAMBIENT000000000", AWS_SECRET_ACCESS_KEY: "x" });
+                assert.equal(r.code, 1, r.stderr);
+                assert.match(r.stdout, /^Accounts:\n    provider default_7_10_0: account 111122223333 \(arn:aws:iam::111122223333:user\/policy-pack\)\n/);
+                assert.match(r.stdout, /11 mandatory and 1 advisory violations/);
+            } finally {
+                await iam.close();
+            }
+        });
+
+        it("refuses to read, and --deactivate to change, an account the provider does not allow", async () => {
+            const iam = await startLocalIam(SAMPLE_ACCOUNT);
+            try {
+                const dir = fs.mkdtempSync(path.join(os.tmpdir(), "check-"));
+                const file = exportWithSecretKeys(dir, { allowedAccountIds: ["999988887777"] });
+                const log = path.join(dir, "audit.jsonl");
+                const r = await check(["--stack-export", file, "--endpoint", iam.url, "--use-ambient-credentials", "--deactivate", "--yes", "--audit-log", log],
+                    { AWS_ACCESS_KEY_ID: "AKIDAMBIENT000000000", AWS_SECRET_ACCESS_KEY: "x" });
+                assert.match(r.stdout, /provider default_7_10_0: NOT VERIFIED, its users are not judged: the credentials of provider default_7_10_0 reach account 111122223333, but its allowedAccountIds allow only 999988887777/);
+                assert.equal(iam.calls.get("UpdateAccessKey"), undefined);
+                assert.equal(iam.calls.get("ListAccessKeys"), undefined, "no user of the wrong account was read");
+            } finally {
+                await iam.close();
+            }
+        });
     });
 });

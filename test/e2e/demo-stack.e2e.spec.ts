@@ -19,6 +19,7 @@ export function packEnv(iam: LocalIam, extra: NodeJS.ProcessEnv = {}): NodeJS.Pr
         PATH: process.env.PATH,
         HOME: process.env.HOME,
         AWS_ENDPOINT_URL_IAM: iam.url,
+        AWS_ENDPOINT_URL_STS: iam.url,
         AWS_ACCESS_KEY_ID: "AKIDE2ETESTS00000000",
         AWS_SECRET_ACCESS_KEY: "e2e-not-a-secret",
         AWS_REGION: "us-east-1",
@@ -119,7 +120,7 @@ describe("end to end: the sample stack through the CLI-faithful driver", functio
         const alice = result.results.find(r => r.resource.name === "alice-stale-key")!.diagnostics[0];
         assert.equal(alice.policyPackName, "unused-iam-credentials");
         assert.match(alice.message, /^Active access keys of managed IAM users must have been used within maxUnusedDays days\.\n/);
-        assert.match(alice.message, /IAM user 'alice-stale-key' in provider default_7_10_0: active access key AKIAALICESTALE000001 is unused: last used .* UTC \(service s3, region eu-west-1\); idle 120 days, threshold 90 days\. Deactivate the key/);
+        assert.match(alice.message, /IAM user 'alice-stale-key' in account 111122223333 \(provider default_7_10_0\): active access key AKIAALICESTALE000001 is unused: last used .* UTC \(service s3, region eu-west-1\); idle 120 days, threshold 90 days\. Deactivate the key/);
         const grace = result.results.find(r => r.resource.name === "grace-access-denied")!.diagnostics[0];
         assert.match(grace.message, /access denied to iam:GetAccessKeyLastUsed/);
     });

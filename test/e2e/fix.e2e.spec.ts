@@ -71,7 +71,8 @@ describe("check --deactivate: fixing what the pack found", function () {
         assert.equal(records.length, 6);
         const bob = records.find(x => x.user === "bob-never-used-key")!;
         assert.equal(bob.result, "done");
-        assert.equal(bob.account, "provider default_7_10_0");
+        assert.equal(bob.account, "account 111122223333 (provider default_7_10_0)");
+        assert.equal(bob.accountId, "111122223333", "the verified account, in every audit line");
         assert.equal(bob.credential, "access key AKIABOBNEVERUSED0001");
         assert.equal(bob.lastUsed, null);
         assert.equal(bob.idleDays, 200);
@@ -113,12 +114,12 @@ describe("check --deactivate: fixing what the pack found", function () {
 
     it("leaves alone a key used between the finding and the action", async () => {
         const stack = stackFromExport(JSON.parse(fs.readFileSync(EXPORT, "utf8")));
-        const run = await drivePack({ packDir: REPO, stack: stack.identity, env: { PATH: process.env.PATH, ...CREDS, AWS_ENDPOINT_URL_IAM: iam.url }, resources: stack.resources });
+        const run = await drivePack({ packDir: REPO, stack: stack.identity, env: { PATH: process.env.PATH, ...CREDS, AWS_ENDPOINT_URL_IAM: iam.url, AWS_ENDPOINT_URL_STS: iam.url }, resources: stack.resources });
         const steps = planFixes(run, stack, { deletePasswords: false });
         // Minutes later, bob's key is used.
         iam.users.get("bob-never-used-key")!.accessKeys[0].lastUsed = { date: new Date(), service: "s3", region: "us-east-1" };
         const previous = { ...process.env };
-        Object.assign(process.env, CREDS, { AWS_ENDPOINT_URL_IAM: iam.url });
+        Object.assign(process.env, CREDS, { AWS_ENDPOINT_URL_IAM: iam.url, AWS_ENDPOINT_URL_STS: iam.url });
         try {
             const outcome = await runFixes(steps, false, undefined);
             const bob = outcome.records.find(x => x.user === "bob-never-used-key")!;

@@ -1,20 +1,20 @@
 // Shared test plumbing: a local IAM endpoint per test and a requester pointed at it.
-import { AccountConfig } from "../../rules/lib/account";
 import { makeIamClient } from "../../rules/lib/account-sources";
 import { IamRequester, makeIamRequester } from "../../rules/lib/iam-requester";
+import { ProviderSettings } from "../../rules/lib/provider-settings";
 import { DEFAULT_SETTINGS, PackSettings } from "../../rules/lib/settings";
 import { AccountFile } from "../../tools/local-iam/account-file";
 import { LocalIam, startLocalIam } from "../../tools/local-iam/server";
 
 export const TEST_CREDENTIALS = { accessKeyId: "AKIDEXAMPLETESTONLY0", secretAccessKey: "test-secret-not-real" };
 
-export function accountFor(iam: LocalIam, providerLabel = "provider test"): AccountConfig {
-    return { region: "us-east-1", endpoint: iam.url, staticCredentials: TEST_CREDENTIALS, assumeRoles: [], providerLabel };
+export function settingsFor(iam: LocalIam, label = "provider test"): ProviderSettings {
+    return { region: "us-east-1", iamEndpoint: iam.url, stsEndpoint: iam.url, staticCredentials: TEST_CREDENTIALS, assumeRoles: [], label };
 }
 
 export function requesterFor(iam: LocalIam, settings: Partial<PackSettings> = {}): IamRequester {
     const merged = { ...DEFAULT_SETTINGS, maxAttempts: 3, ...settings };
-    return makeIamRequester(makeIamClient(accountFor(iam), merged), { maxInFlight: merged.maxInFlight, timeoutMs: merged.requestTimeoutMs });
+    return makeIamRequester(makeIamClient(settingsFor(iam), TEST_CREDENTIALS, merged), { maxInFlight: merged.maxInFlight, timeoutMs: merged.requestTimeoutMs });
 }
 
 /** Starts an endpoint for each test of the suite and closes it after. */
@@ -38,7 +38,7 @@ export function providerFor(iam: LocalIam, name = "default_7_0_0") {
         urn: `urn:pulumi:dev::proj::pulumi:providers:aws::${name}`,
         props: {
             region: "us-east-1",
-            endpoints: JSON.stringify([{ iam: iam.url }]),
+            endpoints: JSON.stringify([{ iam: iam.url, sts: iam.url }]),
             accessKey: TEST_CREDENTIALS.accessKeyId,
             secretKey: TEST_CREDENTIALS.secretAccessKey,
             skipCredentialsValidation: "true",

@@ -51,7 +51,7 @@ function resources(iam: LocalIam, names: string[]): AnalyzedResource[] {
         type: "pulumi:providers:aws",
         name: "default_7_10_0",
         urn: "urn:pulumi:bench::iam::pulumi:providers:aws::default_7_10_0",
-        props: { region: "us-east-1", endpoints: JSON.stringify([{ iam: iam.url }]), accessKey: CREDENTIALS.accessKeyId, secretKey: CREDENTIALS.secretAccessKey },
+        props: { region: "us-east-1", endpoints: JSON.stringify([{ iam: iam.url, sts: iam.url }]), accessKey: CREDENTIALS.accessKeyId, secretKey: CREDENTIALS.secretAccessKey },
     };
     return names.map(name => ({ type: "aws:iam/user:User", name, urn: `urn:pulumi:bench::iam::aws:iam/user:User::${name}`, props: { name }, provider }));
 }

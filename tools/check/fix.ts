@@ -3,8 +3,8 @@
 // (passwords, on request) after re-reading their live data, and every action is written to an audit log.
 import { DeleteLoginProfileCommand, UpdateAccessKeyCommand } from "@aws-sdk/client-iam";
 import * as fs from "node:fs";
-import { AccountConfig, accountLabel, resolveAccount } from "../../rules/lib/account";
 import { AccountSources } from "../../rules/lib/account-sources";
+import { ProviderLike } from "../../rules/lib/provider-settings";
 import { describeIamError } from "../../rules/lib/iam-errors";
 import { IamCallError, IamRequester } from "../../rules/lib/iam-requester";
 import { findingOfMessage, formatUtc } from "../../rules/lib/message";
@@ -21,8 +21,8 @@ const POLICY_OF = { "access-key": "iam-user-unused-access-key", password: "iam-u
 /** One unused credential the pack reported, and what `check` will do about it. */
 export type FixStep =
     | { kind: "code-change"; userName: string; credential: string; resourceUrn: string; change: string }
-    | { kind: "deactivate-key"; userName: string; accessKeyId: string; account: AccountConfig; thresholdDays: number }
-    | { kind: "delete-login-profile"; userName: string; account: AccountConfig; thresholdDays: number }
+    | { kind: "deactivate-key"; userName: string; accessKeyId: string; provider?: ProviderLike; thresholdDays: number }
+    | { kind: "delete-login-profile"; userName: string; provider?: ProviderLike; thresholdDays: number }
     | { kind: "left-alone"; userName: string; credential: string; why: string };
 
 export interface FixOptions {
@@ -41,13 +41,13 @@ export function planFixes(run: DriveResult, stack: StackForCheck, options: FixOp
             const finding = findingOfMessage(findingText(d));
             if (!finding || d.policyName !== POLICY_OF[finding.credential]) continue;
             const thresholdDays = Number(run.config[d.policyName]?.properties.maxUnusedDays);
-            const account = resolveAccount(resource.provider, process.env);
+            const provider = resource.provider;
             if (finding.credential === "access-key") {
                 const managedBy = stack.managed.accessKeys.get(finding.accessKeyId);
                 steps.push(managedBy
                     ? { kind: "code-change", userName: finding.userName, credential: `access key ${finding.accessKeyId}`, resourceUrn: managedBy,
                         change: `set status: "Inactive" on aws.iam.AccessKey "${lastName(managedBy)}" (or remove the resource), then pulumi up` }
-                    : { kind: "deactivate-key", userName: finding.userName, accessKeyId: finding.accessKeyId, account, thresholdDays });
+                    : { kind: "deactivate-key", userName: finding.userName, accessKeyId: finding.accessKeyId, provider, thresholdDays });
                 continue;
             }
             const profileUrn = stack.managed.loginProfiles.get(finding.userName) ?? (nativeLoginProfile(resource) ? resource.urn : undefined);
@@ -57,7 +57,7 @@ export function planFixes(run: DriveResult, stack: StackForCheck, options: FixOp
                     : `remove the aws.iam.UserLoginProfile "${lastName(profileUrn)}", then pulumi up`;
                 steps.push({ kind: "code-change", userName: finding.userName, credential: "console password", resourceUrn: profileUrn, change });
             } else if (options.deletePasswords) {
-                steps.push({ kind: "delete-login-profile", userName: finding.userName, account, thresholdDays });
+                steps.push({ kind: "delete-login-profile", userName: finding.userName, provider, thresholdDays });
             } else {
                 steps.push({ kind: "left-alone", userName: finding.userName, credential: "console password", why: "pass --delete-unused-passwords to delete unused login profiles" });
             }
@@ -72,6 +72,9 @@ function nativeLoginProfile(resource: AnalyzedResource): boolean {
 
 export interface AuditRecord {
     time: string;
+    /** The verified account ID; null when it could not be verified (then nothing was done). */
+    accountId: string | null;
+    /** The account as messages name it: `account 111122223333 (provider prod)`. */
     account: string;
     user: string;
     credential: string;
@@ -108,21 +111,25 @@ export async function applyFix(
     sources: AccountSources,
     dryRun: boolean,
 ): Promise<{ record: AuditRecord }> {
-    const { iam } = sources.sourceFor(step.account);
+    const source = await sources.sourceFor(step.provider);
     const key = step.kind === "deactivate-key";
     const credential = key ? `access key ${step.accessKeyId}` : "console password";
     const undo = key
         ? `aws iam update-access-key --user-name ${step.userName} --access-key-id ${step.accessKeyId} --status Active`
         : `aws iam create-login-profile --user-name ${step.userName} --password-reset-required --password <new password>`;
+    const who = { time: new Date().toISOString(), accountId: source.identity?.accountId ?? null, account: source.label, user: step.userName, credential };
+    const action = key ? ("deactivate-access-key" as const) : ("delete-login-profile" as const);
+    // Never act on an account that was not verified to be the one the provider must reach.
+    if (!source.iam || !source.identity) {
+        return { record: { ...who, lastUsed: null, idleDays: null, action, result: "failed", detail: `not changed: ${source.unverified ?? "the account was not verified"}`, undo: null } };
+    }
+    const iam = source.iam;
     const check = await stillUnused(iam, step);
     const base = {
-        time: new Date().toISOString(),
-        account: accountLabel(step.account),
-        user: step.userName,
-        credential,
+        ...who,
         lastUsed: check.assessment?.lastUsed ? check.assessment.lastUsed.date.toISOString() : null,
         idleDays: check.assessment?.idleDays ?? null,
-        action: key ? ("deactivate-access-key" as const) : ("delete-login-profile" as const),
+        action,
     };
     if (check.error) return { record: { ...base, result: "failed", detail: `could not re-read: ${check.error}`, undo: null } };
     if (check.skip) return { record: { ...base, result: "skipped", detail: check.skip, undo: null } };

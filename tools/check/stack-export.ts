@@ -21,6 +21,8 @@ export interface StackExport {
 
 export interface StackForCheck {
     identity: StackIdentity;
+    /** Provider inputs that decide identity but are secrets in the export (encrypted: check cannot read them), by provider URN. */
+    secretProviderInputs: Map<string, string[]>;
     /** Every resource the engine would analyze. */
     resources: AnalyzedResource[];
     /** Keys (by ID) and login profiles (by user name) the stack itself manages. */
@@ -40,6 +42,16 @@ function withoutSecrets(value: unknown): unknown {
         return out;
     }
     return value;
+}
+
+/** Inputs of a provider that decide which account it reaches: check cannot stand in for them when they are secret. */
+const IDENTITY_INPUTS = new Set([
+    "accessKey", "secretKey", "token", "profile", "sharedCredentialsFiles", "sharedConfigFiles", "assumeRoles", "assumeRole",
+    "assumeRoleWithWebIdentity", "allowedAccountIds", "forbiddenAccountIds", "endpoints", "region", "stsRegion",
+]);
+
+function secretInputs(inputs: Record<string, unknown>): string[] {
+    return Object.entries(inputs).filter(([k, v]) => IDENTITY_INPUTS.has(k) && JSON.stringify(v ?? null).includes(SECRET_SIG)).map(([k]) => k);
 }
 
 function providerProps(inputs: Record<string, unknown>): Record<string, unknown> {
@@ -64,6 +76,11 @@ export function stackFromExport(exported: StackExport): StackForCheck {
     const project = match?.[2] ?? "project";
     const analyzed: AnalyzedResource[] = [];
     const managed = { accessKeys: new Map<string, string>(), loginProfiles: new Map<string, string>() };
+    const secretProviderInputs = new Map<string, string[]>();
+    for (const r of resources) {
+        const secret = r.type.startsWith("pulumi:providers:") ? secretInputs(r.inputs ?? {}) : [];
+        if (secret.length) secretProviderInputs.set(r.urn, secret);
+    }
     for (const r of resources) {
         if (r.type.startsWith("pulumi:")) continue;
         if (r.type === "aws:iam/accessKey:AccessKey" && typeof r.outputs?.id === "string") managed.accessKeys.set(r.outputs.id, r.urn);
@@ -81,6 +98,7 @@ export function stackFromExport(exported: StackExport): StackForCheck {
     }
     return {
         identity: { stack, project, organization: "organization", config: {}, dryRun: true },
+        secretProviderInputs,
         resources: analyzed,
         managed,
     };

@@ -56,6 +56,11 @@ export interface AccountFile {
     users: UserFile[];
     /** Roles served by the endpoint's STS AssumeRole. */
     roles?: RoleFile[];
+    /**
+     * Who STS GetCallerIdentity says each base access key is (another account's keys, as a real STS would
+     * tell); keys not listed belong to this account. Role sessions are always in their role's account.
+     */
+    identities?: { accessKeyId: string; accountId: string; userName?: string }[];
     /** When set, IAM requests signed with any other access key (or a role session not listed) are AccessDenied. */
     allowedCallers?: { accessKeyIds?: string[]; roleArns?: string[] };
     /**

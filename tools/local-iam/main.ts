@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Runs the local IAM endpoint on its own: `npm run local-iam -- --account FILE [--port N]`.
-// Point any AWS SDK or CLI at it with AWS_ENDPOINT_URL_IAM=<printed URL>.
+// Point any AWS SDK or CLI at it with AWS_ENDPOINT_URL_IAM=<printed URL> (and AWS_ENDPOINT_URL_STS: it serves STS too).
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
@@ -16,7 +16,7 @@ async function main(): Promise<void> {
     const account = JSON.parse(fs.readFileSync(values.account!, "utf8"));
     const iam = await startLocalIam(account, { port: Number(values.port) });
     console.log(`local IAM endpoint for ${values.account} at ${iam.url}`);
-    console.log(`  export AWS_ENDPOINT_URL_IAM=${iam.url}`);
+    console.log(`  export AWS_ENDPOINT_URL_IAM=${iam.url} AWS_ENDPOINT_URL_STS=${iam.url}`);
     const stop = () => void iam.close().then(() => process.exit(0));
     process.on("SIGINT", stop);
     process.on("SIGTERM", stop);

@@ -73,7 +73,9 @@ export async function startLocalIam(account: AccountFile, options: LocalIamOptio
     let throttledByBucket = 0;
     let roles: RoleFile[] = [];
     let allowedCallers: AccountFile["allowedCallers"];
+    let identities: NonNullable<AccountFile["identities"]> = [];
     const sessions = new Map<string, string>(); // temporary access key ID → role ARN
+    const sessionNames = new Map<string, string>(); // temporary access key ID → role session name
     const signers: LocalIam["signers"] = [];
 
     function load(file: AccountFile): void {
@@ -85,6 +87,7 @@ export async function startLocalIam(account: AccountFile, options: LocalIamOptio
         reportGenerationMs = file.reportGenerationMs ?? 0;
         roles = file.roles ?? [];
         allowedCallers = file.allowedCallers;
+        identities = file.identities ?? [];
         report = undefined;
         if (file.credentialReport) {
             const generated = resolveWhen({ hoursAgo: file.credentialReport.generatedHoursAgo }, at);
@@ -269,6 +272,7 @@ export async function startLocalIam(account: AccountFile, options: LocalIamOptio
             sessions.set(accessKeyId, role.roleArn);
             const seconds = Number(p.get("DurationSeconds") ?? 3600);
             const session = p.get("RoleSessionName") ?? "session";
+            sessionNames.set(accessKeyId, session);
             return [
                 node("Credentials", [
                     leaf("AccessKeyId", accessKeyId),
@@ -282,11 +286,26 @@ export async function startLocalIam(account: AccountFile, options: LocalIamOptio
                 ]),
             ];
         },
-        GetCallerIdentity: (_, caller) => [
-            leaf("UserId", caller.accessKeyId ?? "anonymous"),
-            leaf("Account", accountId),
-            leaf("Arn", caller.roleArn ?? `arn:aws:iam::${accountId}:user/policy-pack`),
-        ],
+        GetCallerIdentity: (_, caller) => {
+            // As real STS: a role session is in its role's account, as an assumed-role ARN; a base key is
+            // whoever the account file says it is, else a user of this account.
+            if (caller.roleArn) {
+                const [, partition, account, roleName] = /^arn:(aws[\w-]*):iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(caller.roleArn) ?? [];
+                const session = sessionNames.get(caller.accessKeyId ?? "") ?? "session";
+                return [
+                    leaf("UserId", `AROA${(caller.accessKeyId ?? "").slice(4)}:${session}`),
+                    leaf("Account", account),
+                    leaf("Arn", `arn:${partition}:sts::${account}:assumed-role/${roleName}/${session}`),
+                ];
+            }
+            const known = identities.find(i => i.accessKeyId === caller.accessKeyId);
+            const account = known?.accountId ?? accountId;
+            return [
+                leaf("UserId", `AIDA${(caller.accessKeyId ?? "ANONYMOUS").slice(4)}`),
+                leaf("Account", account),
+                leaf("Arn", `arn:aws:iam::${account}:user/${known?.userName ?? "policy-pack"}`),
+            ];
+        },
     };
 
     function callerAllowed(caller: Caller): boolean {
