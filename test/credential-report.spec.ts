@@ -165,6 +165,59 @@ describe("credential report", () => {
             assert.match(rowOf(`${H}\n${alice().replace("user/alice", "user/mallory")}`).doubt ?? "", /does not name the user/);
         });
 
+        describe("dates as IAM writes them, and nothing else", () => {
+            const withLastUse = (value: string) => rowOf(`${H}\n${alice().replace(iso(5), value)}`);
+            for (const accepted of ["2026-11-25T09:37:00+00:00", "2026-11-25T09:37:00Z", "2026-11-25T10:37:00+01:00"]) {
+                it(`${accepted} is a date`, () => {
+                    const row = withLastUse(accepted);
+                    assert.equal(row.doubt, undefined);
+                    assert.equal(row.keys[0].lastUsed?.toISOString(), "2026-11-25T09:37:00.000Z");
+                });
+            }
+            for (const doubtful of ["x2026-11-25T09:37:00+00:00", "2026-11-25T09:37:00+00:00x", "2026-11-25T09:37+00:00", "2026-11-25T09:37:00.5+00:00",
+                "2026-11-25T09:37:00+0000", "2026-11-25", "2026-13-45T09:37:00+00:00", "not_supported", ""]) {
+                it(`${JSON.stringify(doubtful)} makes the row doubtful, naming the column`, () => {
+                    assert.equal(withLastUse(doubtful).doubt, `access_key_1_last_used_date ${JSON.stringify(doubtful)} is not a date`);
+                });
+            }
+            it("a date before AWS existed makes the row doubtful", () => {
+                assert.equal(withLastUse("1970-01-01T00:00:00+00:00").doubt, `access_key_1_last_used_date "1970-01-01T00:00:00+00:00" predates AWS`);
+            });
+            it("a date up to five minutes after the report was generated is clock skew; later is doubtful", () => {
+                const at = (ms: number) => new Date(GENERATED.getTime() + ms).toISOString().replace(".000Z", "+00:00");
+                assert.equal(withLastUse(at(4 * 60_000)).doubt, undefined);
+                assert.equal(withLastUse(at(6 * 60_000)).doubt, `access_key_1_last_used_date ${JSON.stringify(at(6 * 60_000))} is after the report was generated`);
+            });
+        });
+
+        it("names the column of a value that is not what it promises", () => {
+            assert.equal(rowOf(`${H}\n${alice().replace("true,2020-01-01T00:00:00+00:00,", "true,yesterday,")}`).doubt, `access_key_1_last_rotated "yesterday" is not a date`);
+            assert.equal(rowOf(`${H}\n${alice().replace(",true,", ",enabled,")}`).doubt, `password_enabled is "enabled", not true or false`);
+        });
+
+        it("a password enabled with password_last_used N/A (IAM's word for no password) is doubtful", () => {
+            const row = rowOf(`${H}\n${alice().replace(iso(10), "N/A")}`);
+            assert.equal(row.doubt, "password_enabled is true but password_last_used is N/A");
+            assert.equal(provenFreshByReport(row, report, { passwordDays: 90 }, NOW), false);
+        });
+
+        it("a header and fields padded with spaces, and upper-case column names, are read", () => {
+            const padded = alice().split(",").map(v => ` ${v} `).join(",");
+            const row = rowOf(`${REPORT_COLUMNS.map(c => ` ${c.toUpperCase()} `).join(",")}\n${padded}`);
+            assert.equal(row.doubt, undefined);
+            assert.equal(row.passwordLastUsed?.toISOString(), daysAgo(10).toISOString());
+        });
+
+        it("the account comes from the ARNs of any partition; a row with an anonymised ARN does not make the report mix accounts", () => {
+            const cn = usable(read(`${H}\n${alice().replace("arn:aws:iam::", "arn:aws-cn:iam::")}`));
+            assert.equal(cn.accountId, "111122223333");
+            const anonymised = alice().replace(/^alice,arn:aws:iam::111122223333:user\/alice/, "zoe,arn:aws:iam::fakearn:user/zoe");
+            const mixed = usable(read(`${H}\n${alice()}\n${anonymised}`));
+            assert.equal(mixed.accountId, "111122223333");
+            assert.equal(mixed.rows.get("zoe")!.doubt, undefined);
+            assert.equal(read(`${H}\nzoe,xarn:aws:iam::999999999999:user/zoe${alice().slice(alice().indexOf(",2020"))}\n${alice()}`).status, "ok", "only an ARN that starts like one names an account");
+        });
+
         it("reads a quoted user name with a comma and a quote in it as one field", () => {
             const name = 'svc,"ops"';
             const quoted = alice().replace(/^alice,arn:aws:iam::111122223333:user\/alice/, `"svc,""ops""","${ARN}${name.replace(/"/g, '""')}"`);
@@ -173,10 +226,11 @@ describe("credential report", () => {
 
         const unusable: [string, string, Date | undefined, RegExp][] = [
             ["not CSV at all", "<html><body>Service Unavailable</body></html>", GENERATED, /lacks the columns user, arn, password_enabled/],
-            ["empty", "", GENERATED, /lacks the columns/],
+            ["empty", "", GENERATED, /^it is empty$/],
+            ["with only blank lines", "\n\n", GENERATED, /^it is empty$/],
             ["missing a column it needs", H.replace(",access_key_2_last_used_date", ""), GENERATED, /lacks the column access_key_2_last_used_date$/],
             ["a header naming a column twice", `${H},user\n`, GENERATED, /a column appears twice/],
-            ["unbalanced quotes", `${H}\n"alice,${ARN}alice`, GENERATED, /it is not CSV/],
+            ["unbalanced quotes", `${H}\n"alice,${ARN}alice`, GENERATED, /^it is not CSV \(Quote Not Closed: .*\)$/],
             ["without GeneratedTime", `${H}\n${alice()}`, undefined, /it has no GeneratedTime/],
             ["generated in the future", `${H}\n${alice()}`, new Date(NOW.getTime() + 3600_000), /its GeneratedTime is in the future/],
             ["mixing two accounts", `${H}\n${alice()}\n${alice().replace(/alice/g, "zoe").replace("111122223333", "999988887777")}`, GENERATED, /mixes accounts 111122223333 and 999988887777/],

@@ -106,7 +106,7 @@ export class AccountSources {
         if (!account) {
             const label = `account ${accountId}`;
             const iam = makeIamRequester(client, { maxInFlight: this.pack.maxInFlight, timeoutMs: this.pack.requestTimeoutMs, maxRequestsPerSecond: this.pack.maxRequestsPerSecond });
-            account = { iam, usage: new AccountUsageSource(iam, this.pack, { accountName: label }) };
+            account = { iam, usage: new AccountUsageSource(iam, this.pack, { accountName: label, accountId }) };
             this.byAccount.set(accountKey, account);
         }
         return { label: `account ${accountId} (${settings.label})`, usage: account.usage, identity: check.identity, iam: account.iam };

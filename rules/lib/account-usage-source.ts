@@ -14,6 +14,8 @@ export type UsageSourceSettings = Pick<PackSettings, "source" | "reportWaitMs" |
 export interface UsageSourceOptions {
     /** How the stderr line names the account (`account 1111… (provider prod)`). */
     accountName?: string;
+    /** The verified account: a report whose ARNs name another is set aside. */
+    accountId?: string;
     /** Where the one line about a report set aside goes; the CLI shows the pack's stderr. */
     warn?: (line: string) => void;
     now?: () => Date;
@@ -25,7 +27,6 @@ export class AccountUsageSource implements UsageSource {
     private generatedReport?: Promise<ReportResult>;
     private readonly usersReadLive = new Set<string>();
     private readonly unjudged = new Map<string, UnjudgedCredentials>();
-    private reportAccountId?: string;
     private setAside = false;
     private readonly now: () => Date;
 
@@ -36,7 +37,6 @@ export class AccountUsageSource implements UsageSource {
 
     async usageOf(userName: string, need: Need): Promise<UserUsage> {
         const report = await this.reportFor(userName);
-        this.reportAccountId ??= report?.accountId;
         const row = report?.rows.get(userName.toLowerCase());
         if (report && row && provenFreshByReport(row, report, need, this.now())) {
             return { status: "fresh-by-report", reportGenerated: report.generated };
@@ -46,11 +46,6 @@ export class AccountUsageSource implements UsageSource {
         const usage = await this.live.usageOf(userName);
         if (usage.status === "unavailable") this.recordUnjudged(userName, usage, need);
         return usage;
-    }
-
-    /** The account's ID once a credential report has shown it. */
-    knownAccountId(): string | undefined {
-        return this.reportAccountId;
     }
 
     async failureOf(userName: string): Promise<UnjudgedCredentials | undefined> {
@@ -82,7 +77,11 @@ export class AccountUsageSource implements UsageSource {
         return this.usable(await this.generatedReport);
     }
 
-    private usable(result: ReportResult): CredentialReport | undefined {
+    private usable(found: ReportResult): CredentialReport | undefined {
+        const expected = this.options.accountId;
+        const result: ReportResult = found.status === "ok" && expected && found.report.accountId && found.report.accountId !== expected
+            ? { status: "unusable", reason: `it is the report of account ${found.report.accountId}, not of ${expected}` }
+            : found;
         if (result.status === "ok") return result.report;
         if (result.status === "unusable" && !this.setAside) {
             this.setAside = true;

@@ -4,7 +4,7 @@
 // could have changed since the report, or sits in a doubtful row must be confirmed live. A report that
 // fails validation as a whole is not used at all. Pure: no I/O.
 import { parse } from "csv-parse/sync";
-import { dateProblem } from "./iam-answer-checks";
+import { CLOCK_SKEW_MS, dateProblem, EARLIEST_IAM_DATE } from "./iam-answer-checks";
 import { MS_PER_DAY } from "./verdict";
 
 export interface ReportKeySlot {
@@ -50,8 +50,10 @@ export const REQUIRED_COLUMNS = [
 ] as const;
 
 const ROOT_ROW = "<root_account>";
-const NO_DATE = new Set(["N/A", "no_information", "not_supported"]);
-const REPORT_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
+/** IAM's words for "no date" in a user's row (`not_supported` appears only in the root row, which is skipped). */
+const NO_DATE = new Set(["N/A", "no_information"]);
+/** As IAM writes them: `2016-11-25T09:37:34+00:00` (whole seconds, an offset or Z). */
+const REPORT_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(Z|[+-]\d{2}:\d{2})$/;
 const ACCOUNT_IN_ARN = /^arn:aws[\w-]*:iam::(\d{12}):/;
 
 /** A field that is not what its column promises: the row is doubtful. */
@@ -66,9 +68,10 @@ function reportBoolean(value: string, column: string): boolean {
 /** A date, or undefined for IAM's "no date" words; a date after the report was generated is doubtful. */
 function reportDate(value: string, column: string, generated: Date): Date | undefined {
     if (NO_DATE.has(value)) return undefined;
-    const date = REPORT_DATE.test(value) ? new Date(value) : undefined;
-    const problem = date ? dateProblem(date, generated) : "is not a date";
-    if (problem) throw new DoubtfulField(`${column} ${JSON.stringify(value)} ${problem.replace(/^is in the future/, "is after the report was generated")}`);
+    const date = new Date(value);
+    if (!REPORT_DATE.test(value) || Number.isNaN(date.getTime())) throw new DoubtfulField(`${column} ${JSON.stringify(value)} is not a date`);
+    if (date.getTime() > generated.getTime() + CLOCK_SKEW_MS) throw new DoubtfulField(`${column} ${JSON.stringify(value)} is after the report was generated`);
+    if (date.getTime() < EARLIEST_IAM_DATE.getTime()) throw new DoubtfulField(`${column} ${JSON.stringify(value)} predates AWS`);
     return date;
 }
 
@@ -105,7 +108,8 @@ export function readCredentialReport(csv: string, generatedTime: Date | undefine
     } catch (error) {
         return { status: "unusable", reason: `it is not CSV (${(error as Error).message.split("\n")[0]})` };
     }
-    const header = (records[0] ?? []).map(h => h.trim().toLowerCase());
+    if (records.length === 0) return { status: "unusable", reason: "it is empty" };
+    const header = records[0].map(h => h.trim().toLowerCase());
     const missing = REQUIRED_COLUMNS.filter(c => !header.includes(c));
     if (missing.length) return { status: "unusable", reason: `it lacks the column${missing.length > 1 ? "s" : ""} ${missing.join(", ")}` };
     if (new Set(header).size !== header.length) return { status: "unusable", reason: "a column appears twice in its header" };

@@ -50,12 +50,6 @@ async function withSource(args: ResourceValidationArgs, user: { userName: string
     return { ...user, source, accountLabel: () => source.label };
 }
 
-/** The managed user behind a resource and the (verified) source of its account, or undefined when it is not a user. */
-export async function managedUserContext(args: ResourceValidationArgs): Promise<ManagedUserContext | undefined> {
-    const user = managedUser(args);
-    return user && withSource(args, user);
-}
-
 export interface UserToJudge extends ManagedUserContext {
     facts: CredentialFacts;
     config: UnusedCredentialConfig;

@@ -52,6 +52,13 @@ describe("end to end: untrusted IAM answers", function () {
             assert.equal(iam!.calls.get("ListAccessKeys"), 3);
         });
 
+        it("a report of another account is set aside", async () => {
+            const csv = reportOf(USERS).replace(/arn:aws:iam::123456789012:/g, "arn:aws:iam::999999999999:");
+            const result = await run({ users: USERS, credentialReport: { generatedHoursAgo: 1, csv } }, names);
+            assert.deepEqual(verdictLines(result), EXPECTED);
+            assert.match(result.output, /set aside for this run because it is the report of account 999999999999, not of 123456789012/);
+        });
+
         it("a report without GeneratedTime is set aside", async () => {
             const result = await run({ users: USERS, credentialReport: { generatedHoursAgo: 1, generatedTime: null } }, names);
             assert.deepEqual(verdictLines(result), EXPECTED);
