@@ -1,7 +1,8 @@
 // Order matters: this start-up measure runs before @pulumi/policy loads.
 import "./rules/lib/lazy-pulumi-index";
 import { PolicyPack } from "@pulumi/policy";
-import { PACK_NAME, policies } from "./rules/policies";
+import { readFileSync } from "node:fs";
+import { PACK_NAME, packMetadata, policies } from "./rules/policies";
 import { SettingsError, settingsFrom } from "./rules/lib/settings";
 
 // Settings are checked once, before the pack serves: a bad variable stops it with one message naming the
@@ -14,4 +15,7 @@ try {
     process.exit(1);
 }
 
-new PolicyPack(PACK_NAME, { policies });
+// The repository the pack is published from, as its package.json says (set it before `pulumi policy publish`).
+// The CLI starts a pack in its own folder, where PolicyPack reads package.json too.
+const { repository } = JSON.parse(readFileSync("package.json", "utf8")) as { repository?: string | { url?: string } };
+new PolicyPack(PACK_NAME, { policies, ...packMetadata(typeof repository === "string" ? repository : repository?.url) });

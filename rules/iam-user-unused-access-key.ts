@@ -7,6 +7,7 @@ import { assessAccessKey } from "./lib/verdict";
 
 export const iamUserUnusedAccessKey: ResourceValidationPolicy = {
     name: "iam-user-unused-access-key",
+    displayName: "Unused IAM user access key",
     description: "Active access keys of managed IAM users must have been used within maxUnusedDays days.",
     ...UNUSED_CREDENTIAL_POLICY_METADATA,
     remediationSteps:

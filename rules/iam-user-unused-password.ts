@@ -7,6 +7,7 @@ import { assessPassword } from "./lib/verdict";
 
 export const iamUserUnusedPassword: ResourceValidationPolicy = {
     name: "iam-user-unused-password",
+    displayName: "Unused IAM user console password",
     description: "Console passwords of managed IAM users must have been used within maxUnusedDays days.",
     ...UNUSED_CREDENTIAL_POLICY_METADATA,
     remediationSteps:

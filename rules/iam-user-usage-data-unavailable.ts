@@ -1,14 +1,16 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { unavailableMessage } from "./lib/message";
-import { FRAMEWORK_TAGS } from "./lib/policy-metadata";
+import { FRAMEWORK_TAGS, POLICY_URL } from "./lib/policy-metadata";
 import { unavailableUsage } from "./lib/user-evaluation";
 
 export const iamUserUsageDataUnavailable: ResourceValidationPolicy = {
     name: "iam-user-usage-data-unavailable",
+    displayName: "IAM user credential usage unavailable",
     description: "Reports managed IAM users whose credential usage could not be read from IAM, so were not judged.",
     enforcementLevel: "advisory",
     severity: "medium",
     tags: FRAMEWORK_TAGS,
+    url: POLICY_URL, // the APIs that read last-use data, and the permissions they need
     remediationSteps:
         "Give the identity that runs the pack the read-only IAM actions listed in the README (for AccessDenied the " +
         "message names the missing one), check that IAM is reachable, and run the preview again. Make this policy " +

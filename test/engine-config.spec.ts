@@ -1,13 +1,11 @@
 // The driver applies a --policy-pack-config file as the engine does, and rejects bad files by policy and field.
 import { strict as assert } from "node:assert";
-import { engineConfig, PolicyConfigError } from "../tools/driver/engine-config";
-import { AnalyzerInfo } from "../tools/driver/analyzer-client";
+import { ConfigurableInfo, engineConfig, PolicyConfigError } from "../tools/driver/engine-config";
 import { policies, PACK_NAME } from "../rules/policies";
 
 // What GetAnalyzerInfo reports for this pack, built from the same policy objects.
-const info: AnalyzerInfo = {
+const info: ConfigurableInfo = {
     name: PACK_NAME,
-    version: "0.1.0",
     policies: policies.map(p => ({
         name: p.name,
         description: p.description,

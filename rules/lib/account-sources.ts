@@ -3,6 +3,8 @@
 // the rest: one credential report, one cache of users' data and one rate cap per account, shared by every
 // region and every provider that reaches it (IAM's rate limit is the account's). A provider whose account
 // cannot be verified, or is not the one it must be, makes each of its users unavailable, with the reason.
+// In audit runs a user's state names its account (its ARN): a user of another account than the credentials
+// reach is read through the role mapped to that account, or reported unavailable: never judged elsewhere.
 import { IAMClient } from "@aws-sdk/client-iam";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
 import { createHash } from "node:crypto";
@@ -10,6 +12,7 @@ import { AccountUsageSource } from "./account-usage-source";
 import { credentialsFor } from "./credentials";
 import { IamRequester, makeIamRequester } from "./iam-requester";
 import { IdentityCheck, VerifiedIdentity, verifyIdentity } from "./identity";
+import { UserArn } from "./managed-user";
 import { credentialKey, ProviderLike, providerSettings, ProviderSettings } from "./provider-settings";
 import { PackSettings } from "./settings";
 import { UnjudgedCredentials, UsageSource, UsageUnavailable, UserUsage } from "./usage";
@@ -73,6 +76,9 @@ export class AccountSources {
     private readonly byProvider = new Map<string, Promise<AccountSource>>();
     private readonly byCredentials = new Map<string, Promise<Verified>>();
     private readonly byAccount = new Map<string, { iam: IamRequester; usage: AccountUsageSource }>();
+    private readonly byMapping = new Map<string, Promise<AccountSource>>();
+    /** The sources each user resource was read through, for the policy that reports what went unjudged. */
+    private readonly usedByResource = new Map<string, Set<AccountSource>>();
 
     constructor(private readonly pack: PackSettings, private readonly env: NodeJS.ProcessEnv = process.env) {}
 
@@ -87,17 +93,73 @@ export class AccountSources {
         return source;
     }
 
-    /** The source of a provider's users if a judging policy already asked for it; never starts a read. */
-    existingSourceFor(provider: ProviderLike | undefined): Promise<AccountSource> | undefined {
-        return this.byProvider.get(provider?.urn ?? "");
+    /**
+     * The source of one user resource: its provider's account; or, when the user's ARN names another account,
+     * that account through the role `accountRoles` maps it to (the pack's setting, then the policy's config).
+     */
+    async sourceForUser(resource: { urn: string; provider?: ProviderLike }, arn: UserArn | undefined, accountRoles: Record<string, string>): Promise<AccountSource> {
+        const base = await this.sourceFor(resource.provider);
+        let source = base;
+        if (arn && base.identity?.accountId !== arn.accountId) {
+            const role = { ...this.pack.accountRoles, ...accountRoles }[arn.accountId];
+            if (role) source = await this.mapped(resource.provider, arn, role);
+            else if (base.identity) source = await this.elsewhere(resource.provider, arn, base);
+        }
+        const used = this.usedByResource.get(resource.urn) ?? new Set<AccountSource>();
+        used.add(source);
+        this.usedByResource.set(resource.urn, used);
+        return source;
+    }
+
+    /** The sources a user resource was read through so far (none when no judging policy asked). */
+    sourcesUsedBy(urn: string): AccountSource[] {
+        return [...(this.usedByResource.get(urn) ?? [])];
+    }
+
+    /** The user's account through its mapped role, assumed with the provider's own credentials. */
+    private mapped(provider: ProviderLike | undefined, arn: UserArn, roleArn: string): Promise<AccountSource> {
+        const key = `${provider?.urn ?? ""}\n${roleArn}`;
+        let source = this.byMapping.get(key);
+        if (!source) {
+            const reading = providerSettings(provider, this.env);
+            source = reading.status === "unreadable"
+                ? Promise.resolve(this.unreadable(reading))
+                : this.resolveSettings({
+                    ...reading.settings,
+                    label: `${reading.settings.label}, role ${roleArn}`,
+                    assumeRoles: [...reading.settings.assumeRoles, { roleArn }],
+                    allowedAccountIds: [arn.accountId],
+                    forbiddenAccountIds: undefined,
+                });
+            this.byMapping.set(key, source);
+        }
+        return source;
+    }
+
+    /** A user of an account the credentials do not reach, with no role mapped to it: unavailable, naming both. */
+    private elsewhere(provider: ProviderLike | undefined, arn: UserArn, base: AccountSource): Promise<AccountSource> {
+        const key = `${provider?.urn ?? ""}\n!${arn.accountId}`;
+        let source = this.byMapping.get(key);
+        if (!source) {
+            const reason =
+                `the user's ARN names account ${arn.accountId}, but ${base.label.replace(/^account \d+ \((.*)\)$/, "the credentials of $1")} reach account ` +
+                `${base.identity!.accountId}; map account ${arn.accountId} to a role in it (accountRoles in the policy config, or UNUSED_CREDENTIALS_ACCOUNT_ROLES) to judge it`;
+            source = Promise.resolve({ label: base.label, unverified: reason, usage: new UnverifiedSource({ status: "unavailable", errorCode: "AccountMismatch", reason }) });
+            this.byMapping.set(key, source);
+        }
+        return source;
+    }
+
+    private unreadable(reading: { label: string; reason: string }): AccountSource {
+        return { label: reading.label, unverified: reading.reason, usage: new UnverifiedSource({ status: "unavailable", errorCode: "UnreadableProvider", reason: reading.reason }) };
     }
 
     private async resolve(provider: ProviderLike | undefined): Promise<AccountSource> {
         const reading = providerSettings(provider, this.env);
-        if (reading.status === "unreadable") {
-            return { label: reading.label, unverified: reading.reason, usage: new UnverifiedSource({ status: "unavailable", errorCode: "UnreadableProvider", reason: reading.reason }) };
-        }
-        const settings = reading.settings;
+        return reading.status === "unreadable" ? this.unreadable(reading) : this.resolveSettings(reading.settings);
+    }
+
+    private async resolveSettings(settings: ProviderSettings): Promise<AccountSource> {
         const { client, check } = await this.verified(settings);
         if (check.status !== "verified") return { label: settings.label, unverified: check.reason, usage: new UnverifiedSource(check) };
         const { accountId, partition } = check.identity;

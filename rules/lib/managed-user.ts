@@ -8,8 +8,15 @@ export const USER_TYPES: Record<string, string> = {
     "aws-native:iam:User": "userName",
 };
 
+/** The account a user's ARN names (audit runs see a user's state, ARN included; previews see only inputs). */
+export interface UserArn {
+    arn: string;
+    partition: string;
+    accountId: string;
+}
+
 export type ManagedUser =
-    | { kind: "user"; userName: string; tags: Record<string, string> }
+    | { kind: "user"; userName: string; tags: Record<string, string>; arn?: UserArn }
     | { kind: "not-a-user" }
     /** The name (or tags) cannot be known during preview: the pack can say nothing yet. */
     | { kind: "unknown"; detail: string };
@@ -28,9 +35,22 @@ export function managedUserOf(resource: ResourceLike): ManagedUser {
         if (typeof userName !== "string" || userName === "") {
             return { kind: "unknown", detail: `the user has no known \`${nameKey}\`` };
         }
-        return { kind: "user", userName, tags: knownTagsOf(resource.props) };
+        return { kind: "user", userName, tags: knownTagsOf(resource.props), arn: knownArnOf(resource.props) };
     } catch (error) {
         if (error instanceof UnknownValueError) return { kind: "unknown", detail: error.message };
+        throw error;
+    }
+}
+
+const USER_ARN = /^arn:(aws[\w-]*):iam::(\d{12}):user\/\S+$/;
+
+/** The user's ARN when its state holds one; unknown during preview (a user not created yet) or absent: none. */
+function knownArnOf(props: Record<string, unknown>): UserArn | undefined {
+    try {
+        const match = typeof props.arn === "string" ? USER_ARN.exec(props.arn) : null;
+        return match ? { arn: match[0], partition: match[1], accountId: match[2] } : undefined;
+    } catch (error) {
+        if (error instanceof UnknownValueError) return undefined;
         throw error;
     }
 }

@@ -9,6 +9,8 @@ export const MAX_UNUSED_DAYS_LIMIT = 3650;
 
 export interface UnusedCredentialConfig {
     maxUnusedDays: number;
+    /** Audit runs: account ID → role ARN to read that account's users with. */
+    accountRoles: Record<string, string>;
     exemptUsers: string[];
     exemptUntilTag: string;
     exemptReasonTag: string;
@@ -23,6 +25,16 @@ export function unusedCredentialConfigSchema(credential: string): PolicyConfigSc
                 maximum: MAX_UNUSED_DAYS_LIMIT,
                 default: DEFAULT_MAX_UNUSED_DAYS,
                 description: `Days without use after which an IAM user's ${credential} counts as unused (inclusive). CIS AWS Foundations 1.12 uses 45.`,
+            },
+            accountRoles: {
+                type: "object",
+                patternProperties: { "^[0-9]{12}$": { type: "string", pattern: "^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$" } },
+                additionalProperties: false,
+                default: {},
+                description:
+                    "Audit runs: for each other account (12-digit ID) whose users a run may see, the role to assume in it to read them, " +
+                    "e.g. {\"222233334444\": \"arn:aws:iam::222233334444:role/unused-credentials-auditor\"}. A user whose ARN names an " +
+                    "account that is neither the credentials' own nor mapped here is reported unavailable, never judged in another account.",
             },
             exemptUsers: {
                 type: "array",
@@ -52,6 +64,7 @@ export function unusedCredentialConfigSchema(credential: string): PolicyConfigSc
 export function withDefaults(config: Partial<UnusedCredentialConfig> | undefined): UnusedCredentialConfig {
     return {
         maxUnusedDays: config?.maxUnusedDays ?? DEFAULT_MAX_UNUSED_DAYS,
+        accountRoles: config?.accountRoles ?? {},
         exemptUsers: config?.exemptUsers ?? [],
         exemptUntilTag: config?.exemptUntilTag ?? DEFAULT_EXEMPT_UNTIL_TAG,
         exemptReasonTag: config?.exemptReasonTag ?? DEFAULT_EXEMPT_REASON_TAG,

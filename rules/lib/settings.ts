@@ -21,6 +21,8 @@ export interface PackSettings {
     autoReportAfterUsers: number;
     /** The whole live read of one user: both rounds, a re-read and a later retry included. */
     userDeadlineMs: number;
+    /** Audit runs: the role to read each other account with, by account ID (a user's ARN names its account). */
+    accountRoles: Record<string, string>;
 }
 
 /** An environment variable of the pack has a value it cannot use. */
@@ -35,6 +37,7 @@ export const SETTINGS_ENV = {
     reportWaitSeconds: "UNUSED_CREDENTIALS_REPORT_WAIT_SECONDS",
     autoReportAfterUsers: "UNUSED_CREDENTIALS_AUTO_REPORT_AFTER_USERS",
     userDeadlineSeconds: "UNUSED_CREDENTIALS_USER_DEADLINE_SECONDS",
+    accountRoles: "UNUSED_CREDENTIALS_ACCOUNT_ROLES",
 } as const;
 
 export const DEFAULT_SETTINGS: PackSettings = {
@@ -46,6 +49,7 @@ export const DEFAULT_SETTINGS: PackSettings = {
     reportWaitMs: 60_000,
     autoReportAfterUsers: 10,
     userDeadlineMs: 60_000,
+    accountRoles: {},
 };
 
 function numberFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -65,6 +69,34 @@ function sourceFrom(env: NodeJS.ProcessEnv): SourceMode {
     throw new SettingsError(`${SETTINGS_ENV.source}=${raw} must be auto, api or report`);
 }
 
+export const ACCOUNT_ID = /^\d{12}$/;
+export const ROLE_ARN = /^arn:aws[\w-]*:iam::(\d{12}):role\/[\w+=,.@\/-]+$/;
+
+/** A map of account IDs to role ARNs in those accounts, or the reason it is not one. */
+export function accountRolesProblem(value: unknown): string | undefined {
+    if (!value || typeof value !== "object" || Array.isArray(value)) return "is not an object of account IDs to role ARNs";
+    for (const [account, role] of Object.entries(value)) {
+        if (!ACCOUNT_ID.test(account)) return `has ${JSON.stringify(account)}, which is not a 12-digit account ID`;
+        const roleAccount = typeof role === "string" ? ROLE_ARN.exec(role)?.[1] : undefined;
+        if (roleAccount !== account) return `maps account ${account} to ${JSON.stringify(role)}, which is not a role ARN in that account`;
+    }
+    return undefined;
+}
+
+function accountRolesFrom(env: NodeJS.ProcessEnv): Record<string, string> {
+    const raw = env[SETTINGS_ENV.accountRoles];
+    if (raw === undefined || raw.trim() === "") return {};
+    let value: unknown;
+    try {
+        value = JSON.parse(raw);
+    } catch {
+        throw new SettingsError(`${SETTINGS_ENV.accountRoles} is not JSON (an object of account IDs to role ARNs)`);
+    }
+    const problem = accountRolesProblem(value);
+    if (problem) throw new SettingsError(`${SETTINGS_ENV.accountRoles} ${problem}`);
+    return value as Record<string, string>;
+}
+
 export function settingsFrom(env: NodeJS.ProcessEnv): PackSettings {
     const d = DEFAULT_SETTINGS;
     return {
@@ -76,5 +108,6 @@ export function settingsFrom(env: NodeJS.ProcessEnv): PackSettings {
         reportWaitMs: Math.round(1000 * numberFrom(env, SETTINGS_ENV.reportWaitSeconds, d.reportWaitMs / 1000, 0, 3600)),
         autoReportAfterUsers: Math.floor(numberFrom(env, SETTINGS_ENV.autoReportAfterUsers, d.autoReportAfterUsers, 0, 1_000_000)),
         userDeadlineMs: Math.round(1000 * numberFrom(env, SETTINGS_ENV.userDeadlineSeconds, d.userDeadlineMs / 1000, 0.1, 3600)),
+        accountRoles: accountRolesFrom(env),
     };
 }

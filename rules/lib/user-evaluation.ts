@@ -4,7 +4,7 @@
 import type { ResourceValidationArgs } from "@pulumi/policy";
 import { AccountSource, AccountSources } from "./account-sources";
 import { Need } from "./credential-report";
-import { managedUserOf } from "./managed-user";
+import { managedUserOf, UserArn } from "./managed-user";
 import { exemptionOf } from "./exemption";
 import { startHeapWatch } from "./lean-heap";
 import { UnusedCredentialConfig, withDefaults } from "./policy-config";
@@ -38,15 +38,15 @@ export interface ManagedUserContext {
 }
 
 /** The IAM user a resource is (name and tags), or undefined when it is not one; "not applicable" while its name is unknown. */
-function managedUser(args: ResourceValidationArgs): { userName: string; tags: Record<string, string> } | undefined {
+function managedUser(args: ResourceValidationArgs): { userName: string; tags: Record<string, string>; arn?: UserArn } | undefined {
     const user = managedUserOf(args);
     if (user.kind === "not-a-user") return undefined;
     if (user.kind === "unknown") args.notApplicable(`the IAM user's name is not known yet (${user.detail})`);
     return user.kind === "user" ? user : undefined;
 }
 
-async function withSource(args: ResourceValidationArgs, user: { userName: string; tags: Record<string, string> }): Promise<ManagedUserContext> {
-    const source = await accountSources().sourceFor(args.provider);
+async function withSource(args: ResourceValidationArgs, user: { userName: string; tags: Record<string, string>; arn?: UserArn }, accountRoles: Record<string, string>): Promise<ManagedUserContext> {
+    const source = await accountSources().sourceForUser(args, user.arn, accountRoles);
     return { ...user, source, accountLabel: () => source.label };
 }
 
@@ -69,7 +69,7 @@ export async function userToJudge(args: ResourceValidationArgs, credential: keyo
     const exemption = exemptionOf(named.userName, named.tags, config, new Date());
     // "Not applicable", with the reason, so that `check` can list exempt users; no AWS call is made for them.
     if (exemption.exempt) args.notApplicable(`IAM user '${named.userName}' is ${exemption.why}`);
-    const user = await withSource(args, named);
+    const user = await withSource(args, named, config.accountRoles);
     const usage = await user.source.usage.usageOf(user.userName, { [credential]: config.maxUnusedDays });
     if (usage.status !== "found") return undefined;
     return { ...user, facts: usage.facts, config, exemptionNote: exemption.exempt ? undefined : exemption.note };
@@ -83,9 +83,11 @@ export async function userToJudge(args: ResourceValidationArgs, credential: keyo
  */
 export async function unavailableUsage(args: ResourceValidationArgs): Promise<{ user: ManagedUserContext; unjudged: UnjudgedCredentials } | undefined> {
     const named = managedUser(args);
-    const pending = named && accountSources().existingSourceFor(args.provider);
-    if (!named || !pending) return undefined; // no judging policy asked: nothing was left unjudged
-    const source = await pending;
-    const unjudged = await source.usage.failureOf(named.userName);
-    return unjudged ? { user: { ...named, source, accountLabel: () => source.label }, unjudged } : undefined;
+    if (!named) return undefined;
+    // Only what a judging policy asked for and could not judge; none asked (disabled, exempt): nothing.
+    for (const source of accountSources().sourcesUsedBy(args.urn)) {
+        const unjudged = await source.usage.failureOf(named.userName);
+        if (unjudged) return { user: { ...named, source, accountLabel: () => source.label }, unjudged };
+    }
+    return undefined;
 }

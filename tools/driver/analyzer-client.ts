@@ -9,12 +9,20 @@ const analyzerGrpc = require("@pulumi/pulumi/proto/analyzer_grpc_pb");
 
 export type EnforcementLevel = "advisory" | "mandatory" | "disabled" | "remediate";
 const LEVELS: EnforcementLevel[] = ["advisory", "mandatory", "disabled", "remediate"]; // proto enum order
+const SEVERITIES = ["", "low", "medium", "high", "critical"]; // proto enum order
 
 export const UNKNOWN_STRING = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 export interface PolicyInfo {
     name: string;
+    displayName: string;
     description: string;
+    /** What the Policy Findings pages show: "" / [] where the pack sets nothing. */
+    severity: string;
+    framework?: { name: string; version: string; reference: string; specification: string };
+    tags: string[];
+    remediationSteps: string;
+    url: string;
     enforcementLevel: EnforcementLevel;
     configSchema?: { properties: Record<string, unknown>; required: string[] };
 }
@@ -22,6 +30,12 @@ export interface PolicyInfo {
 export interface AnalyzerInfo {
     name: string;
     version: string;
+    displayName: string;
+    description: string;
+    readme: string;
+    provider: string;
+    tags: string[];
+    repository: string;
     policies: PolicyInfo[];
 }
 
@@ -75,12 +89,25 @@ export class AnalyzerClient {
 
     async getAnalyzerInfo(): Promise<AnalyzerInfo> {
         const info = await unary<Empty, any>(this.client, "getAnalyzerInfo", new Empty(), this.deadlineMs);
+        const framework = (f: any) => f && { name: f.getName(), version: f.getVersion(), reference: f.getReference(), specification: f.getSpecification() };
         return {
             name: info.getName(),
             version: info.getVersion(),
+            displayName: info.getDisplayname(),
+            description: info.getDescription(),
+            readme: info.getReadme(),
+            provider: info.getProvider(),
+            tags: info.getTagsList(),
+            repository: info.getRepository(),
             policies: info.getPoliciesList().map((p: any) => ({
                 name: p.getName(),
+                displayName: p.getDisplayname(),
                 description: p.getDescription(),
+                severity: SEVERITIES[p.getSeverity()] ?? "",
+                framework: framework(p.getFramework()),
+                tags: p.getTagsList(),
+                remediationSteps: p.getRemediationSteps(),
+                url: p.getUrl(),
                 enforcementLevel: LEVELS[p.getEnforcementlevel()],
                 configSchema: p.getConfigschema()
                     ? { properties: p.getConfigschema().getProperties()?.toJavaScript() ?? {}, required: p.getConfigschema().getRequiredList() }

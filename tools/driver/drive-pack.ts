@@ -7,6 +7,11 @@ import { PolicyConfigEntry } from "./analyzer-client";
 import { PackStartOptions, peakRssMb, startPack } from "./pack-process";
 
 export interface DriveOptions extends PackStartOptions {
+    /**
+     * "preview" (default): as `pulumi preview` / `up` run a pack. "analyze": as `pulumi policy analyze` and audit
+     * evaluations do: no ConfigureStack, no PULUMI_CONFIG, resources' state instead of inputs.
+     */
+    mode?: "preview" | "analyze";
     resources: AnalyzedResource[];
     configFile?: PolicyPackConfigFile;
     /** Analyze calls in flight at once; 1 = one at a time. */
@@ -43,13 +48,14 @@ export class PackHungError extends Error {}
 
 export async function drivePack(options: DriveOptions): Promise<DriveResult> {
     const spawnedAt = performance.now();
-    const pack = await startPack(options);
+    const analyze = options.mode === "analyze";
+    const pack = await startPack({ ...options, withoutStackConfig: analyze });
     const client = new AnalyzerClient(pack.port, options.callDeadlineMs);
     try {
         const info = await client.getAnalyzerInfo();
         const config = engineConfig(info, options.configFile);
         await client.configure(config);
-        await client.configureStack({ ...options.stack, tags: options.stackTags });
+        if (!analyze) await client.configureStack({ ...options.stack, tags: options.stackTags });
         const limit = pLimit(Math.max(1, options.concurrency ?? 1));
         let firstVerdictAt: number | undefined;
         const analyzeStart = performance.now();

@@ -2,7 +2,7 @@
 // policy's schema defaults, then the file (`all` sets every policy's level, a policy's own entry wins),
 // then a JSON-schema validation that rejects a bad file naming the policy and the field.
 import Ajv from "ajv";
-import { AnalyzerInfo, EnforcementLevel, PolicyConfigEntry } from "./analyzer-client";
+import { AnalyzerInfo, EnforcementLevel, PolicyConfigEntry, PolicyInfo } from "./analyzer-client";
 
 const LEVELS = new Set<EnforcementLevel>(["advisory", "mandatory", "disabled", "remediate"]);
 
@@ -17,7 +17,10 @@ function asLevel(value: unknown, where: string): EnforcementLevel {
     return value as EnforcementLevel;
 }
 
-export function engineConfig(info: AnalyzerInfo, file: PolicyPackConfigFile = {}): Record<string, PolicyConfigEntry> {
+/** What the engine uses of GetAnalyzerInfo to build the Configure request. */
+export type ConfigurableInfo = Pick<AnalyzerInfo, "name"> & { policies: Pick<PolicyInfo, "name" | "enforcementLevel" | "configSchema">[] };
+
+export function engineConfig(info: ConfigurableInfo, file: PolicyPackConfigFile = {}): Record<string, PolicyConfigEntry> {
     const known = new Set(info.policies.map(p => p.name));
     for (const key of Object.keys(file)) {
         if (key !== "all" && !known.has(key)) {

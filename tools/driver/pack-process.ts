@@ -21,6 +21,8 @@ export interface PackStartOptions {
     stack: StackIdentity;
     env?: NodeJS.ProcessEnv;
     startTimeoutMs?: number;
+    /** As `pulumi policy analyze` starts a pack: no PULUMI_CONFIG (and no stack config at all). */
+    withoutStackConfig?: boolean;
 }
 
 export interface PackProcess {
@@ -44,7 +46,7 @@ export function startPack(options: PackStartOptions): Promise<PackProcess> {
     const started = process.hrtime.bigint();
     const env: NodeJS.ProcessEnv = {
         ...(options.env ?? process.env),
-        PULUMI_CONFIG: JSON.stringify(options.stack.config),
+        ...(options.withoutStackConfig ? {} : { PULUMI_CONFIG: JSON.stringify(options.stack.config) }),
         PULUMI_NODEJS_STACK: options.stack.stack,
         PULUMI_NODEJS_PROJECT: options.stack.project,
         PULUMI_NODEJS_ORGANIZATION: options.stack.organization,

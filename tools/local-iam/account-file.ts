@@ -61,6 +61,12 @@ export interface AccountFile {
      * tell); keys not listed belong to this account. Role sessions are always in their role's account.
      */
     identities?: { accessKeyId: string; accountId: string; userName?: string }[];
+    /**
+     * Further accounts behind the same endpoint, as real IAM serves every account at one address: a request
+     * is served from the account of the identity that signed it (a role session: its role's account; a base
+     * key: `identities`; anything else: this file's account).
+     */
+    otherAccounts?: { accountId: string; users: UserFile[]; credentialReport?: { generatedHoursAgo: number } }[];
     /** When set, IAM requests signed with any other access key (or a role session not listed) are AccessDenied. */
     allowedCallers?: { accessKeyIds?: string[]; roleArns?: string[] };
     /**

@@ -63,8 +63,11 @@ export interface LocalIam {
 export async function startLocalIam(account: AccountFile, options: LocalIamOptions = {}): Promise<LocalIam> {
     const now = options.now ?? (() => new Date());
     const calls = new Map<string, number>();
-    const users = new Map<string, UserState>();
+    const primaryUsers = new Map<string, UserState>();
+    // The account a request is served from; swapped in for requests signed by another account's identity.
+    let users = primaryUsers;
     let accountId = "123456789012";
+    const otherAccounts = new Map<string, { users: Map<string, UserState>; report?: Report }>();
     let faults: FaultsFile = {};
     let transientLeft: { code: string; count: number; action?: string }[] = [];
     let report: Report | undefined;
@@ -81,20 +84,28 @@ export async function startLocalIam(account: AccountFile, options: LocalIamOptio
     function load(file: AccountFile): void {
         validateAccountFile(file);
         const at = now();
-        users.clear();
-        for (const user of file.users) users.set(user.userName, resolveUser(user, at));
+        primaryUsers.clear();
+        for (const user of file.users) primaryUsers.set(user.userName, resolveUser(user, at));
         accountId = file.accountId ?? "123456789012";
         reportGenerationMs = file.reportGenerationMs ?? 0;
         roles = file.roles ?? [];
         allowedCallers = file.allowedCallers;
         identities = file.identities ?? [];
+        otherAccounts.clear();
+        for (const other of file.otherAccounts ?? []) {
+            validateAccountFile({ users: other.users });
+            const generated = other.credentialReport && resolveWhen({ hoursAgo: other.credentialReport.generatedHoursAgo }, at);
+            const state = { users: new Map(other.users.map(u => [u.userName, resolveUser(u, at)])), report: undefined as Report | undefined };
+            if (generated) state.report = { generated, completeAt: generated, users: () => [...state.users.values()] };
+            otherAccounts.set(other.accountId, state);
+        }
         report = undefined;
         if (file.credentialReport) {
             const generated = resolveWhen({ hoursAgo: file.credentialReport.generatedHoursAgo }, at);
             const pinned: UserFile[] | undefined = file.credentialReport.users;
             const snapshot = pinned ? pinned.map(u => resolveUser(u, at)) : undefined;
             const { csv, generatedTime } = file.credentialReport;
-            report = { generated, completeAt: generated, csv, generatedTime, users: () => snapshot ?? [...users.values()] };
+            report = { generated, completeAt: generated, csv, generatedTime, users: () => snapshot ?? [...primaryUsers.values()] };
         }
         setFaults(file.faults ?? {});
     }
@@ -333,8 +344,28 @@ export async function startLocalIam(account: AccountFile, options: LocalIamOptio
         return true;
     }
 
-    /** Decides the answer; undefined means "never answer" (a hanging request). */
+    /** The account an identity belongs to: a role session is in its role's account, a base key in `identities`' or this one. */
+    function accountOf(caller: Caller): string {
+        if (caller.roleArn) return /^arn:aws[\w-]*:iam::(\d{12}):/.exec(caller.roleArn)?.[1] ?? accountId;
+        return identities.find(i => i.accessKeyId === caller.accessKeyId)?.accountId ?? accountId;
+    }
+
+    /** Serves one request from the caller's account: another account's users and report are swapped in meanwhile. */
     function answer(action: string, params: URLSearchParams, caller: Caller): { status: number; body: string } | undefined {
+        const other = action in stsActions ? undefined : otherAccounts.get(accountOf(caller));
+        if (!other) return answerFromAccount(action, params, caller);
+        const saved = { users, accountId, report };
+        [users, accountId, report] = [other.users, accountOf(caller), other.report];
+        try {
+            return answerFromAccount(action, params, caller);
+        } finally {
+            other.report = report;
+            [users, accountId, report] = [saved.users, saved.accountId, saved.report];
+        }
+    }
+
+    /** Decides the answer; undefined means "never answer" (a hanging request). */
+    function answerFromAccount(action: string, params: URLSearchParams, caller: Caller): { status: number; body: string } | undefined {
         const requestId = randomUUID();
         const sts = action in stsActions;
         const xmlns = sts ? STS_XMLNS : IAM_XMLNS;
@@ -424,7 +455,7 @@ export async function startLocalIam(account: AccountFile, options: LocalIamOptio
             throttledByBucket = 0;
         },
         setFaults,
-        users,
+        users: primaryUsers,
         load,
         close: () =>
             new Promise<void>(resolve => {

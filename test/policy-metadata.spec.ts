@@ -1,0 +1,63 @@
+// Every policy, and the pack, carries what the CLI and the Policy Findings pages show: names, descriptions,
+// levels, severity, framework, remediation, links, tags, and a config schema whose defaults are the rule's.
+import { strict as assert } from "node:assert";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { packMetadata, policies } from "../rules/policies";
+import { DEFAULT_MAX_UNUSED_DAYS } from "../rules/lib/policy-config";
+
+const RULES = path.join(__dirname, "..", "..", "rules");
+
+describe("policy metadata", () => {
+    for (const policy of policies) {
+        describe(policy.name, () => {
+            it("lives in a file named after it, with a kebab-case name and a display name", () => {
+                assert.match(policy.name, /^[a-z]+(-[a-z]+)+$/);
+                assert.ok(fs.existsSync(path.join(RULES, `${policy.name}.ts`)));
+                assert.ok(policy.displayName && policy.displayName.length <= 60 && !policy.displayName.endsWith("."), policy.displayName);
+            });
+
+            it("has a one-sentence description, a severity, remediation steps, tags and a link", () => {
+                assert.match(policy.description, /^[A-Z][^.]*\.$/, "one sentence");
+                assert.ok(["low", "medium", "high", "critical"].includes(policy.severity ?? ""));
+                assert.ok((policy.remediationSteps ?? "").length > 40);
+                assert.ok((policy.tags ?? []).includes("iam"));
+                assert.match(policy.url ?? "", /^https:\/\/docs\.aws\.amazon\.com\//);
+            });
+        });
+    }
+
+    const [password, accessKey, unavailable] = policies;
+
+    it("the two judging policies are mandatory and high, with their framework and the same config", () => {
+        for (const policy of [password, accessKey]) {
+            assert.equal(policy.enforcementLevel, "mandatory");
+            assert.equal(policy.severity, "high");
+            assert.deepEqual([policy.framework?.name, policy.framework?.reference], ["CIS AWS Foundations Benchmark", "1.12"]);
+            const properties = policy.configSchema?.properties ?? {};
+            assert.deepEqual(Object.keys(properties).sort(), ["accountRoles", "exemptReasonTag", "exemptUntilTag", "exemptUsers", "maxUnusedDays"]);
+            assert.deepEqual(
+                Object.fromEntries(Object.entries(properties).map(([k, v]) => [k, (v as { default?: unknown }).default])),
+                { maxUnusedDays: DEFAULT_MAX_UNUSED_DAYS, accountRoles: {}, exemptUsers: [], exemptUntilTag: "unused-credentials:exempt-until", exemptReasonTag: "unused-credentials:exempt-reason" },
+            );
+            assert.deepEqual([(properties.maxUnusedDays as { minimum?: number }).minimum, (properties.maxUnusedDays as { maximum?: number }).maximum], [1, 3650]);
+        }
+    });
+
+    it("the unavailable policy is advisory, so that an unreadable IAM does not block by default, and takes no config", () => {
+        assert.equal(unavailable.enforcementLevel, "advisory");
+        assert.deepEqual(unavailable.configSchema, { properties: {} });
+        assert.equal(policies.at(-1), unavailable, "it runs after the policies whose reads it reports");
+    });
+
+    it("the pack has a display name, description, readme, provider and tags, and takes its repository from package.json", () => {
+        const pack = packMetadata("https://example.invalid/packs/unused-iam-credentials");
+        assert.equal(pack.displayName, "Unused IAM credentials");
+        assert.match(pack.description ?? "", /^[A-Z][^.]*\.$/);
+        assert.match(pack.readme ?? "", /iam-user-usage-data-unavailable/);
+        assert.equal(pack.provider, "aws");
+        assert.ok(pack.tags?.includes("iam"));
+        assert.equal(pack.repository, "https://example.invalid/packs/unused-iam-credentials");
+        assert.equal(packMetadata().repository, undefined, "none invented when package.json names none");
+    });
+});
