@@ -139,7 +139,64 @@ export class AnalyzerClient {
         await unary(this.client, "configureStack", request, this.deadlineMs);
     }
 
-    async analyze(resource: AnalyzedResource): Promise<AnalyzeResult> {
+    /** GetPluginInfo: the pack's version, as the engine asks for it first. */
+    async getPluginInfo(): Promise<string> {
+        const info = await unary<Empty, any>(this.client, "getPluginInfo", new Empty(), this.deadlineMs);
+        return info.getVersion();
+    }
+
+    /** Remediate, which the engine calls before each Analyze: the remediations the pack proposes (this pack: none). */
+    async remediate(resource: AnalyzedResource): Promise<{ remediations: number }> {
+        const response = await unary<any, any>(this.client, "remediate", this.analyzeRequest(resource), this.deadlineMs);
+        return { remediations: response.getRemediationsList().length };
+    }
+
+    /** AnalyzeStack, at the end of a preview or update, with every resource (outputs). */
+    async analyzeStack(resources: AnalyzedResource[]): Promise<Diagnostic[]> {
+        const request = new analyzerPb.AnalyzeStackRequest();
+        request.setResourcesList(resources.map(r => {
+            const resource = new analyzerPb.AnalyzerResource();
+            resource.setType(r.type);
+            resource.setName(r.name);
+            resource.setUrn(r.urn);
+            resource.setParent(r.parent ?? "");
+            resource.setProperties(Struct.fromJavaScript(r.props as never));
+            if (r.provider) resource.setProvider(this.providerOf(r.provider));
+            return resource;
+        }));
+        const response = await unary<any, any>(this.client, "analyzeStack", request, this.deadlineMs);
+        return response.getDiagnosticsList().map((d: any) => this.diagnostic(d, ""));
+    }
+
+    /** Cancel, at shutdown. @pulumi/policy 1.21 does not implement it; "unimplemented" is fine for the engine. */
+    async cancel(): Promise<void> {
+        await unary(this.client, "cancel", new Empty(), this.deadlineMs).catch(error => {
+            if ((error as { code?: number }).code !== 12 /* UNIMPLEMENTED */) throw error;
+        });
+    }
+
+    private providerOf(provider: NonNullable<AnalyzedResource["provider"]>) {
+        const p = new analyzerPb.AnalyzerProviderResource();
+        p.setType(provider.type);
+        p.setName(provider.name);
+        p.setUrn(provider.urn);
+        p.setProperties(Struct.fromJavaScript(provider.props as never));
+        return p;
+    }
+
+    private diagnostic(d: any, urn: string): Diagnostic {
+        return {
+            policyName: d.getPolicyname(),
+            policyPackName: d.getPolicypackname(),
+            policyPackVersion: d.getPolicypackversion(),
+            description: d.getDescription(),
+            message: d.getMessage(),
+            enforcementLevel: LEVELS[d.getEnforcementlevel()],
+            urn: d.getUrn() || urn,
+        };
+    }
+
+    private analyzeRequest(resource: AnalyzedResource) {
         const request = new analyzerPb.AnalyzeRequest();
         request.setType(resource.type);
         request.setName(resource.name);
@@ -148,25 +205,14 @@ export class AnalyzerClient {
         const options = new analyzerPb.AnalyzerResourceOptions();
         options.setParent(resource.parent ?? "");
         request.setOptions(options);
-        if (resource.provider) {
-            const provider = new analyzerPb.AnalyzerProviderResource();
-            provider.setType(resource.provider.type);
-            provider.setName(resource.provider.name);
-            provider.setUrn(resource.provider.urn);
-            provider.setProperties(Struct.fromJavaScript(resource.provider.props as never));
-            request.setProvider(provider);
-        }
-        const response = await unary<any, any>(this.client, "analyze", request, this.deadlineMs);
+        if (resource.provider) request.setProvider(this.providerOf(resource.provider));
+        return request;
+    }
+
+    async analyze(resource: AnalyzedResource): Promise<AnalyzeResult> {
+        const response = await unary<any, any>(this.client, "analyze", this.analyzeRequest(resource), this.deadlineMs);
         return {
-            diagnostics: response.getDiagnosticsList().map((d: any) => ({
-                policyName: d.getPolicyname(),
-                policyPackName: d.getPolicypackname(),
-                policyPackVersion: d.getPolicypackversion(),
-                description: d.getDescription(),
-                message: d.getMessage(),
-                enforcementLevel: LEVELS[d.getEnforcementlevel()],
-                urn: d.getUrn() || resource.urn,
-            })),
+            diagnostics: response.getDiagnosticsList().map((d: any) => this.diagnostic(d, resource.urn)),
             notApplicable: response.getNotApplicableList().map((n: any) => ({ policyName: n.getPolicyName(), reason: n.getReason() })),
         };
     }

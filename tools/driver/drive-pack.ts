@@ -1,7 +1,7 @@
-// Drives a pack through a preview the way the CLI does: start, GetAnalyzerInfo, Configure,
-// ConfigureStack, then Analyze for every resource, serially or concurrently (CLI 3.219+).
+// Drives a pack through a preview (or `pulumi policy analyze`) the way the CLI does: the engine's calls, in
+// its order, one resource at a time.
 import pLimit from "p-limit";
-import { AnalyzedResource, AnalyzeResult, AnalyzerClient, AnalyzerInfo } from "./analyzer-client";
+import { AnalyzedResource, AnalyzeResult, AnalyzerClient, AnalyzerInfo, Diagnostic } from "./analyzer-client";
 import { engineConfig, PolicyPackConfigFile } from "./engine-config";
 import { PolicyConfigEntry } from "./analyzer-client";
 import { PackStartOptions, peakRssMb, startPack } from "./pack-process";
@@ -32,6 +32,8 @@ export interface DriveResult {
     /** The config sent with Configure: each policy's level and properties, defaults applied. */
     config: Record<string, PolicyConfigEntry>;
     results: ResourceResult[];
+    /** What AnalyzeStack reported (this pack has no stack policies: none). */
+    stackDiagnostics: Diagnostic[];
     /** Spawn to port line. */
     startMs: number;
     /** Spawn to the first Analyze answer. */
@@ -46,28 +48,41 @@ export interface DriveResult {
 
 export class PackHungError extends Error {}
 
+/** A call the pack did not answer within the driver's deadline is a hung pack (the CLI itself would wait forever). */
+function hung(call: string, resource: string, deadlineMs: number | undefined) {
+    return (error: unknown): never => {
+        if ((error as { code?: number }).code === 4 /* DEADLINE_EXCEEDED */) {
+            throw new PackHungError(`the policy pack did not answer ${call} for ${resource} within ${(deadlineMs ?? 120_000) / 1000} s`);
+        }
+        throw error;
+    };
+}
+
+/**
+ * The engine's call pattern: ConfigureStack first (the language host forwards it; not in analyze mode), then
+ * GetPluginInfo, GetAnalyzerInfo, Configure (the pack supports config), then for each resource Remediate and
+ * Analyze, one resource at a time unless `concurrency` says otherwise (a stress test: the CLI never does it),
+ * AnalyzeStack at the end and Cancel at shutdown.
+ */
 export async function drivePack(options: DriveOptions): Promise<DriveResult> {
     const spawnedAt = performance.now();
     const analyze = options.mode === "analyze";
     const pack = await startPack({ ...options, withoutStackConfig: analyze });
     const client = new AnalyzerClient(pack.port, options.callDeadlineMs);
     try {
+        if (!analyze) await client.configureStack({ ...options.stack, tags: options.stackTags });
+        await client.getPluginInfo();
         const info = await client.getAnalyzerInfo();
         const config = engineConfig(info, options.configFile);
         await client.configure(config);
-        if (!analyze) await client.configureStack({ ...options.stack, tags: options.stackTags });
         const limit = pLimit(Math.max(1, options.concurrency ?? 1));
         let firstVerdictAt: number | undefined;
         const analyzeStart = performance.now();
         const results = await Promise.all(
             options.resources.map(resource =>
                 limit(async () => {
-                    const result = await client.analyze(resource).catch(error => {
-                        if ((error as { code?: number }).code === 4 /* DEADLINE_EXCEEDED */) {
-                            throw new PackHungError(`the policy pack did not answer Analyze for ${resource.urn} within ${(options.callDeadlineMs ?? 120_000) / 1000} s`);
-                        }
-                        throw error;
-                    });
+                    await client.remediate(resource).catch(hung("Remediate", resource.urn, options.callDeadlineMs));
+                    const result = await client.analyze(resource).catch(hung("Analyze", resource.urn, options.callDeadlineMs));
                     firstVerdictAt ??= performance.now();
                     options.onResult?.({ resource, ...result });
                     return { resource, ...result };
@@ -75,10 +90,13 @@ export async function drivePack(options: DriveOptions): Promise<DriveResult> {
             ),
         );
         const analyzeEnd = performance.now();
+        const stackDiagnostics = await client.analyzeStack(options.resources).catch(hung("AnalyzeStack", "the stack", options.callDeadlineMs));
+        await client.cancel();
         return {
             info,
             config,
             results,
+            stackDiagnostics,
             startMs: pack.startMs,
             firstVerdictMs: (firstVerdictAt ?? analyzeEnd) - spawnedAt,
             analyzeMs: analyzeEnd - analyzeStart,
