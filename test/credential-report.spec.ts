@@ -99,6 +99,13 @@ describe("credential report", () => {
             assert.equal(provenFreshByReport(row({ keys: [key(true, 400, 90)] }), report, { accessKeyDays: 90 }, NOW), false);
         });
 
+        it("a report older than the key threshold proves no key fresh: a key created since is not in it", () => {
+            const old = { generated: daysAgo(100), rows: new Map() };
+            assert.equal(provenFreshByReport(row({ keys: [key(true, 400, 1)] }), old, { accessKeyDays: 90 }, NOW), false);
+            assert.equal(provenFreshByReport(row({ keys: [] }), old, { accessKeyDays: 90 }, NOW), false);
+            assert.equal(provenFreshByReport(row({ keys: [key(true, 400, 1)] }), old, { accessKeyDays: 120 }, NOW), true);
+        });
+
         it("only the credentials asked about need proving", () => {
             const stalePassword = row({ passwordEnabled: true, passwordLastUsed: daysAgo(300), keys: [key(true, 400, 1)] });
             assert.equal(provenFreshByReport(stalePassword, report, { accessKeyDays: 90 }, NOW), true);
@@ -162,7 +169,7 @@ describe("credential report", () => {
 
         it("an active key without a creation date, or a row whose ARN names someone else, is doubtful", () => {
             assert.match(rowOf(`${H}\n${alice().replace("true,2020-01-01T00:00:00+00:00,", "true,N/A,")}`).doubt ?? "", /access key 1 is active but has no access_key_1_last_rotated/);
-            assert.match(rowOf(`${H}\n${alice().replace("user/alice", "user/mallory")}`).doubt ?? "", /does not name the user/);
+            assert.equal(rowOf(`${H}\n${alice().replace("user/alice", "user/mallory")}`).doubt, `its arn "${ARN}mallory" does not name the user`);
         });
 
         describe("dates as IAM writes them, and nothing else", () => {
@@ -180,12 +187,16 @@ describe("credential report", () => {
                     assert.equal(withLastUse(doubtful).doubt, `access_key_1_last_used_date ${JSON.stringify(doubtful)} is not a date`);
                 });
             }
-            it("a date before AWS existed makes the row doubtful", () => {
+            it("a date before AWS existed makes the row doubtful; AWS's first day does not", () => {
                 assert.equal(withLastUse("1970-01-01T00:00:00+00:00").doubt, `access_key_1_last_used_date "1970-01-01T00:00:00+00:00" predates AWS`);
+                assert.equal(withLastUse("2005-12-31T23:59:59+00:00").doubt, `access_key_1_last_used_date "2005-12-31T23:59:59+00:00" predates AWS`);
+                assert.equal(withLastUse("2006-01-01T00:00:00+00:00").doubt, undefined);
             });
             it("a date up to five minutes after the report was generated is clock skew; later is doubtful", () => {
                 const at = (ms: number) => new Date(GENERATED.getTime() + ms).toISOString().replace(".000Z", "+00:00");
                 assert.equal(withLastUse(at(4 * 60_000)).doubt, undefined);
+                assert.equal(withLastUse(at(5 * 60_000)).doubt, undefined, "exactly five minutes");
+                assert.equal(withLastUse(at(5 * 60_000 + 1000)).doubt, `access_key_1_last_used_date ${JSON.stringify(at(5 * 60_000 + 1000))} is after the report was generated`);
                 assert.equal(withLastUse(at(6 * 60_000)).doubt, `access_key_1_last_used_date ${JSON.stringify(at(6 * 60_000))} is after the report was generated`);
             });
         });

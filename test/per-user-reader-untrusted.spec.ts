@@ -5,7 +5,7 @@ import { strict as assert } from "node:assert";
 import { AccountUsageSource } from "../rules/lib/account-usage-source";
 import { readUserUsage } from "../rules/lib/per-user-reader";
 import { UserUsage } from "../rules/lib/usage";
-import { leaf, list, node, successEnvelope, XmlNode } from "../tools/local-iam/xml";
+import { errorEnvelope, leaf, list, node, successEnvelope, XmlNode } from "../tools/local-iam/xml";
 import { requesterFor, withLocalIam } from "./helpers/local-account";
 
 const STALE = "AKIASTALESTALESTALE1";
@@ -43,7 +43,26 @@ describe("per-user reader: untrusted answers", () => {
     describe("a 200 answer that is not what IAM sends", () => {
         it("a proxy's HTML page for ListAccessKeys is unavailable, not 'no keys'", async () => {
             local.iam().setFaults({ rawBody: [{ action: "ListAccessKeys", body: "<html><body><h1>Proxy Authentication Required</h1></body></html>" }] });
-            assert.match(unavailableReason(await read()), /iam:ListAccessKeys answered without AccessKeyMetadata/);
+            const usage = await read();
+            assert.equal(unavailableReason(usage), "iam:ListAccessKeys answered without AccessKeyMetadata, which the pack cannot judge from");
+            assert.deepEqual([usage.status === "unavailable" && usage.errorCode, usage.status === "unavailable" && usage.transient], ["UntrustedAnswer", undefined], "not retried later");
+        });
+
+        it("a key list without IsTruncated is unavailable: whether more pages follow cannot be known", async () => {
+            serve("ListAccessKeys", [list("AccessKeyMetadata", [keyMember({ UserName: "alice", AccessKeyId: STALE, Status: "Active", CreateDate: ago(400) })])]);
+            assert.equal(unavailableReason(await read()), "iam:ListAccessKeys answered without IsTruncated, which the pack cannot judge from");
+        });
+
+        it("the same key listed twice is unavailable", async () => {
+            const member = keyMember({ UserName: "alice", AccessKeyId: STALE, Status: "Active", CreateDate: ago(400) });
+            serve("ListAccessKeys", [list("AccessKeyMetadata", [member, member]), leaf("IsTruncated", false)]);
+            assert.equal(unavailableReason(await read()), "iam:ListAccessKeys answered the same key twice, which the pack cannot judge from");
+        });
+
+        it("a key listed without its user name is read as the user's", async () => {
+            serve("ListAccessKeys", [list("AccessKeyMetadata", [keyMember({ AccessKeyId: STALE, Status: "Active", CreateDate: ago(400) })]), leaf("IsTruncated", false)]);
+            const usage = await read();
+            assert.deepEqual(usage.status === "found" && usage.facts.accessKeys.map(k => k.accessKeyId), [STALE]);
         });
 
         it("a body that is not XML at all is unavailable, naming the action", async () => {
@@ -98,6 +117,14 @@ describe("per-user reader: untrusted answers", () => {
         });
     });
 
+    it("IAM's N/A for a last use's service or region is no service or region, not a place called N/A", async () => {
+        const alice = local.iam().users.get("alice")!;
+        alice.accessKeys[0].lastUsed = { date: ago(120), region: "eu-west-1" };
+        alice.accessKeys[1].lastUsed = { date: ago(1), service: "sts" };
+        const usage = await read();
+        assert.deepEqual(usage.status === "found" && usage.facts.accessKeys.map(k => [k.lastUsed?.serviceName, k.lastUsed?.region]), [[undefined, "eu-west-1"], ["sts", undefined]]);
+    });
+
     describe("impossible dates", () => {
         it("a last use in the future is unavailable, never a negative idle time", async () => {
             local.iam().users.get("alice")!.accessKeys[0].lastUsed = { date: new Date(Date.now() + 3 * DAY), service: "s3" };
@@ -108,6 +135,11 @@ describe("per-user reader: untrusted answers", () => {
             local.iam().users.get("alice")!.accessKeys[0].lastUsed = { date: new Date(Math.floor(Date.now() / 1000) * 1000 + 60_000) };
             const usage = await read();
             assert.equal(usage.status, "found");
+        });
+
+        it("a PasswordLastUsed in the future is unavailable, naming it", async () => {
+            local.iam().users.get("alice")!.passwordLastUsed = new Date(Date.now() + 5 * DAY);
+            assert.match(unavailableReason(await read()), /^iam:GetUser answered a PasswordLastUsed that is in the future/);
         });
 
         it("a creation date in the future, or before AWS existed, is unavailable", async () => {
@@ -167,6 +199,24 @@ describe("per-user reader: untrusted answers", () => {
             assert.equal(usage.status === "unavailable" && usage.missingAction, "iam:GetAccessKeyLastUsed");
         });
 
+        it("NoSuchEntity for a listed key's last use, twice, is unavailable: never 'not in IAM', which would drop the user's findings", async () => {
+            const missing = errorEnvelope("Sender", "NoSuchEntity", `The Access Key with id ${STALE} cannot be found.`, "req-404");
+            local.iam().setFaults({ rawBody: [{ action: "GetAccessKeyLastUsed", status: 404, body: missing }] });
+            assert.match(unavailableReason(await read()), /iam:GetAccessKeyLastUsed failed: NoSuchEntityException: .* \(also when the user was read again\)$/);
+            assert.equal(local.iam().calls.get("ListAccessKeys"), 2);
+        });
+
+        it("a second-round failure that is not a vanished credential is not read again", async () => {
+            local.iam().setFaults({ accessDenied: [{ action: "GetUser" }] });
+            const denied = await read();
+            assert.equal(unavailableReason(denied), "access denied to iam:GetUser: grant the identity that runs the pack iam:GetUser (see the README's IAM policy)");
+            assert.equal(denied.status === "unavailable" && denied.missingAction, "iam:GetUser");
+            assert.equal(local.iam().calls.get("ListAccessKeys"), 1);
+            local.iam().setFaults({ transient: [{ code: "ServiceFailure", count: 100, action: "GetUser" }] });
+            assert.doesNotMatch(unavailableReason(await read()), /read again/);
+            assert.equal(local.iam().calls.get("ListAccessKeys"), 2, "one more read, for the second call only");
+        });
+
         it("a user deleted between the rounds is 'not in IAM' only once the re-read's first round says so", async () => {
             const iam = local.iam();
             iam.afterAnswer = action => {
@@ -181,7 +231,8 @@ describe("per-user reader: untrusted answers", () => {
             local.iam().setFaults({ latencyMs: 400 });
             const started = Date.now();
             const usage = await readUserUsage(requesterFor(local.iam(), { requestTimeoutMs: 5_000 }), "alice", { deadlineMs: 500 });
-            assert.match(unavailableReason(usage), /reading IAM user alice did not finish within 0.5 s/);
+            assert.equal(unavailableReason(usage), "reading IAM user alice did not finish within 0.5 s");
+            assert.deepEqual([usage.status === "unavailable" && usage.errorCode, usage.status === "unavailable" && usage.transient], ["Timeout", true]);
             assert.ok(Date.now() - started < 2_000);
         });
     });

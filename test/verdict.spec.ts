@@ -94,6 +94,13 @@ describe("verdict (semantics.md)", () => {
             assert.equal(a.unused, true);
         });
 
+        it("7. a password idle exactly the threshold is unused too (inclusive)", () => {
+            const a = assessPassword(user({ loginProfile: { createDate: daysAgo(300) }, passwordLastUsed: daysAgo(90) }), 90, NOW)!;
+            assert.deepEqual([a.idleDays, a.unused], [90, true]);
+            const short = assessPassword(user({ loginProfile: { createDate: daysAgo(300) }, passwordLastUsed: new Date(daysAgo(90).getTime() + 1000) }), 90, NOW)!;
+            assert.deepEqual([short.idleDays, short.unused], [89, false]);
+        });
+
         it("7. one second short of the threshold is not unused", () => {
             const lastUsed = new Date(NOW.getTime() - 90 * MS_PER_DAY + 1000);
             const a = assessAccessKey("alice", { accessKeyId: "AKIA1", status: "Active", createDate: daysAgo(400), lastUsed: { date: lastUsed } }, 90, NOW)!;

@@ -125,7 +125,7 @@ export function readCredentialReport(csv: string, generatedTime: Date | undefine
             accountId ??= arnAccount;
             if (arnAccount !== accountId) return { status: "unusable", reason: `it mixes accounts ${accountId} and ${arnAccount}` };
         }
-        if (userName === ROOT_ROW || userName === "") continue; // the root account is not a managed user
+        if (userName === ROOT_ROW) continue; // the root account is not a managed user
         const key = userName.toLowerCase();
         let row: ReportRow;
         try {

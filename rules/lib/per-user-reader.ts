@@ -33,7 +33,7 @@ export interface ReadOptions {
 /** A credential listed in the first round that the second round could not find. */
 class CredentialVanished extends Error {
     constructor(readonly action: string, readonly cause: unknown) {
-        super(`${action}: a credential listed a moment before could not be read`);
+        super(action);
     }
 }
 
@@ -74,7 +74,7 @@ async function listAccessKeys(iam: IamRequester, userName: string, now: Date): P
         );
         if (!Array.isArray(page.AccessKeyMetadata)) throw new UntrustedAnswer(action, "without AccessKeyMetadata");
         for (const k of page.AccessKeyMetadata) {
-            const id = accessKeyId(k?.AccessKeyId, action);
+            const id = accessKeyId(k.AccessKeyId, action);
             sameUser(k.UserName, userName, action);
             keys.push({ accessKeyId: id, status: accessKeyStatus(k.Status, id, action), createDate: requiredDate(k.CreateDate, `CreateDate of key ${id}`, action, now) });
         }
@@ -118,7 +118,8 @@ async function secondRound<T>(action: string, request: () => Promise<T>): Promis
         return await request();
     } catch (error) {
         const cause = error instanceof IamCallError ? (error.cause as { name?: string }) : undefined;
-        if (cause && (isNoSuchEntity(cause) || (action === "iam:GetAccessKeyLastUsed" && /^AccessDenied/.test(cause.name ?? "")))) {
+        const deniedKey = action === "iam:GetAccessKeyLastUsed" && cause?.name?.startsWith("AccessDenied") === true;
+        if (cause && (isNoSuchEntity(cause) || deniedKey)) {
             throw new CredentialVanished(action, error);
         }
         throw error;
@@ -132,7 +133,8 @@ async function readOnce(iam: IamRequester, userName: string, now: Date): Promise
         profileCreated ? passwordLastUsed(iam, userName, now) : Promise.resolve(undefined),
         ...activeKeys.map(k => lastUseOfKey(iam, userName, k, now)),
     ]);
-    const accessKeys: AccessKeyFacts[] = keyList.map(k => ({ ...k, lastUsed: k.status === "Active" ? keyLastUses[activeKeys.indexOf(k)] : undefined }));
+    const lastUses = new Map(activeKeys.map((k, i) => [k.accessKeyId, keyLastUses[i]]));
+    const accessKeys: AccessKeyFacts[] = keyList.map(k => ({ ...k, lastUsed: lastUses.get(k.accessKeyId) }));
     const facts: CredentialFacts = {
         userName,
         loginProfile: profileCreated ? { createDate: profileCreated } : undefined,
