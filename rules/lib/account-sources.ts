@@ -13,7 +13,7 @@ import { credentialsFor } from "./credentials";
 import { IamRequester, makeIamRequester } from "./iam-requester";
 import { IdentityCheck, VerifiedIdentity, verifyIdentity } from "./identity";
 import { UserArn } from "./managed-user";
-import { credentialKey, ProviderLike, providerSettings, ProviderSettings } from "./provider-settings";
+import { credentialKey, ProviderLike, providerLabel, providerSettings, ProviderSettings } from "./provider-settings";
 import { PackSettings } from "./settings";
 import { UnjudgedCredentials, UsageSource, UsageUnavailable, UserUsage } from "./usage";
 import type { Need } from "./credential-report";
@@ -77,6 +77,7 @@ export class AccountSources {
     private readonly byCredentials = new Map<string, Promise<Verified>>();
     private readonly byAccount = new Map<string, { iam: IamRequester; usage: AccountUsageSource }>();
     private readonly byMapping = new Map<string, Promise<AccountSource>>();
+    private readonly preRead = new Map<string, AccountSource>();
     /** The sources each user resource was read through, for the policy that reports what went unjudged. */
     private readonly usedByResource = new Map<string, Set<AccountSource>>();
 
@@ -109,6 +110,17 @@ export class AccountSources {
         used.add(source);
         this.usedByResource.set(resource.urn, used);
         return source;
+    }
+
+    /** Records credentials of a user resource that were not judged for a reason found before any read. */
+    async notJudged(resource: { urn: string; provider?: ProviderLike }, userName: string, need: Need, reason: string): Promise<void> {
+        let source = this.preRead.get(resource.urn);
+        if (!source) {
+            source = { label: providerLabel(resource.provider, this.env), unverified: reason, usage: new UnverifiedSource({ status: "unavailable", errorCode: "NotKnownYet", reason }) };
+            this.preRead.set(resource.urn, source);
+            this.usedByResource.set(resource.urn, new Set([...(this.usedByResource.get(resource.urn) ?? []), source]));
+        }
+        await source.usage.usageOf(userName, need);
     }
 
     /** The sources a user resource was read through so far (none when no judging policy asked). */

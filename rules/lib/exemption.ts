@@ -5,7 +5,9 @@ import { matchingExemption, UnusedCredentialConfig } from "./policy-config";
 export type Exemption =
     | { exempt: true; why: string }
     /** `note` says why an exemption tag on the user did not apply, for the violation message. */
-    | { exempt: false; note?: string };
+    | { exempt: false; note?: string }
+    /** A preview cannot know the exemption tag yet: the user is neither judged nor passed. */
+    | { exempt: "unknown"; why: string };
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
@@ -19,9 +21,13 @@ export function endOfUtcDay(value: string): Date | undefined {
     return new Date(start.getTime() + 86_400_000 - 1);
 }
 
-export function exemptionOf(userName: string, tags: Record<string, string>, config: UnusedCredentialConfig, now: Date): Exemption {
+export function exemptionOf(userName: string, tags: Record<string, string>, config: UnusedCredentialConfig, now: Date, unknownTags: "all" | string[] = []): Exemption {
     const pattern = matchingExemption(userName, config.exemptUsers);
     if (pattern) return { exempt: true, why: `exempt by exemptUsers pattern "${pattern}"` };
+    if (unknownTags === "all") return { exempt: "unknown", why: "its tags are not known during preview, so whether it is exempt cannot be known" };
+    if (unknownTags.includes(config.exemptUntilTag)) {
+        return { exempt: "unknown", why: `its tag ${config.exemptUntilTag} is not known during preview, so whether it is exempt cannot be known` };
+    }
     const until = tags[config.exemptUntilTag];
     if (until === undefined) return { exempt: false };
     const reasonText = tags[config.exemptReasonTag];

@@ -16,7 +16,7 @@ export interface UserArn {
 }
 
 export type ManagedUser =
-    | { kind: "user"; userName: string; tags: Record<string, string>; arn?: UserArn }
+    | { kind: "user"; userName: string; tags: Record<string, string>; unknownTags: "all" | string[]; arn?: UserArn }
     | { kind: "not-a-user" }
     /** The name (or tags) cannot be known during preview: the pack can say nothing yet. */
     | { kind: "unknown"; detail: string };
@@ -35,7 +35,7 @@ export function managedUserOf(resource: ResourceLike): ManagedUser {
         if (typeof userName !== "string" || userName === "") {
             return { kind: "unknown", detail: `the user has no known \`${nameKey}\`` };
         }
-        return { kind: "user", userName, tags: knownTagsOf(resource.props), arn: knownArnOf(resource.props) };
+        return { kind: "user", userName, ...knownTagsOf(resource.props), arn: knownArnOf(resource.props) };
     } catch (error) {
         if (error instanceof UnknownValueError) return { kind: "unknown", detail: error.message };
         throw error;
@@ -55,29 +55,46 @@ function knownArnOf(props: Record<string, unknown>): UserArn | undefined {
     }
 }
 
-/** Tags that cannot be known during preview count as no tags: they can only ever grant an exemption. */
-function knownTagsOf(props: Record<string, unknown>): Record<string, string> {
+/**
+ * The tags that can be read, and which cannot be known during preview: "all" when the whole map (or a key) is
+ * unknown, else the keys whose values are. An unknown tag may hold an exemption: never read as "no tag".
+ */
+function knownTagsOf(props: Record<string, unknown>): { tags: Record<string, string>; unknownTags: "all" | string[] } {
+    const tags: Record<string, string> = {};
+    const unknown: string[] = [];
     try {
-        return tagsOf(props.tags);
+        const raw = props.tags;
+        if (Array.isArray(raw)) {
+            // aws-native: [{key, value}]
+            for (const tag of raw as unknown[]) {
+                const key = (tag as { key?: unknown } | null)?.key;
+                if (typeof key !== "string") continue;
+                const value = readGuarded(() => (tag as { value?: unknown }).value);
+                if (value === UNKNOWN) unknown.push(key);
+                else if (typeof value === "string") tags[key] = value;
+            }
+        } else if (raw && typeof raw === "object") {
+            // aws: {key: value}
+            for (const key of Object.keys(raw)) {
+                const value = readGuarded(() => (raw as Record<string, unknown>)[key]);
+                if (value === UNKNOWN) unknown.push(key);
+                else if (typeof value === "string") tags[key] = value;
+            }
+        }
     } catch (error) {
-        if (error instanceof UnknownValueError) return {};
+        if (error instanceof UnknownValueError) return { tags, unknownTags: "all" };
         throw error;
     }
+    return { tags, unknownTags: unknown };
 }
 
-/** aws: `{key: value}`; aws-native: `[{key, value}]`. Unknown entries are skipped. */
-function tagsOf(tags: unknown): Record<string, string> {
-    const result: Record<string, string> = {};
-    if (Array.isArray(tags)) {
-        for (const tag of tags as unknown[]) {
-            const { key, value } = (tag ?? {}) as { key?: unknown; value?: unknown };
-            if (typeof key === "string" && typeof value === "string") result[key] = value;
-        }
-    } else if (tags && typeof tags === "object") {
-        for (const key of Object.keys(tags)) {
-            const value = (tags as Record<string, unknown>)[key];
-            if (typeof value === "string") result[key] = value;
-        }
+const UNKNOWN = Symbol("unknown");
+
+function readGuarded(read: () => unknown): unknown {
+    try {
+        return read();
+    } catch (error) {
+        if (error instanceof UnknownValueError) return UNKNOWN;
+        throw error;
     }
-    return result;
 }

@@ -245,9 +245,14 @@ function read(props: Record<string, unknown>, label: string, env: NodeJS.Process
  * provider (default providers disabled, or an audit of discovered resources) from the stack's config, then
  * the environment.
  */
+/** How messages name a provider, or what a resource without one is read with. */
+export function providerLabel(provider: ProviderLike | undefined, env: NodeJS.ProcessEnv): string {
+    return provider ? `provider ${provider.name}` : env.PULUMI_CONFIG ? "the stack's default AWS configuration" : "the environment's AWS configuration";
+}
+
 export function providerSettings(provider: ProviderLike | undefined, env: NodeJS.ProcessEnv): ProviderReading {
     const packageName = provider?.type.replace(/^pulumi:providers:/, "") || "aws";
-    const label = provider ? `provider ${provider.name}` : env.PULUMI_CONFIG ? "the stack's default AWS configuration" : "the environment's AWS configuration";
+    const label = providerLabel(provider, env);
     try {
         const props = provider ? provider.props : stackProviderConfig(env, packageName);
         return { status: "ok", settings: read(props, label, env) };

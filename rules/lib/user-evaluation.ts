@@ -38,7 +38,7 @@ export interface ManagedUserContext {
 }
 
 /** The IAM user a resource is (name and tags), or undefined when it is not one; "not applicable" while its name is unknown. */
-function managedUser(args: ResourceValidationArgs): { userName: string; tags: Record<string, string>; arn?: UserArn } | undefined {
+function managedUser(args: ResourceValidationArgs): { userName: string; tags: Record<string, string>; unknownTags: "all" | string[]; arn?: UserArn } | undefined {
     const user = managedUserOf(args);
     if (user.kind === "not-a-user") return undefined;
     if (user.kind === "unknown") args.notApplicable(`the IAM user's name is not known yet (${user.detail})`);
@@ -66,13 +66,17 @@ export async function userToJudge(args: ResourceValidationArgs, credential: keyo
     const named = managedUser(args);
     if (!named) return undefined;
     const config = withDefaults(args.getConfig<Partial<UnusedCredentialConfig>>());
-    const exemption = exemptionOf(named.userName, named.tags, config, new Date());
+    const exemption = exemptionOf(named.userName, named.tags, config, new Date(), named.unknownTags);
     // "Not applicable", with the reason, so that `check` can list exempt users; no AWS call is made for them.
-    if (exemption.exempt) args.notApplicable(`IAM user '${named.userName}' is ${exemption.why}`);
+    if (exemption.exempt === true) args.notApplicable(`IAM user '${named.userName}' is ${exemption.why}`);
+    if (exemption.exempt === "unknown") {
+        await accountSources().notJudged(args, named.userName, { [credential]: config.maxUnusedDays }, exemption.why);
+        return undefined;
+    }
     const user = await withSource(args, named, config.accountRoles);
     const usage = await user.source.usage.usageOf(user.userName, { [credential]: config.maxUnusedDays });
     if (usage.status !== "found") return undefined;
-    return { ...user, facts: usage.facts, config, exemptionNote: exemption.exempt ? undefined : exemption.note };
+    return { ...user, facts: usage.facts, config, exemptionNote: exemption.note };
 }
 
 /**
