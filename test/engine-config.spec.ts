@@ -1,6 +1,6 @@
 // The driver applies a --policy-pack-config file as the engine does, and rejects bad files by policy and field.
 import { strict as assert } from "node:assert";
-import { ConfigurableInfo, engineConfig, PolicyConfigError } from "../tools/driver/engine-config";
+import { configWarnings, ConfigurableInfo, engineConfig, PolicyConfigError } from "../tools/driver/engine-config";
 import { policies, PACK_NAME } from "../rules/policies";
 
 // What GetAnalyzerInfo reports for this pack, built from the same policy objects.
@@ -19,7 +19,7 @@ describe("policy-pack config, applied as the engine applies it", () => {
         const config = engineConfig(info, {});
         assert.deepEqual(config["iam-user-unused-access-key"], {
             enforcementLevel: "mandatory",
-            properties: { maxUnusedDays: 90, exemptUsers: [], exemptUntilTag: "unused-credentials:exempt-until", exemptReasonTag: "unused-credentials:exempt-reason" },
+            properties: { maxUnusedDays: 90, accountRoles: {}, exemptUsers: [], exemptUntilTag: "unused-credentials:exempt-until", exemptReasonTag: "unused-credentials:exempt-reason" },
         });
         assert.deepEqual(config["iam-user-usage-data-unavailable"], { enforcementLevel: "advisory", properties: {} });
     });
@@ -47,8 +47,17 @@ describe("policy-pack config, applied as the engine applies it", () => {
         assert.throws(() => engineConfig(info, { "iam-user-unused-access-key": { exemptUsers: "admin" } }), /iam-user-unused-access-key.exemptUsers must be array/);
     });
 
-    it("rejects an unknown policy name and an unknown level", () => {
-        assert.throws(() => engineConfig(info, { "iam-user-unused-keys": "mandatory" }), /"iam-user-unused-keys" is not a policy of unused-iam-credentials/);
+    it("as the engine: an unknown policy name or field is passed on and ignored, with a warning; an unknown level is rejected", () => {
+        const file = { "iam-user-unused-keys": "mandatory", "iam-user-unused-access-key": { maxUnusedDays: 45, maxIdleDays: 10 } };
+        const config = engineConfig(info, file);
+        assert.deepEqual(config["iam-user-unused-keys"], { enforcementLevel: "mandatory", properties: {} });
+        assert.equal(config["iam-user-unused-access-key"].properties.maxIdleDays, 10);
+        assert.equal(config["iam-user-unused-access-key"].properties.maxUnusedDays, 45);
+        assert.deepEqual(configWarnings(info, file), [
+            `"iam-user-unused-keys" is not a policy of unused-iam-credentials; the CLI ignores it (policies: iam-user-unused-password, iam-user-unused-access-key, iam-user-usage-data-unavailable)`,
+            "iam-user-unused-access-key.maxIdleDays is not a setting of iam-user-unused-access-key; the CLI passes it on, and the policy ignores it",
+        ]);
         assert.throws(() => engineConfig(info, { all: "blocking" }), /all: enforcement level must be one of/);
+        assert.throws(() => engineConfig(info, { "iam-user-unused-keys": "blocking" }), /iam-user-unused-keys: enforcement level must be one of/);
     });
 });

@@ -8,7 +8,7 @@ import { parseArgs } from "node:util";
 import { AccountFile } from "./local-iam/account-file";
 import { startLocalIam } from "./local-iam/server";
 import { drivePack } from "./driver/drive-pack";
-import { PolicyConfigError } from "./driver/engine-config";
+import { configWarnings, PolicyConfigError } from "./driver/engine-config";
 import { checkReport, formatPolicies } from "./check/format-report";
 import { planFixes, runFixes } from "./check/fix";
 import { stackFromExport } from "./check/stack-export";
@@ -118,6 +118,8 @@ async function main(argv: string[]): Promise<number> {
                 : undefined,
         });
         if (progress) process.stderr.write("\n");
+        // The CLI would not fail on these: say so, and go on as it would.
+        for (const warning of configWarnings(run.info, configFile)) console.error(`check: warning: policy pack config: ${warning}`);
         if (run.output.trim()) process.stderr.write(run.output);
         const report = { ...checkReport(run), accounts };
         if (values.json) {

@@ -1,6 +1,8 @@
-// Builds the Configure request the way the engine does from a `--policy-pack-config` file: each
-// policy's schema defaults, then the file (`all` sets every policy's level, a policy's own entry wins),
-// then a JSON-schema validation that rejects a bad file naming the policy and the field.
+// Builds the Configure request the way the engine does from a `--policy-pack-config` file
+// (pulumi/pulumi pkg/resource/analyzer/config.go): each policy's schema defaults, then the file (`all` sets
+// every policy's level, a policy's own entry wins), then a JSON-schema validation of each known policy that
+// rejects a bad file naming the policy and the field. As the engine, it ignores entries for policies the
+// pack does not have and passes fields a schema does not name; `configWarnings` says what was ignored.
 import Ajv from "ajv";
 import { AnalyzerInfo, EnforcementLevel, PolicyConfigEntry, PolicyInfo } from "./analyzer-client";
 
@@ -21,12 +23,6 @@ function asLevel(value: unknown, where: string): EnforcementLevel {
 export type ConfigurableInfo = Pick<AnalyzerInfo, "name"> & { policies: Pick<PolicyInfo, "name" | "enforcementLevel" | "configSchema">[] };
 
 export function engineConfig(info: ConfigurableInfo, file: PolicyPackConfigFile = {}): Record<string, PolicyConfigEntry> {
-    const known = new Set(info.policies.map(p => p.name));
-    for (const key of Object.keys(file)) {
-        if (key !== "all" && !known.has(key)) {
-            throw new PolicyConfigError(`policy pack config: "${key}" is not a policy of ${info.name} (policies: ${[...known].join(", ")})`);
-        }
-    }
     const allLevel = file.all === undefined ? undefined : asLevel(file.all, "policy pack config: all");
     const ajv = new Ajv({ allErrors: true, strict: false });
     const result: Record<string, PolicyConfigEntry> = {};
@@ -58,5 +54,36 @@ export function engineConfig(info: ConfigurableInfo, file: PolicyPackConfigFile 
         }
         result[policy.name] = { enforcementLevel: level, properties };
     }
+    // As the engine: an entry for a policy the pack does not have is passed on unvalidated (the SDK ignores it).
+    const known = new Set(info.policies.map(p => p.name));
+    for (const [key, entry] of Object.entries(file)) {
+        if (key === "all" || known.has(key)) continue;
+        if (typeof entry === "string") result[key] = { enforcementLevel: asLevel(entry, `policy pack config: ${key}`), properties: {} };
+        else if (entry && typeof entry === "object" && !Array.isArray(entry)) {
+            const { enforcementLevel, ...rest } = entry as Record<string, unknown>;
+            result[key] = { enforcementLevel: enforcementLevel === undefined ? "advisory" : asLevel(enforcementLevel, `policy pack config: ${key}.enforcementLevel`), properties: rest };
+        } else throw new PolicyConfigError(`policy pack config: ${key} must be an enforcement level or an object`);
+    }
     return result;
+}
+
+/** What the engine silently ignores in a config file: policies the pack does not have, fields no schema names. */
+export function configWarnings(info: ConfigurableInfo, file: PolicyPackConfigFile = {}): string[] {
+    const byName = new Map(info.policies.map(p => [p.name, p]));
+    const warnings: string[] = [];
+    for (const [key, entry] of Object.entries(file)) {
+        if (key === "all") continue;
+        const policy = byName.get(key);
+        if (!policy) {
+            warnings.push(`"${key}" is not a policy of ${info.name}; the CLI ignores it (policies: ${[...byName.keys()].join(", ")})`);
+            continue;
+        }
+        if (entry && typeof entry === "object") {
+            const known = new Set(["enforcementLevel", ...Object.keys(policy.configSchema?.properties ?? {})]);
+            for (const field of Object.keys(entry)) {
+                if (!known.has(field)) warnings.push(`${key}.${field} is not a setting of ${key}; the CLI passes it on, and the policy ignores it`);
+            }
+        }
+    }
+    return warnings;
 }
