@@ -215,6 +215,10 @@ describe("per-user reader: untrusted answers", () => {
             local.iam().setFaults({ transient: [{ code: "ServiceFailure", count: 100, action: "GetUser" }] });
             assert.doesNotMatch(unavailableReason(await read()), /read again/);
             assert.equal(local.iam().calls.get("ListAccessKeys"), 2, "one more read, for the second call only");
+            // A key's last use that fails for another reason than a deleted key's AccessDenied: not read again either.
+            local.iam().setFaults({ transient: [{ code: "ServiceFailure", count: 100, action: "GetAccessKeyLastUsed" }] });
+            assert.match(unavailableReason(await read()), /^iam:GetAccessKeyLastUsed failed: ServiceFailureException: [^(]*$/);
+            assert.equal(local.iam().calls.get("ListAccessKeys"), 3, "one more read, for the third call only");
         });
 
         it("a user deleted between the rounds is 'not in IAM' only once the re-read's first round says so", async () => {
