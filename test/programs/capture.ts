@@ -67,8 +67,8 @@ async function main(): Promise<void> {
     settings.setMockOptions(monitor, PROJECT, STACK, preview);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     require(path.join(__dirname, program));
-    // Let every registration the program started reach the monitor.
-    await new Promise(resolve => setTimeout(resolve, 1000));
+    // Wait until every registration the program started has reached the monitor (the RPC queue drained).
+    await settings.disconnect();
     const providers = new Map(registered.filter(r => r.type.startsWith("pulumi:providers:")).map(r => [`${r.urn}::${r.name}-id`, r]));
     const resources = registered
         .filter(r => !r.type.startsWith("pulumi:providers:"))
