@@ -22,6 +22,8 @@ import type { Need } from "./credential-report";
 export interface AccountSource {
     /** How messages name the account: `account 111122223333 (provider prod)`, or the provider when unverified. */
     label: string;
+    /** What the data is read with: `provider prod`, or `the environment's AWS configuration, role arn:…`. */
+    readWith: string;
     usage: UsageSource;
     /** The verified identity; undefined when it could not be verified (then every user is unavailable). */
     identity?: VerifiedIdentity;
@@ -116,7 +118,8 @@ export class AccountSources {
     async notJudged(resource: { urn: string; provider?: ProviderLike }, userName: string, need: Need, reason: string): Promise<void> {
         let source = this.preRead.get(resource.urn);
         if (!source) {
-            source = { label: providerLabel(resource.provider, this.env), unverified: reason, usage: new UnverifiedSource({ status: "unavailable", errorCode: "NotKnownYet", reason }) };
+            const label = providerLabel(resource.provider, this.env);
+            source = { label, readWith: label, unverified: reason, usage: new UnverifiedSource({ status: "unavailable", errorCode: "NotKnownYet", reason }) };
             this.preRead.set(resource.urn, source);
             this.usedByResource.set(resource.urn, new Set([...(this.usedByResource.get(resource.urn) ?? []), source]));
         }
@@ -154,16 +157,16 @@ export class AccountSources {
         let source = this.byMapping.get(key);
         if (!source) {
             const reason =
-                `the user's ARN names account ${arn.accountId}, but ${base.label.replace(/^account \d+ \((.*)\)$/, "the credentials of $1")} reach account ` +
+                `the user's ARN names account ${arn.accountId}, but the credentials of ${base.readWith} reach account ` +
                 `${base.identity!.accountId}; map account ${arn.accountId} to a role in it (accountRoles in the policy config, or UNUSED_CREDENTIALS_ACCOUNT_ROLES) to judge it`;
-            source = Promise.resolve({ label: base.label, unverified: reason, usage: new UnverifiedSource({ status: "unavailable", errorCode: "AccountMismatch", reason }) });
+            source = Promise.resolve({ label: base.label, readWith: base.readWith, unverified: reason, usage: new UnverifiedSource({ status: "unavailable", errorCode: "AccountMismatch", reason }) });
             this.byMapping.set(key, source);
         }
         return source;
     }
 
     private unreadable(reading: { label: string; reason: string }): AccountSource {
-        return { label: reading.label, unverified: reading.reason, usage: new UnverifiedSource({ status: "unavailable", errorCode: "UnreadableProvider", reason: reading.reason }) };
+        return { label: reading.label, readWith: reading.label, unverified: reading.reason, usage: new UnverifiedSource({ status: "unavailable", errorCode: "UnreadableProvider", reason: reading.reason }) };
     }
 
     private async resolve(provider: ProviderLike | undefined): Promise<AccountSource> {
@@ -173,7 +176,7 @@ export class AccountSources {
 
     private async resolveSettings(settings: ProviderSettings): Promise<AccountSource> {
         const { client, check } = await this.verified(settings);
-        if (check.status !== "verified") return { label: settings.label, unverified: check.reason, usage: new UnverifiedSource(check) };
+        if (check.status !== "verified") return { label: settings.label, readWith: settings.label, unverified: check.reason, usage: new UnverifiedSource(check) };
         const { accountId, partition } = check.identity;
         const accountKey = `${partition}:${accountId}`;
         let account = this.byAccount.get(accountKey);
@@ -183,7 +186,7 @@ export class AccountSources {
             account = { iam, usage: new AccountUsageSource(iam, this.pack, { accountName: label, accountId }) };
             this.byAccount.set(accountKey, account);
         }
-        return { label: `account ${accountId} (${settings.label})`, usage: account.usage, identity: check.identity, iam: account.iam };
+        return { label: `account ${accountId} (${settings.label})`, readWith: settings.label, usage: account.usage, identity: check.identity, iam: account.iam };
     }
 
     /** One client and one GetCallerIdentity per credential configuration. */

@@ -4,7 +4,10 @@
 import type { ResourceValidationArgs } from "@pulumi/policy";
 import { AccountSource, AccountSources } from "./account-sources";
 import { Need } from "./credential-report";
-import { managedUserOf, UserArn } from "./managed-user";
+import { ManagedUser, managedUserOf } from "./managed-user";
+
+/** A resource that is an IAM user with a known name. */
+type NamedUser = Extract<ManagedUser, { kind: "user" }>;
 import { exemptionOf } from "./exemption";
 import { startHeapWatch } from "./lean-heap";
 import { UnusedCredentialConfig, withDefaults } from "./policy-config";
@@ -38,14 +41,14 @@ export interface ManagedUserContext {
 }
 
 /** The IAM user a resource is (name and tags), or undefined when it is not one; "not applicable" while its name is unknown. */
-function managedUser(args: ResourceValidationArgs): { userName: string; tags: Record<string, string>; unknownTags: "all" | string[]; arn?: UserArn } | undefined {
+function managedUser(args: ResourceValidationArgs): NamedUser | undefined {
     const user = managedUserOf(args);
     if (user.kind === "not-a-user") return undefined;
     if (user.kind === "unknown") args.notApplicable(`the IAM user's name is not known yet (${user.detail})`);
     return user.kind === "user" ? user : undefined;
 }
 
-async function withSource(args: ResourceValidationArgs, user: { userName: string; tags: Record<string, string>; arn?: UserArn }, accountRoles: Record<string, string>): Promise<ManagedUserContext> {
+async function withSource(args: ResourceValidationArgs, user: NamedUser, accountRoles: Record<string, string>): Promise<ManagedUserContext> {
     const source = await accountSources().sourceForUser(args, user.arn, accountRoles);
     return { ...user, source, accountLabel: () => source.label };
 }
