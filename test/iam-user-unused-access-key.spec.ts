@@ -2,6 +2,7 @@
 import { strict as assert } from "node:assert";
 import { iamUserUnusedAccessKey as policy } from "../rules/iam-user-unused-access-key";
 import { resetAccountSources } from "../rules/lib/user-evaluation";
+import { policies } from "../rules/policies";
 import { providerFor, withLocalIam } from "./helpers/local-account";
 import { UNKNOWN, userArgs, validate } from "./helpers/policy-args";
 
@@ -80,6 +81,20 @@ describe("policy iam-user-unused-access-key", () => {
         assert.deepEqual(unknown.violations, []);
         assert.match(unknown.notApplicable ?? "", /name is not known yet/);
         assert.equal((await check("alice")).violations.length, 2);
+    });
+
+    it("an ARN unknown during preview changes nothing: the provider's account decides", async () => {
+        const { violations } = await check("alice", undefined, { name: "alice", arn: UNKNOWN, tags: { team: "x" } });
+        assert.equal(violations.length, 2);
+        assert.match(violations[0], /in account 123456789012 \(provider default_7_0_0\)/);
+    });
+
+    it("an exemption tag unknown during preview is neither judged nor passed: the unavailable policy names the tag", async () => {
+        const props = { name: "alice", tags: { "unused-credentials:exempt-until": UNKNOWN } };
+        assert.deepEqual(await check("alice", undefined, props), { violations: [] });
+        const reported = await validate(policies[2], userArgs({ name: "alice", props, provider: providerFor(local.iam()) }));
+        assert.match(reported.violations[0], /its tag unused-credentials:exempt-until is not known during preview, so whether it is exempt cannot be known\. Its access keys were not judged/);
+        assert.equal(local.iam().calls.get("ListAccessKeys"), undefined, "nothing read for a user that may be exempt");
     });
 
     it("never puts a secret from the inputs into a message", async () => {
