@@ -15,7 +15,7 @@ import { IdentityCheck, VerifiedIdentity, verifyIdentity } from "./identity";
 import { UserArn } from "./managed-user";
 import { credentialKey, ProviderLike, providerLabel, providerSettings, ProviderSettings } from "./provider-settings";
 import { PackSettings } from "./settings";
-import { UnjudgedCredentials, UsageSource, UsageUnavailable, UserUsage } from "./usage";
+import { noteUnjudged, UnjudgedCredentials, UsageSource, UsageUnavailable, UserUsage } from "./usage";
 import type { Need } from "./credential-report";
 
 /** What a policy reads a user's data through. */
@@ -40,9 +40,7 @@ class UnverifiedSource implements UsageSource {
     constructor(private readonly failure: UsageUnavailable) {}
 
     async usageOf(userName: string, need: Need): Promise<UserUsage> {
-        const entry = this.unjudged.get(userName) ?? { failure: this.failure, credentials: new Set<keyof Need>() };
-        for (const credential of Object.keys(need) as (keyof Need)[]) entry.credentials.add(credential);
-        this.unjudged.set(userName, entry);
+        noteUnjudged(this.unjudged, userName, this.failure, need);
         return this.failure;
     }
 

@@ -7,7 +7,7 @@ import { CoalescingReader } from "./coalescing-reader";
 import { IamRequester } from "./iam-requester";
 import { readUserUsage } from "./per-user-reader";
 import { PackSettings } from "./settings";
-import { UnjudgedCredentials, UsageSource, UserUsage } from "./usage";
+import { noteUnjudged, UnjudgedCredentials, UsageSource, UserUsage } from "./usage";
 
 export type UsageSourceSettings = Pick<PackSettings, "source" | "reportWaitMs" | "autoReportAfterUsers" | "userDeadlineMs">;
 
@@ -44,19 +44,12 @@ export class AccountUsageSource implements UsageSource {
         // Not in the report (created since), doubtful, or possibly unused: confirm from the live per-user APIs.
         this.usersReadLive.add(userName.toLowerCase());
         const usage = await this.live.usageOf(userName);
-        if (usage.status === "unavailable") this.recordUnjudged(userName, usage, need);
+        if (usage.status === "unavailable") noteUnjudged(this.unjudged, userName, usage, need);
         return usage;
     }
 
     async failureOf(userName: string): Promise<UnjudgedCredentials | undefined> {
         return this.unjudged.get(userName);
-    }
-
-    private recordUnjudged(userName: string, failure: Extract<UserUsage, { status: "unavailable" }>, need: Need): void {
-        const entry = this.unjudged.get(userName) ?? { failure, credentials: new Set<keyof Need>() };
-        entry.failure = failure;
-        for (const credential of Object.keys(need) as (keyof Need)[]) entry.credentials.add(credential);
-        this.unjudged.set(userName, entry);
     }
 
     /** The report to screen with, or undefined to read this user with the per-user APIs. */

@@ -11,11 +11,11 @@ const REFRESH_BEFORE_EXPIRY_MS = 5 * 60_000;
 const SESSION_NAME = "unused-iam-credentials";
 
 /** A credential step failed: the message names the role or source, so the report says which. */
-export class AssumeRoleError extends Error {
+export class CredentialStepError extends Error {
     constructor(readonly what: string, cause: unknown) {
         const e = cause as { name?: string; message?: string };
         super(`could not ${what}: ${e?.name ?? "Error"}: ${(e?.message ?? String(cause)).split("\n")[0]}`);
-        this.name = "AssumeRoleError";
+        this.name = "CredentialStepError";
     }
 }
 
@@ -33,12 +33,12 @@ function bounded(provider: AwsCredentialIdentityProvider, timeoutMs: number, wha
     return async () => {
         let timer: NodeJS.Timeout | undefined;
         const expired = new Promise<never>((_, reject) => {
-            timer = setTimeout(() => reject(new AssumeRoleError(what, { name: "TimeoutError", message: `no answer within ${timeoutMs / 1000} s` })), timeoutMs);
+            timer = setTimeout(() => reject(new CredentialStepError(what, { name: "TimeoutError", message: `no answer within ${timeoutMs / 1000} s` })), timeoutMs);
         });
         try {
             return await Promise.race([provider(), expired]);
         } catch (error) {
-            throw error instanceof AssumeRoleError ? error : new AssumeRoleError(what, error);
+            throw error instanceof CredentialStepError ? error : new CredentialStepError(what, error);
         } finally {
             clearTimeout(timer);
         }

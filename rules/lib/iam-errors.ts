@@ -54,7 +54,7 @@ function describe(error: unknown, action: string, timeoutSeconds: number): Usage
     if (NETWORK_CODES.has(code)) {
         return { status: "unavailable", errorCode: code, reason: `${service(action)} endpoint unreachable for ${action} (${code})` };
     }
-    if (name === "AssumeRoleError") {
+    if (name === "CredentialStepError") {
         return { status: "unavailable", errorCode: name, reason: e.message ?? "a credential step failed" };
     }
     if (name === "CredentialsProviderError" || /credential/i.test(name)) {

@@ -2,7 +2,7 @@
 // `sts:GetCallerIdentity` (which needs no permission), its answer checked like any other, and the account
 // held to the provider's constraints. A read of one account is never judged as another's.
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
-import { AssumeRoleError } from "./credentials";
+import { CredentialStepError } from "./credentials";
 import { describeIamError } from "./iam-errors";
 import { accountIdOfArn, ProviderSettings } from "./provider-settings";
 import { UsageUnavailable } from "./usage";
@@ -73,7 +73,7 @@ export async function verifyIdentity(settings: ProviderSettings, credentials: Aw
         return checkIdentity(answer, settings);
     } catch (error) {
         const described = describeIamError(error, "sts:GetCallerIdentity", options.timeoutMs / 1000);
-        if (error instanceof AssumeRoleError) return described;
+        if (error instanceof CredentialStepError) return described;
         const where = options.sts.endpoint ? ` at ${options.sts.endpoint}` : "";
         return { ...described, reason: `the account of ${settings.label} could not be verified${where}: ${described.reason}` };
     } finally {

@@ -64,22 +64,15 @@ function knownTagsOf(props: Record<string, unknown>): { tags: Record<string, str
     const unknown: string[] = [];
     try {
         const raw = props.tags;
-        if (Array.isArray(raw)) {
-            // aws-native: [{key, value}]
-            for (const tag of raw as unknown[]) {
-                const key = (tag as { key?: unknown } | null)?.key;
-                if (typeof key !== "string") continue;
-                const value = readGuarded(() => (tag as { value?: unknown }).value);
-                if (value === UNKNOWN) unknown.push(key);
-                else if (typeof value === "string") tags[key] = value;
-            }
-        } else if (raw && typeof raw === "object") {
-            // aws: {key: value}
-            for (const key of Object.keys(raw)) {
-                const value = readGuarded(() => (raw as Record<string, unknown>)[key]);
-                if (value === UNKNOWN) unknown.push(key);
-                else if (typeof value === "string") tags[key] = value;
-            }
+        // aws: {key: value}; aws-native: [{key, value}]. Each value is read on its own: one unknown hides no other tag.
+        const entries: [unknown, () => unknown][] = Array.isArray(raw)
+            ? (raw as unknown[]).map(tag => [(tag as { key?: unknown } | null)?.key, () => (tag as { value?: unknown }).value])
+            : raw && typeof raw === "object" ? Object.keys(raw).map(key => [key, () => (raw as Record<string, unknown>)[key]]) : [];
+        for (const [key, read] of entries) {
+            if (typeof key !== "string") continue;
+            const value = readGuarded(read);
+            if (value === UNKNOWN) unknown.push(key);
+            else if (typeof value === "string") tags[key] = value;
         }
     } catch (error) {
         if (error instanceof UnknownValueError) return { tags, unknownTags: "all" };

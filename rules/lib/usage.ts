@@ -48,3 +48,11 @@ export interface UsageSource {
     /** Why credentials of this user that a judging policy asked about were not judged, if any were not. */
     failureOf(userName: string): Promise<UnjudgedCredentials | undefined>;
 }
+
+/** Notes that the credentials in `need` of a user were not judged, and the failure that stopped them. */
+export function noteUnjudged(ledger: Map<string, UnjudgedCredentials>, userName: string, failure: UsageUnavailable, need: Need): void {
+    const entry = ledger.get(userName) ?? { failure, credentials: new Set<keyof Need>() };
+    entry.failure = failure;
+    for (const credential of Object.keys(need) as (keyof Need)[]) entry.credentials.add(credential);
+    ledger.set(userName, entry);
+}

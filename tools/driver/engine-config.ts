@@ -22,6 +22,17 @@ function asLevel(value: unknown, where: string): EnforcementLevel {
 /** What the engine uses of GetAnalyzerInfo to build the Configure request. */
 export type ConfigurableInfo = Pick<AnalyzerInfo, "name"> & { policies: Pick<PolicyInfo, "name" | "enforcementLevel" | "configSchema">[] };
 
+/** One entry of the file: a level, or an object of an optional `enforcementLevel` and properties. */
+function entryOf(name: string, entry: unknown): { level?: EnforcementLevel; properties: Record<string, unknown> } {
+    if (entry === undefined) return { properties: {} };
+    if (typeof entry === "string") return { level: asLevel(entry, `policy pack config: ${name}`), properties: {} };
+    if (entry && typeof entry === "object" && !Array.isArray(entry)) {
+        const { enforcementLevel, ...properties } = entry as Record<string, unknown>;
+        return { level: enforcementLevel === undefined ? undefined : asLevel(enforcementLevel, `policy pack config: ${name}.enforcementLevel`), properties };
+    }
+    throw new PolicyConfigError(`policy pack config: ${name} must be an enforcement level or an object`);
+}
+
 export function engineConfig(info: ConfigurableInfo, file: PolicyPackConfigFile = {}): Record<string, PolicyConfigEntry> {
     const allLevel = file.all === undefined ? undefined : asLevel(file.all, "policy pack config: all");
     const ajv = new Ajv({ allErrors: true, strict: false });
@@ -32,17 +43,9 @@ export function engineConfig(info: ConfigurableInfo, file: PolicyPackConfigFile 
             const fallback = (schema as { default?: unknown }).default;
             if (fallback !== undefined) properties[field] = structuredClone(fallback);
         }
-        let level = allLevel ?? policy.enforcementLevel ?? "advisory";
-        const entry = file[policy.name];
-        if (typeof entry === "string") {
-            level = asLevel(entry, `policy pack config: ${policy.name}`);
-        } else if (entry && typeof entry === "object" && !Array.isArray(entry)) {
-            const { enforcementLevel, ...rest } = entry as Record<string, unknown>;
-            if (enforcementLevel !== undefined) level = asLevel(enforcementLevel, `policy pack config: ${policy.name}.enforcementLevel`);
-            Object.assign(properties, rest);
-        } else if (entry !== undefined) {
-            throw new PolicyConfigError(`policy pack config: ${policy.name} must be an enforcement level or an object`);
-        }
+        const given = entryOf(policy.name, file[policy.name]);
+        const level = given.level ?? allLevel ?? policy.enforcementLevel ?? "advisory";
+        Object.assign(properties, given.properties);
         const schema = { type: "object", properties: policy.configSchema?.properties ?? {}, required: policy.configSchema?.required ?? [] };
         const validate = ajv.compile(schema);
         if (!validate(properties)) {
@@ -58,11 +61,8 @@ export function engineConfig(info: ConfigurableInfo, file: PolicyPackConfigFile 
     const known = new Set(info.policies.map(p => p.name));
     for (const [key, entry] of Object.entries(file)) {
         if (key === "all" || known.has(key)) continue;
-        if (typeof entry === "string") result[key] = { enforcementLevel: asLevel(entry, `policy pack config: ${key}`), properties: {} };
-        else if (entry && typeof entry === "object" && !Array.isArray(entry)) {
-            const { enforcementLevel, ...rest } = entry as Record<string, unknown>;
-            result[key] = { enforcementLevel: enforcementLevel === undefined ? "advisory" : asLevel(enforcementLevel, `policy pack config: ${key}.enforcementLevel`), properties: rest };
-        } else throw new PolicyConfigError(`policy pack config: ${key} must be an enforcement level or an object`);
+        const given = entryOf(key, entry);
+        result[key] = { enforcementLevel: given.level ?? "advisory", properties: given.properties };
     }
     return result;
 }
