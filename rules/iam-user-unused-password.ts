@@ -1,9 +1,7 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { unusedPasswordMessage } from "./lib/message";
 import { unusedCredentialConfigSchema } from "./lib/policy-config";
 import { UNUSED_CREDENTIAL_POLICY_METADATA } from "./lib/policy-metadata";
-import { userToJudge } from "./lib/user-evaluation";
-import { assessPassword } from "./lib/verdict";
+import { judgeCredentials } from "./lib/user-evaluation";
 
 export const iamUserUnusedPassword: ResourceValidationPolicy = {
     name: "iam-user-unused-password",
@@ -11,14 +9,10 @@ export const iamUserUnusedPassword: ResourceValidationPolicy = {
     description: "Console passwords of managed IAM users must have been used within maxUnusedDays days.",
     ...UNUSED_CREDENTIAL_POLICY_METADATA,
     remediationSteps:
-        "Confirm the person no longer signs in to the console, then delete the user's login profile: remove its " +
-        "aws.iam.UserLoginProfile resource (or the aws-native user's loginProfile), or run " +
-        "`aws iam delete-login-profile` for a password the stack does not manage.",
+        "Confirm the person no longer signs in to the console, then delete the user's login profile. In code: remove its " +
+        "aws.iam.UserLoginProfile resource (or the aws-native user's `loginProfile`) and, in the same change, tag the user " +
+        "`unused-credentials:retiring` = `password until <date within 14 days>` so that the deployment that removes it is not " +
+        "blocked by it. For a password the stack does not manage: `aws iam delete-login-profile`.",
     configSchema: unusedCredentialConfigSchema("console password"),
-    validateResource: async (args, reportViolation) => {
-        const user = await userToJudge(args, "passwordDays");
-        if (!user) return;
-        const finding = assessPassword(user.facts, user.config.maxUnusedDays, new Date());
-        if (finding?.unused) reportViolation(unusedPasswordMessage(finding, user.accountLabel(), user.exemptionNote));
-    },
+    validateResource: (args, reportViolation) => judgeCredentials(args, reportViolation, "iam-user-unused-password", "password"),
 };

@@ -18,6 +18,6 @@ export const iamUserUsageDataUnavailable: ResourceValidationPolicy = {
     configSchema: { properties: {} },
     validateResource: async (args, reportViolation) => {
         const unavailable = await unavailableUsage(args);
-        if (unavailable) reportViolation(unavailableMessage(unavailable.user.userName, unavailable.unjudged, unavailable.user.accountLabel()));
+        if (unavailable) reportViolation(unavailableMessage(unavailable.user.userName, unavailable.unjudged, unavailable.source.label));
     },
 };

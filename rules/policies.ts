@@ -4,11 +4,13 @@ import type { PolicyPackArgs } from "@pulumi/policy";
 import { iamUserUnusedAccessKey } from "./iam-user-unused-access-key";
 import { iamUserUnusedPassword } from "./iam-user-unused-password";
 import { iamUserUsageDataUnavailable } from "./iam-user-usage-data-unavailable";
+import { iamUserCredentialUnusedSoon } from "./iam-user-credential-unused-soon";
 
 export const PACK_NAME = "unused-iam-credentials";
 
-// iam-user-usage-data-unavailable comes last: it reports the failed reads of the policies before it.
-export const policies = [iamUserUnusedPassword, iamUserUnusedAccessKey, iamUserUsageDataUnavailable];
+// The policy SDK runs a pack's policies in this order for each resource: the notice policy takes the judging
+// policies' decisions, and iam-user-usage-data-unavailable, last, reports the failed reads of all before it.
+export const policies = [iamUserUnusedPassword, iamUserUnusedAccessKey, iamUserCredentialUnusedSoon, iamUserUsageDataUnavailable];
 
 const README = `Flags (advisory) or blocks (mandatory) IAM users that hold a console password or an active access key
 nobody has used for \`maxUnusedDays\` (90 by default), judged from **live** IAM data: in \`pulumi preview\` /
@@ -17,6 +19,11 @@ nobody has used for \`maxUnusedDays\` (90 by default), judged from **live** IAM 
 
 - Each finding names one credential (the access key ID, never a secret), when and where it was last used,
   its idle days and the fix.
+- \`iam-user-credential-unused-soon\` (advisory) warns \`noticeDays\` (14) days before a credential reaches its threshold.
+- The fix deployed in code passes the gate when the user carries the tag \`unused-credentials:retiring\` naming the
+  credential it retires (at most 14 days ahead); exemptions by tag reach at most \`maxExemptionDays\` (90) ahead.
+- The defaults implement Security Hub IAM.8 (90 days); \`compliance/cis-aws-foundations-1.12.json\` sets CIS 1.12 /
+  Security Hub IAM.22 (45 days).
 - Data that could not be read, or read in another account than the user's, is reported by
   \`iam-user-usage-data-unavailable\`: never a pass.
 - The identity the pack reads with needs the read-only IAM actions \`GetUser\`, \`GetLoginProfile\`,

@@ -19,8 +19,9 @@ describe("policy-pack config, applied as the engine applies it", () => {
         const config = engineConfig(info, {});
         assert.deepEqual(config["iam-user-unused-access-key"], {
             enforcementLevel: "mandatory",
-            properties: { maxUnusedDays: 90, accountRoles: {}, exemptUsers: [], exemptUntilTag: "unused-credentials:exempt-until", exemptReasonTag: "unused-credentials:exempt-reason" },
+            properties: { maxUnusedDays: 90, accountRoles: {}, exemptUsers: [], exemptUntilTag: "unused-credentials:exempt-until", exemptReasonTag: "unused-credentials:exempt-reason", maxExemptionDays: 90, retiringTag: "unused-credentials:retiring" },
         });
+        assert.deepEqual(config["iam-user-credential-unused-soon"], { enforcementLevel: "advisory", properties: { noticeDays: 14 } });
         assert.deepEqual(config["iam-user-usage-data-unavailable"], { enforcementLevel: "advisory", properties: {} });
     });
 
@@ -54,7 +55,7 @@ describe("policy-pack config, applied as the engine applies it", () => {
         assert.equal(config["iam-user-unused-access-key"].properties.maxIdleDays, 10);
         assert.equal(config["iam-user-unused-access-key"].properties.maxUnusedDays, 45);
         assert.deepEqual(configWarnings(info, file), [
-            `"iam-user-unused-keys" is not a policy of unused-iam-credentials; the CLI ignores it (policies: iam-user-unused-password, iam-user-unused-access-key, iam-user-usage-data-unavailable)`,
+            `"iam-user-unused-keys" is not a policy of unused-iam-credentials; the CLI ignores it (policies: iam-user-unused-password, iam-user-unused-access-key, iam-user-credential-unused-soon, iam-user-usage-data-unavailable)`,
             "iam-user-unused-access-key.maxIdleDays is not a setting of iam-user-unused-access-key; the CLI passes it on, and the policy ignores it",
         ]);
         assert.throws(() => engineConfig(info, { all: "blocking" }), /all: enforcement level must be one of/);

@@ -15,6 +15,7 @@ describe("exemptions", () => {
         assert.deepEqual(exemptionOf("alice", tags("2026-12-31", "quarter-end batch job"), config, NOW), {
             exempt: true,
             why: 'exempt until 2026-12-31 by tag unused-credentials:exempt-until, reason: "quarter-end batch job"',
+            record: { by: "tag", until: "2026-12-31", daysLeft: 31, reason: "quarter-end batch job" },
         });
     });
 
@@ -45,7 +46,45 @@ describe("exemptions", () => {
     });
 
     it("exemptUsers patterns exempt by name", () => {
-        assert.deepEqual(exemptionOf("break-glass-1", {}, withDefaults({ exemptUsers: ["break-glass-*"] }), NOW), { exempt: true, why: 'exempt by exemptUsers pattern "break-glass-*"' });
+        assert.deepEqual(exemptionOf("break-glass-1", {}, withDefaults({ exemptUsers: ["break-glass-*"] }), NOW), {
+            exempt: true,
+            why: 'exempt by exemptUsers pattern "break-glass-*"',
+            record: { by: "pattern", pattern: "break-glass-*" },
+        });
+    });
+
+    describe("maxExemptionDays (default 90) limits how far ahead a tag may reach", () => {
+        // NOW is 2026-11-30: 90 days ahead is 2027-02-28.
+        it("a date exactly maxExemptionDays ahead exempts, with its days left", () => {
+            const result = exemptionOf("alice", tags("2027-02-28", "migration"), config, NOW);
+            assert.equal(result.exempt, true);
+            assert.deepEqual(result.exempt === true && result.record, { by: "tag", until: "2027-02-28", daysLeft: 90, reason: "migration" });
+        });
+
+        it("one day further is no exemption, and the violation says why and which date would do", () => {
+            assert.deepEqual(exemptionOf("alice", tags("2027-03-01", "migration"), config, NOW), {
+                exempt: false,
+                note:
+                    "the exemption unused-credentials:exempt-until=2027-03-01 reaches 91 days ahead, further than maxExemptionDays (90) allows, " +
+                    'so it exempts nothing; set a date no later than 2027-02-28, reason: "migration"',
+            });
+        });
+
+        it("9999-12-31 exempts nothing", () => {
+            assert.equal(exemptionOf("alice", tags("9999-12-31"), config, NOW).exempt, false);
+        });
+
+        it("the limit is configurable; 0 allows only today, counted in UTC days", () => {
+            const strict = withDefaults({ maxExemptionDays: 0 });
+            const lateEvening = new Date("2026-11-30T23:59:00Z");
+            assert.equal(exemptionOf("alice", tags("2026-11-30"), strict, lateEvening).exempt, true);
+            assert.equal(exemptionOf("alice", tags("2026-12-01"), strict, lateEvening).exempt, false);
+            assert.equal(exemptionOf("alice", tags("2027-06-01"), withDefaults({ maxExemptionDays: 365 }), NOW).exempt, true);
+        });
+
+        it("a pattern exemption has no date, so no limit applies to it", () => {
+            assert.equal(exemptionOf("break-glass-1", {}, withDefaults({ exemptUsers: ["break-glass-*"], maxExemptionDays: 0 }), NOW).exempt, true);
+        });
     });
 
     it("endOfUtcDay rejects impossible dates", () => {

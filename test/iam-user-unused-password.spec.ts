@@ -1,7 +1,7 @@
 // iam-user-unused-password: a managed user's console password idle ≥ maxUnusedDays is a violation.
 import { strict as assert } from "node:assert";
 import { iamUserUnusedPassword as policy } from "../rules/iam-user-unused-password";
-import { resetAccountSources } from "../rules/lib/user-evaluation";
+import { resetPackRun } from "../rules/lib/user-evaluation";
 import { providerFor, withLocalIam } from "./helpers/local-account";
 import { userArgs, validate } from "./helpers/policy-args";
 
@@ -15,7 +15,7 @@ describe("policy iam-user-unused-password", () => {
             { userName: "active", loginProfile: { created: { daysAgo: 400 } }, passwordLastUsed: { daysAgo: 1 } },
         ],
     }));
-    beforeEach(resetAccountSources);
+    beforeEach(resetPackRun);
 
     const check = (name: string, config?: Record<string, unknown>) =>
         validate(policy, userArgs({ name, props: { name }, provider: providerFor(local.iam()), config }));
@@ -46,12 +46,26 @@ describe("policy iam-user-unused-password", () => {
 
     it("applies the config defaults when the engine sent none", async () => {
         assert.equal((await check("never", {})).violations.length, 1);
-        resetAccountSources();
+        resetPackRun();
         assert.deepEqual((await check("never", { maxUnusedDays: 121 })).violations, []);
     });
 
-    it("judges an aws-native user", async () => {
+    it("tells an aws.iam user to remove its aws.iam.UserLoginProfile, with the retiring tag for the same change", async () => {
+        const { violations } = await check("stale");
+        assert.match(violations[0], /Fix in code: remove its aws\.iam\.UserLoginProfile and, in the same change, add "unused-credentials:retiring": "password until \d{4}-\d\d-\d\d" to its tags/);
+    });
+
+    it("judges an aws-native user, and tells it to remove the user's loginProfile (aws-native's fix)", async () => {
         const { violations } = await validate(policy, userArgs({ type: "aws-native:iam:User", name: "n", props: { userName: "stale" }, provider: providerFor(local.iam()) }));
         assert.equal(violations.length, 1);
+        assert.match(violations[0], /Fix in code: remove the loginProfile of its aws-native\.iam\.User and, in the same change, add \{key: "unused-credentials:retiring", value: "password until \d{4}-\d\d-\d\d"\} to its tags/);
+        assert.doesNotMatch(violations[0], /UserLoginProfile/);
+    });
+
+    it("a retiring tag naming the password lets the deployment that removes it through (aws-native tags are a list)", async () => {
+        const until = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
+        const tags = [{ key: "unused-credentials:retiring", value: `password until ${until}` }];
+        const { violations } = await validate(policy, userArgs({ type: "aws-native:iam:User", name: "n", props: { userName: "stale", tags }, provider: providerFor(local.iam()) }));
+        assert.deepEqual(violations, []);
     });
 });

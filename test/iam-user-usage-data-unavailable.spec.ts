@@ -3,7 +3,7 @@ import { strict as assert } from "node:assert";
 import { iamUserUnusedAccessKey } from "../rules/iam-user-unused-access-key";
 import { iamUserUsageDataUnavailable as policy } from "../rules/iam-user-usage-data-unavailable";
 import { policies } from "../rules/policies";
-import { resetAccountSources } from "../rules/lib/user-evaluation";
+import { resetPackRun } from "../rules/lib/user-evaluation";
 import { SETTINGS_ENV } from "../rules/lib/settings";
 import { providerFor, withLocalIam } from "./helpers/local-account";
 import { userArgs, validate } from "./helpers/policy-args";
@@ -12,7 +12,7 @@ describe("policy iam-user-usage-data-unavailable", () => {
     const local = withLocalIam(() => ({
         users: [{ userName: "carol", accessKeys: [{ accessKeyId: "AKIACAROLCAROLCAROL1", created: { daysAgo: 400 } }] }],
     }));
-    beforeEach(resetAccountSources);
+    beforeEach(resetPackRun);
     afterEach(() => {
         delete process.env[SETTINGS_ENV.requestTimeoutSeconds];
         delete process.env[SETTINGS_ENV.maxAttempts];

@@ -27,21 +27,34 @@ describe("policy metadata", () => {
         });
     }
 
-    const [password, accessKey, unavailable] = policies;
+    const [password, accessKey, notice, unavailable] = policies;
+    const defaults = (policy: (typeof policies)[number]) =>
+        Object.fromEntries(Object.entries(policy.configSchema?.properties ?? {}).map(([k, v]) => [k, (v as { default?: unknown }).default]));
 
-    it("the two judging policies are mandatory and high, with their framework and the same config", () => {
+    it("the two judging policies are mandatory and high, claim only what their default enforces (IAM.8, 90 days), and share one config", () => {
         for (const policy of [password, accessKey]) {
             assert.equal(policy.enforcementLevel, "mandatory");
             assert.equal(policy.severity, "high");
-            assert.deepEqual([policy.framework?.name, policy.framework?.reference], ["CIS AWS Foundations Benchmark", "1.12"]);
+            assert.deepEqual([policy.framework?.name, policy.framework?.reference], ["AWS Security Hub", "IAM.8"]);
+            assert.match(policy.framework?.specification ?? "", /90 days/);
+            assert.ok(!(policy.tags ?? []).some(tag => /cis|iam\.22/i.test(tag)), "no claim of a 45-day framework the defaults do not enforce");
             const properties = policy.configSchema?.properties ?? {};
-            assert.deepEqual(Object.keys(properties).sort(), ["accountRoles", "exemptReasonTag", "exemptUntilTag", "exemptUsers", "maxUnusedDays"]);
-            assert.deepEqual(
-                Object.fromEntries(Object.entries(properties).map(([k, v]) => [k, (v as { default?: unknown }).default])),
-                { maxUnusedDays: DEFAULT_MAX_UNUSED_DAYS, accountRoles: {}, exemptUsers: [], exemptUntilTag: "unused-credentials:exempt-until", exemptReasonTag: "unused-credentials:exempt-reason" },
-            );
+            assert.deepEqual(defaults(policy), {
+                maxUnusedDays: DEFAULT_MAX_UNUSED_DAYS, accountRoles: {}, exemptUsers: [], exemptUntilTag: "unused-credentials:exempt-until",
+                exemptReasonTag: "unused-credentials:exempt-reason", maxExemptionDays: 90, retiringTag: "unused-credentials:retiring",
+            });
+            assert.equal(DEFAULT_MAX_UNUSED_DAYS, 90);
             assert.deepEqual([(properties.maxUnusedDays as { minimum?: number }).minimum, (properties.maxUnusedDays as { maximum?: number }).maximum], [1, 3650]);
+            assert.match(policy.remediationSteps ?? "", /unused-credentials:retiring/, "the remedy names the tag that lets the fix through");
         }
+    });
+
+    it("the notice policy is advisory and low, runs after the judging policies, and takes only noticeDays (14)", () => {
+        assert.equal(notice.name, "iam-user-credential-unused-soon");
+        assert.equal(notice.enforcementLevel, "advisory");
+        assert.equal(notice.severity, "low");
+        assert.deepEqual(defaults(notice), { noticeDays: 14 });
+        assert.ok(policies.indexOf(notice) > policies.indexOf(password) && policies.indexOf(notice) > policies.indexOf(accessKey));
     });
 
     it("the unavailable policy is advisory, so that an unreadable IAM does not block by default, and takes no config", () => {

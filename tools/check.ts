@@ -1,41 +1,55 @@
 #!/usr/bin/env node
 // `check`: the pack's main job as a command. Runs the pack through the CLI-faithful driver over a stack's
-// IAM users and prints what `pulumi preview` would print, exiting non-zero on a mandatory violation.
+// IAM users (several stacks, and an account's unmanaged users) and prints what `pulumi preview` would print,
+// with each credential's owner, exiting with a code a CI job can trust.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as readline from "node:readline/promises";
 import { parseArgs } from "node:util";
 import { AccountFile } from "./local-iam/account-file";
 import { startLocalIam } from "./local-iam/server";
-import { drivePack } from "./driver/drive-pack";
 import { configWarnings, PolicyConfigError } from "./driver/engine-config";
+import { AnalyzedResource } from "./driver/analyzer-client";
+import { AccountSources } from "../rules/lib/account-sources";
+import { managedUserOf } from "../rules/lib/managed-user";
+import { settingsFrom } from "../rules/lib/settings";
 import { checkReport, formatPolicies } from "./check/format-report";
 import { planFixes, runFixes } from "./check/fix";
-import { stackFromExport } from "./check/stack-export";
-import { formatAccounts, verifiedAccounts } from "./check/accounts";
+import { StackForCheck, stackFromExport } from "./check/stack-export";
+import { formatAccounts, ProviderAccount, verifiedAccounts } from "./check/accounts";
+import { CheckedStack, checkStack } from "./check/checked-stack";
+import { listAccountUsers, unmanagedResources } from "./check/account-wide";
 
 const PACK_DIR = path.resolve(__dirname, "..", "..");
 const SAMPLES = path.join(PACK_DIR, "samples");
 
-const USAGE = `usage: check [--demo] [--stack-export FILE [--use-ambient-credentials]] [--endpoint URL] [--policy-pack-config FILE] [--concurrency N] [--json]
-             [--deactivate [--delete-unused-passwords] [--dry-run] [--yes] [--audit-log FILE]]
+const USAGE = `usage: check [--demo] [--stack-export FILE]... [--account-wide] [--use-ambient-credentials] [--endpoint URL] [--policy-pack-config FILE]
+             [--concurrency N] [--json] [--deactivate [--delete-unused-passwords] [--dry-run] [--yes] [--audit-log FILE]]
 
   --demo                     run on the built-in sample account (served by the local IAM endpoint) and sample stack
-  --stack-export FILE        the output of \`pulumi stack export\`: checks the stack's IAM users
+  --stack-export FILE        the output of \`pulumi stack export\`: checks the stack's IAM users; repeat it for several stacks
+  --account-wide             also judge the users of each account the stacks reach (without --stack-export: the account this
+                             shell's AWS credentials reach) that no given stack manages; each credential is listed with its owner
+                             (stack and URN) or "unmanaged"
   --use-ambient-credentials  when the export's provider credentials are secrets (encrypted, unreadable here): read with
                              this shell's AWS credentials instead; the account they reach must still match the provider
-  --endpoint URL             the IAM endpoint to query (default: real IAM, standard AWS credential chain)
-  --policy-pack-config FILE  the same file \`pulumi preview --policy-pack-config\` takes
-  --concurrency N            Analyze calls in flight at once (default 16; 1 = one at a time)
-  --json                     print a machine-readable report
-  --deactivate               fix what was found: deactivate unused access keys the stack does not manage (never deletes a
-                             key) and print the code change for those it does; each is re-read live right before acting
-  --delete-unused-passwords  with --deactivate: also delete unused login profiles the stack does not manage
+  --endpoint URL             the IAM and STS endpoint to query (default: real IAM, standard AWS credential chain); placeholder
+                             credentials are given only to a loopback endpoint, when the shell has none
+  --policy-pack-config FILE  the same file \`pulumi preview --policy-pack-config\` takes (e.g. compliance/cis-aws-foundations-1.12.json)
+  --concurrency N            Analyze calls in flight at once (default 16; 1 = one at a time, as the CLI does)
+  --json                     print a machine-readable report: violations, credentials with owners, exemptions, users not judged
+  --deactivate               fix what was judged: deactivate unused access keys no stack manages (never deletes a key) and print
+                             the code change for those a stack manages; each is re-read live right before acting
+  --delete-unused-passwords  with --deactivate: also delete unused login profiles no stack manages
   --dry-run                  print exactly what --deactivate would do, and change nothing
   --yes                      do not ask for confirmation (required when not on a terminal)
   --audit-log FILE           JSON lines of every action, with the command that undoes it (default ./unused-credentials-audit.jsonl)
-exit: 0 no mandatory violation, 1 mandatory violation(s), 2 usage or run error;
-      with --deactivate or --dry-run: 1 if an action failed or a managed credential needs a code change`;
+exit: 0  every user judged and no mandatory violation left (--demo always exits 0 once it has shown its findings)
+      1  mandatory violations left (with --deactivate: not fixed by it: code changes to deploy, passwords left alone, failures)
+      4  some users (or an account's user list) could not be judged; 5 = 1 and 4 together
+      2  usage or run error`;
+
+const EXIT = { ok: 0, mandatory: 1, usage: 2, unjudged: 4 } as const;
 
 function readJson(file: string, what: string): unknown {
     try {
@@ -47,12 +61,51 @@ function readJson(file: string, what: string): unknown {
 
 class UsageError extends Error {}
 
+/** Placeholder credentials are for a local endpoint only: real IAM must get the user's own credential chain. */
+function isLoopback(endpoint: string): boolean {
+    let host: string;
+    try {
+        host = new URL(endpoint).hostname;
+    } catch {
+        throw new UsageError(`--endpoint ${endpoint} is not a URL`);
+    }
+    return host === "localhost" || host === "[::1]" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+interface NamedExport {
+    name: string;
+    stack: StackForCheck;
+}
+
+function readStacks(files: string[]): NamedExport[] {
+    const names = new Set<string>();
+    return files.map(file => {
+        const stack = stackFromExport(readJson(file, "stack export") as never);
+        let name = `${stack.identity.project}/${stack.identity.stack}`;
+        if (names.has(name)) name = `${name} (${path.basename(file)})`;
+        names.add(name);
+        return { name, stack };
+    });
+}
+
+function refuseSecretProviders(stacks: NamedExport[]): void {
+    const which = stacks.flatMap(({ name, stack }) =>
+        [...stack.secretProviderInputs].map(([urn, inputs]) => `${stacks.length > 1 ? `${name}: ` : ""}${urn.split("::").pop()} (${inputs.join(", ")})`));
+    if (which.length === 0) return;
+    throw new UsageError(
+        `the stack export holds provider settings as secrets, which check cannot decrypt: ${which.join("; ")}. Without them it could read ` +
+        "another account. Pass --use-ambient-credentials to read with this shell's AWS credentials instead (their account is " +
+        "verified against the provider's allowedAccountIds and roles, and printed).",
+    );
+}
+
 async function main(argv: string[]): Promise<number> {
     const { values } = parseArgs({
         args: argv,
         options: {
             demo: { type: "boolean", default: false },
-            "stack-export": { type: "string" },
+            "stack-export": { type: "string", multiple: true },
+            "account-wide": { type: "boolean", default: false },
             "use-ambient-credentials": { type: "boolean", default: false },
             endpoint: { type: "string" },
             "policy-pack-config": { type: "string" },
@@ -69,22 +122,18 @@ async function main(argv: string[]): Promise<number> {
     });
     if (values.help) {
         console.log(USAGE);
-        return 0;
+        return EXIT.ok;
     }
-    const exportFile = values["stack-export"] ?? (values.demo ? path.join(SAMPLES, "demo-stack.json") : undefined);
-    if (!exportFile) throw new UsageError("give --stack-export FILE (or --demo)");
-    const stack = stackFromExport(readJson(exportFile, "stack export") as never);
-    if (stack.secretProviderInputs.size && !values["use-ambient-credentials"]) {
-        const which = [...stack.secretProviderInputs].map(([urn, inputs]) => `${urn.split("::").pop()} (${inputs.join(", ")})`).join("; ");
-        throw new UsageError(
-            `the stack export holds provider settings as secrets, which check cannot decrypt: ${which}. Without them it could read ` +
-            "another account. Pass --use-ambient-credentials to read with this shell's AWS credentials instead (their account is " +
-            "verified against the provider's allowedAccountIds and roles, and printed).",
-        );
-    }
+    const exportFiles = values["stack-export"] ?? (values.demo ? [path.join(SAMPLES, "demo-stack.json")] : []);
+    if (exportFiles.length === 0 && !values["account-wide"]) throw new UsageError("give --stack-export FILE (or --demo, or --account-wide)");
+    const stacks = readStacks(exportFiles);
+    if (!values["use-ambient-credentials"]) refuseSecretProviders(stacks);
     const configFile = values["policy-pack-config"] ? (readJson(values["policy-pack-config"], "policy pack config") as Record<string, unknown>) : undefined;
     const concurrency = Number(values.concurrency);
     if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError("--concurrency must be a whole number ≥ 1");
+    const fixing = values.deactivate || values["dry-run"];
+    if (values["delete-unused-passwords"] && !fixing) throw new UsageError("--delete-unused-passwords goes with --deactivate");
+    const loopback = values.endpoint !== undefined && isLoopback(values.endpoint);
 
     const demoIam = values.demo ? await startLocalIam(readJson(path.join(SAMPLES, "demo-account.json"), "sample account") as AccountFile) : undefined;
     const endpoint = demoIam?.url ?? values.endpoint;
@@ -92,59 +141,106 @@ async function main(argv: string[]): Promise<number> {
     if (endpoint) {
         env.AWS_ENDPOINT_URL_IAM = endpoint;
         env.AWS_ENDPOINT_URL_STS = endpoint; // the local endpoint serves STS too: accounts are verified there
-        // A local endpoint does not check signatures, but the SDK must still sign: give it placeholder credentials.
-        if (!env.AWS_ACCESS_KEY_ID && !env.AWS_PROFILE) Object.assign(env, { AWS_ACCESS_KEY_ID: "AKIDLOCALENDPOINT000", AWS_SECRET_ACCESS_KEY: "local-endpoint" });
     }
-    const fixing = values.deactivate || values["dry-run"];
-    if (values["delete-unused-passwords"] && !fixing) throw new UsageError("--delete-unused-passwords goes with --deactivate");
-    // check's own AWS calls (account checks, re-reads and fixes) go where the pack's go.
+    // A local endpoint does not check signatures, but the SDK must still sign. Anywhere else the user's own
+    // chain (SSO, IMDS, web identity…) must decide: a placeholder would only get every call refused.
+    if ((demoIam || loopback) && !env.AWS_ACCESS_KEY_ID && !env.AWS_PROFILE) {
+        Object.assign(env, { AWS_ACCESS_KEY_ID: "AKIDLOCALENDPOINT000", AWS_SECRET_ACCESS_KEY: "local-endpoint" });
+    }
+    // check's own AWS calls (account checks, listings, re-reads and fixes) go where the pack's go.
     Object.assign(process.env, env);
     const progress = process.stderr.isTTY && !values.json;
-    let done = 0;
     try {
-        const accounts = await verifiedAccounts(stack.resources, env);
-        const run = await drivePack({
-            packDir: PACK_DIR,
-            stack: stack.identity,
-            env,
-            resources: stack.resources,
-            configFile,
-            concurrency,
-            onResult: progress
-                ? () => {
-                      done++;
-                      process.stderr.write(`\r  analyzed ${done}/${stack.resources.length} resources`);
-                  }
-                : undefined,
-        });
-        if (progress) process.stderr.write("\n");
-        // The CLI would not fail on these: say so, and go on as it would.
-        for (const warning of configWarnings(run.info, configFile)) console.error(`check: warning: policy pack config: ${warning}`);
-        if (run.output.trim()) process.stderr.write(run.output);
-        const report = { ...checkReport(run), accounts };
-        if (values.json) {
-            console.log(JSON.stringify(report, null, 2));
-        } else {
-            console.log(`${formatAccounts(accounts)}\n`);
-            const descriptions = new Map(run.info.policies.map(p => [p.name, p.description]));
-            console.log(formatPolicies(report, values.demo ? "unused-iam-credentials (demo account)" : PACK_DIR, descriptions));
+        const sources = new AccountSources(settingsFrom(env), env);
+        const providerAccounts: ProviderAccount[] = [];
+        for (const { name, stack } of stacks) providerAccounts.push(...(await verifiedAccounts(name, stack.resources, sources)));
+        // Without a stack, --account-wide covers the account this shell's credentials reach.
+        if (stacks.length === 0) providerAccounts.push(...(await verifiedAccounts("environment", [{ type: "aws:iam/user:User", name: "", urn: "", props: {} }], sources)));
+        const drive = { packDir: PACK_DIR, env, configFile, concurrency };
+        const checked: CheckedStack[] = [];
+        for (const { name, stack } of stacks) {
+            checked.push(await checkStack(name, stack, { ...drive, stack: stack.identity, resources: stack.resources, onResult: progress ? progressLine(name, stack.resources.length) : undefined }));
+            if (progress) process.stderr.write("\n");
         }
+        const listingProblems: string[] = [];
+        if (values["account-wide"]) {
+            const unmanaged = await accountWide(stacks, providerAccounts, listingProblems);
+            if (unmanaged.length) {
+                const identity = { stack: "unmanaged", project: "account-wide", organization: "organization", config: {}, dryRun: true };
+                checked.push(await checkStack("unmanaged", undefined, { ...drive, mode: "analyze", stack: identity, resources: unmanaged }));
+            }
+        }
+        const first = checked[0]?.run;
+        // The CLI would not fail on these: say so, and go on as it would.
+        if (first) for (const warning of configWarnings(first.info, configFile)) console.error(`check: warning: policy pack config: ${warning}`);
+        for (const c of checked) if (c.run.output.trim()) process.stderr.write(c.run.output);
+        const lines = providerAccounts.map(p => p.line);
+        const report = { ...checkReport(checked, lines), listingProblems };
+        const unjudged = report.summary.unjudged > 0 || listingProblems.length > 0;
+        let mandatoryLeft = report.summary.mandatory;
+        let fixes: { lines: string[]; audit?: string } | undefined;
         if (fixing) {
-            const steps = planFixes(run, stack, { deletePasswords: values["delete-unused-passwords"] });
+            const steps = planFixes(checked, { deletePasswords: values["delete-unused-passwords"] });
             const dryRun = values["dry-run"];
             const outOfBand = steps.filter(s => s.kind === "deactivate-key" || s.kind === "delete-login-profile").length;
-            if (!dryRun && outOfBand > 0 && !values.yes && !(await confirmed(outOfBand))) return 2;
+            if (!dryRun && outOfBand > 0 && !values.yes && !(await confirmed(outOfBand))) return EXIT.usage;
             const outcome = await runFixes(steps, dryRun, values["audit-log"]);
-            const out = values.json ? process.stderr : process.stdout;
-            out.write(`\n${dryRun ? "Fixes (dry run: nothing is changed):" : "Fixes:"}\n${outcome.lines.join("\n") || "  nothing to fix"}\n`);
-            if (!dryRun && outcome.records.length) out.write(`audit log: ${path.resolve(values["audit-log"]!)}\n`);
-            return outcome.failed > 0 || outcome.codeChanges > 0 ? 1 : 0;
+            // Mandatory violations that are not unused credentials (e.g. unavailable data made mandatory) are not fixed here.
+            mandatoryLeft = mandatoryLeft - steps.filter(s => s.mandatory).length + outcome.mandatoryLeft;
+            fixes = { lines: [`${dryRun ? "Fixes (dry run: nothing is changed):" : "Fixes:"}`, ...(outcome.lines.length ? outcome.lines : ["  nothing to fix"])] };
+            if (!dryRun && outcome.records.length) fixes.audit = `audit log: ${path.resolve(values["audit-log"]!)}`;
         }
-        if (values.demo) return 0; // the demo succeeds once it has shown its findings
-        return report.summary.mandatory > 0 ? 1 : 0;
+        const code = values.demo ? EXIT.ok : (mandatoryLeft > 0 ? EXIT.mandatory : 0) | (unjudged ? EXIT.unjudged : 0);
+        if (values.json) {
+            console.log(JSON.stringify({ ...report, mandatoryLeft, exitCode: code }, null, 2));
+        } else {
+            console.log(`${formatAccounts(lines, stacks.length > 1)}\n`);
+            const descriptions = new Map((first?.info.policies ?? []).map(p => [p.name, p.description]));
+            console.log(formatPolicies(report, values.demo ? "unused-iam-credentials (demo account)" : PACK_DIR, descriptions));
+            for (const problem of listingProblems) console.log(`NOT LISTED: ${problem}`);
+        }
+        if (fixes) {
+            const out = values.json ? process.stderr : process.stdout;
+            out.write(`\n${fixes.lines.join("\n")}\n${fixes.audit ? `${fixes.audit}\n` : ""}`);
+        }
+        return code;
     } finally {
         await demoIam?.close();
     }
+}
+
+function progressLine(name: string, total: number): () => void {
+    let done = 0;
+    return () => {
+        done++;
+        process.stderr.write(`\r  ${name}: analyzed ${done}/${total} resources`);
+    };
+}
+
+/** The users of every account reached that no given stack manages, as resources to judge. */
+async function accountWide(stacks: NamedExport[], providerAccounts: ProviderAccount[], problems: string[]): Promise<AnalyzedResource[]> {
+    const managed = new Set<string>();
+    for (const { stack } of stacks) {
+        for (const r of stack.resources) {
+            const account = providerAccounts.find(p => p.provider?.urn === r.provider?.urn)?.source.identity?.accountId;
+            const user = managedUserOf(r);
+            if (account && user.kind === "user") managed.add(`${account}:${user.userName.toLowerCase()}`);
+        }
+    }
+    const listed = new Set<string>();
+    const resources: AnalyzedResource[] = [];
+    for (const { provider, source } of providerAccounts) {
+        const accountId = source.identity?.accountId;
+        if (accountId && listed.has(accountId)) continue;
+        const listing = await listAccountUsers(source);
+        if ("problem" in listing) {
+            problems.push(listing.problem);
+            continue;
+        }
+        listed.add(listing.accountId);
+        resources.push(...unmanagedResources(listing, provider, managed));
+    }
+    return resources;
 }
 
 /** Changing IAM asks first on a terminal; elsewhere (CI) only --yes may. */
@@ -165,6 +261,6 @@ main(process.argv.slice(2)).then(
         const known = error instanceof UsageError || error instanceof PolicyConfigError || String((error as { code?: string }).code).startsWith("ERR_PARSE_ARGS");
         console.error(`check: ${(error as Error).message}`);
         if (known) console.error(USAGE.split("\n")[0]);
-        process.exitCode = 2;
+        process.exitCode = EXIT.usage;
     },
 );

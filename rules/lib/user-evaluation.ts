@@ -1,100 +1,168 @@
-// What every policy's validateResource starts with: which user, in which (verified) account, and what IAM
-// says of it.
-// Policies stay thin: they only turn this into their own verdicts and messages.
+// What every policy's validateResource is built on: which user, in which (verified) account, what IAM says
+// of it, and what the judging policies decided for it in this Analyze call (the notice policy reads that,
+// so that it always uses the judging policies' own thresholds). Policies stay thin: a name, metadata and
+// the kind of credential they judge.
 import type { ResourceValidationArgs } from "@pulumi/policy";
 import { AccountSource, AccountSources } from "./account-sources";
 import { Need } from "./credential-report";
+import { exemptionOf } from "./exemption";
+import { FindingRecord, recordFinding, recordingFindings } from "./findings";
+import { startHeapWatch } from "./lean-heap";
 import { ManagedUser, managedUserOf } from "./managed-user";
+import { MessageContext, retiringMessage, unusedAccessKeyMessage, unusedPasswordMessage } from "./message";
+import { withDefaults } from "./policy-config";
+import { providerLabel } from "./provider-settings";
+import { retirementOf, retires, Retirement } from "./retirement";
+import { settingsFrom } from "./settings";
+import { UnjudgedCredentials } from "./usage";
+import { Assessment, assessKind, PasswordAssessment, AccessKeyAssessment } from "./verdict";
 
 /** A resource that is an IAM user with a known name. */
 type NamedUser = Extract<ManagedUser, { kind: "user" }>;
-import { exemptionOf } from "./exemption";
-import { startHeapWatch } from "./lean-heap";
-import { UnusedCredentialConfig, withDefaults } from "./policy-config";
-import { settingsFrom } from "./settings";
-import { UnjudgedCredentials } from "./usage";
-import { CredentialFacts } from "./verdict";
+
+/** What one judging policy decided for one user resource in this run. */
+export interface Judgement {
+    policy: string;
+    kind: CredentialKind;
+    thresholdDays: number;
+    user: NamedUser;
+    source: AccountSource;
+    retirement: Retirement;
+    retiringTag: string;
+}
+
+/** Everything a run keeps: the accounts (clients, reports, caches) and the judging policies' decisions. */
+export class PackRun {
+    readonly judgements = new Map<string, Judgement[]>();
+    constructor(readonly sources: AccountSources) {}
+
+    judged(urn: string, judgement: Judgement): void {
+        const list = (this.judgements.get(urn) ?? []).filter(j => j.policy !== judgement.policy);
+        this.judgements.set(urn, [...list, judgement]);
+    }
+}
 
 // Built on first use, not at load: the pack must print nothing and do no work before its port.
-let sources: AccountSources | undefined;
+let current: PackRun | undefined;
 
-export function accountSources(): AccountSources {
-    if (!sources) {
-        sources = new AccountSources(settingsFrom(process.env));
+export function packRun(): PackRun {
+    if (!current) {
+        current = new PackRun(new AccountSources(settingsFrom(process.env)));
         startHeapWatch();
     }
-    return sources;
+    return current;
 }
 
-/** Drops every client and cache; tests use it to start from a clean run. */
-export function resetAccountSources(): void {
-    sources = undefined;
+/** Drops every client, cache and decision; tests use it to start from a clean run. */
+export function resetPackRun(): void {
+    current = undefined;
 }
 
-export interface ManagedUserContext {
-    userName: string;
-    tags: Record<string, string>;
-    /** The source of the user's account: its verified identity and label, or why it is unavailable. */
-    source: AccountSource;
-    /** How messages name the account: its verified ID and the provider, or the provider alone. */
-    accountLabel(): string;
-}
+export type CredentialKind = "password" | "access-key";
+const NEED: Record<CredentialKind, keyof Need> = { password: "passwordDays", "access-key": "accessKeyDays" };
 
 /** The IAM user a resource is (name and tags), or undefined when it is not one; "not applicable" while its name is unknown. */
-function managedUser(args: ResourceValidationArgs): NamedUser | undefined {
+export function managedUser(args: ResourceValidationArgs): NamedUser | undefined {
     const user = managedUserOf(args);
     if (user.kind === "not-a-user") return undefined;
     if (user.kind === "unknown") args.notApplicable(`the IAM user's name is not known yet (${user.detail})`);
     return user.kind === "user" ? user : undefined;
 }
 
-async function withSource(args: ResourceValidationArgs, user: NamedUser, accountRoles: Record<string, string>): Promise<ManagedUserContext> {
-    const source = await accountSources().sourceForUser(args, user.arn, accountRoles);
-    return { ...user, source, accountLabel: () => source.label };
+function sourceRecord(source: AccountSource): Pick<FindingRecord, "accountId" | "account"> {
+    return { accountId: source.identity?.accountId ?? null, account: source.label };
 }
 
-export interface UserToJudge extends ManagedUserContext {
-    facts: CredentialFacts;
-    config: UnusedCredentialConfig;
-    /** Why an exemption tag on the user did not apply, if it did not: said in the violation. */
-    exemptionNote?: string;
+export function credentialRecord(a: Assessment): Pick<FindingRecord, "credential" | "accessKeyId" | "lastUsed" | "idleDays" | "thresholdDays"> {
+    return {
+        credential: a.credential,
+        accessKeyId: a.credential === "access-key" ? a.accessKeyId : undefined,
+        lastUsed: a.lastUsed ? a.lastUsed.date.toISOString() : null,
+        idleDays: a.idleDays,
+        thresholdDays: a.thresholdDays,
+    };
 }
+
+const refOf = (a: Assessment) => (a.credential === "password" ? "password" : a.accessKeyId);
 
 /**
- * For the two unused-credential policies: the user's live facts and the policy's config (defaults
- * applied), or undefined when there is nothing to report: not a user, exempt, not in IAM yet, data
- * unavailable (iam-user-usage-data-unavailable speaks), or proven fresh by the credential report.
+ * The two judging policies: exempt users are "not applicable" (with why); the user's live facts are judged
+ * at the policy's threshold; an unused credential is a violation, unless the deployment retires it (retiring
+ * tag in force: on record instead). Data that could not be read is noted for iam-user-usage-data-unavailable.
  */
-export async function userToJudge(args: ResourceValidationArgs, credential: keyof Need): Promise<UserToJudge | undefined> {
+export async function judgeCredentials(args: ResourceValidationArgs, reportViolation: (message: string) => void, policy: string, kind: CredentialKind): Promise<void> {
     const named = managedUser(args);
-    if (!named) return undefined;
-    const config = withDefaults(args.getConfig<Partial<UnusedCredentialConfig>>());
-    const exemption = exemptionOf(named.userName, named.tags, config, new Date(), named.unknownTags);
-    // "Not applicable", with the reason, so that `check` can list exempt users; no AWS call is made for them.
-    if (exemption.exempt === true) args.notApplicable(`IAM user '${named.userName}' is ${exemption.why}`);
-    if (exemption.exempt === "unknown") {
-        await accountSources().notJudged(args, named.userName, { [credential]: config.maxUnusedDays }, exemption.why);
-        return undefined;
+    if (!named) return;
+    const run = packRun();
+    const config = withDefaults(args.getConfig());
+    const need = { [NEED[kind]]: config.maxUnusedDays };
+    const now = new Date();
+    const base = { policy, urn: args.urn, user: named.userName };
+    const exemption = exemptionOf(named.userName, named.tags, config, now, named.unknownTags);
+    if (exemption.exempt === true) {
+        // No IAM call is made for an exempt user; its account (verified once per provider) goes on record for review.
+        if (recordingFindings()) {
+            const source = await run.sources.sourceForUser(args, named.arn, config.accountRoles);
+            recordFinding({ ...base, kind: "exempt", ...sourceRecord(source), exemption: exemption.record });
+        }
+        // "Not applicable", with the reason, so that the CLI shows it (the SDK throws to end the validation).
+        args.notApplicable(`IAM user '${named.userName}' is ${exemption.why}`);
+        return;
     }
-    const user = await withSource(args, named, config.accountRoles);
-    const usage = await user.source.usage.usageOf(user.userName, { [credential]: config.maxUnusedDays });
-    if (usage.status !== "found") return undefined;
-    return { ...user, facts: usage.facts, config, exemptionNote: exemption.note };
+    const unknownRetiring = named.unknownTags !== "all" && named.unknownTags.includes(config.retiringTag);
+    if (exemption.exempt === "unknown" || unknownRetiring) {
+        const why = exemption.exempt === "unknown" ? exemption.why : `its tag ${config.retiringTag} is not known during preview, so whether a credential is being retired cannot be known`;
+        await run.sources.notJudged(args, named.userName, need, why);
+        recordFinding({ ...base, kind: "unjudged", accountId: null, account: providerLabel(args.provider, process.env), reason: why });
+        return;
+    }
+    const source = await run.sources.sourceForUser(args, named.arn, config.accountRoles);
+    const retirement = retirementOf(named.tags, config.retiringTag, now);
+    run.judged(args.urn, { policy, kind, thresholdDays: config.maxUnusedDays, user: named, source, retirement, retiringTag: config.retiringTag });
+    const usage = await source.usage.usageOf(named.userName, need);
+    if (usage.status === "unavailable") recordFinding({ ...base, kind: "unjudged", ...sourceRecord(source), reason: usage.reason });
+    if (usage.status !== "found") return;
+    const ctx: MessageContext = { accountLabel: source.label, resourceType: args.type, retiringTag: config.retiringTag, now };
+    for (const finding of assessKind(kind, usage.facts, config.maxUnusedDays, now)) {
+        if (!finding.unused) continue;
+        const { retired, note } = retires(retirement, refOf(finding));
+        const record = { ...base, ...sourceRecord(source), ...credentialRecord(finding) };
+        if (retired && retirement.status === "in-force") {
+            recordFinding({ ...record, kind: "retiring", retiringUntil: retirement.until });
+            continue;
+        }
+        const notes = [exemption.note, note].filter((n): n is string => n !== undefined);
+        reportViolation(finding.credential === "password"
+            ? unusedPasswordMessage(finding as PasswordAssessment, { ...ctx, notes })
+            : unusedAccessKeyMessage(finding as AccessKeyAssessment, { ...ctx, notes }));
+        recordFinding({ ...record, kind: "unused" });
+    }
+}
+
+/** The judging policies' decisions for this resource in this Analyze call (they run before the notice policy). */
+export function judgementsOf(urn: string): Judgement[] {
+    return packRun().judgements.get(urn) ?? [];
+}
+
+/** For the notice policy: each credential the deployment retires, as an advisory record. */
+export function retiringText(j: Judgement, finding: Assessment): string | undefined {
+    if (j.retirement.status !== "in-force" || !retires(j.retirement, refOf(finding)).retired) return undefined;
+    return retiringMessage(finding, j.policy, j.retirement.until, { accountLabel: j.source.label, retiringTag: j.retiringTag });
 }
 
 /**
- * For iam-user-usage-data-unavailable: why the data the judging policies needed for this user could not
+ * For iam-user-usage-data-unavailable: why the data the other policies needed for this user could not
  * be read, if it could not. It reads nothing itself: an exempt user, or one the credential report clears,
- * needs no data, and no data that was not needed is reported missing. It runs after the judging policies
+ * needs no data, and no data that was not needed is reported missing. It runs after the other policies
  * in each Analyze call (the policy SDK runs a pack's policies in order), so their reads are done.
  */
-export async function unavailableUsage(args: ResourceValidationArgs): Promise<{ user: ManagedUserContext; unjudged: UnjudgedCredentials } | undefined> {
+export async function unavailableUsage(args: ResourceValidationArgs): Promise<{ user: NamedUser; source: AccountSource; unjudged: UnjudgedCredentials } | undefined> {
     const named = managedUser(args);
     if (!named) return undefined;
-    // Only what a judging policy asked for and could not judge; none asked (disabled, exempt): nothing.
-    for (const source of accountSources().sourcesUsedBy(args.urn)) {
+    // Only what a policy asked for and could not judge; none asked (disabled, exempt): nothing.
+    for (const source of packRun().sources.sourcesUsedBy(args.urn)) {
         const unjudged = await source.usage.failureOf(named.userName);
-        if (unjudged) return { user: { ...named, source, accountLabel: () => source.label }, unjudged };
+        if (unjudged) return { user: named, source, unjudged };
     }
     return undefined;
 }

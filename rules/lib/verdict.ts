@@ -1,5 +1,5 @@
 // The verdict: credential facts + thresholds + now → one assessment per usable credential.
-// Pure: no SDK types, no I/O, no policy types. Every rule of semantics.md is a test of this file.
+// Pure: no SDK types, no I/O, no policy types. Every rule of docs/unused.md is a test of this file.
 
 export const MS_PER_DAY = 86_400_000;
 
@@ -42,6 +42,8 @@ interface AssessmentBase {
     idleSince: Date;
     idleDays: number;
     thresholdDays: number;
+    /** The instant idle time reaches the threshold: from then on the credential is unused. */
+    unusedFrom: Date;
     unused: boolean;
 }
 
@@ -82,6 +84,7 @@ export function assessPassword(facts: CredentialFacts, thresholdDays: number, no
         idleSince,
         idleDays,
         thresholdDays,
+        unusedFrom: new Date(idleSince.getTime() + thresholdDays * MS_PER_DAY),
         unused: idleDays >= thresholdDays,
     };
 }
@@ -104,15 +107,21 @@ export function assessAccessKey(userName: string, key: AccessKeyFacts, threshold
         idleSince,
         idleDays,
         thresholdDays,
+        unusedFrom: new Date(idleSince.getTime() + thresholdDays * MS_PER_DAY),
         unused: idleDays >= thresholdDays,
     };
 }
 
+/** The assessments of one kind of credential: the password, or each active key. */
+export function assessKind(kind: "password" | "access-key", facts: CredentialFacts, thresholdDays: number, now: Date): Assessment[] {
+    if (kind === "password") {
+        const password = assessPassword(facts, thresholdDays, now);
+        return password ? [password] : [];
+    }
+    return facts.accessKeys.map(key => assessAccessKey(facts.userName, key, thresholdDays, now)).filter((a): a is AccessKeyAssessment => a !== undefined);
+}
+
 /** One assessment per usable credential of the user: the password first, then each active key by ID. */
 export function assessCredentials(facts: CredentialFacts, thresholds: Thresholds, now: Date): Assessment[] {
-    const password = assessPassword(facts, thresholds.passwordDays, now);
-    const keys = facts.accessKeys
-        .map(key => assessAccessKey(facts.userName, key, thresholds.accessKeyDays, now))
-        .filter((a): a is AccessKeyAssessment => a !== undefined);
-    return password ? [password, ...keys] : keys;
+    return [...assessKind("password", facts, thresholds.passwordDays, now), ...assessKind("access-key", facts, thresholds.accessKeyDays, now)];
 }

@@ -105,10 +105,11 @@ describe("end to end: right account, right users", function () {
     });
 
     it("exemptions in tags: current ones exempt (and say so), expired and malformed ones say why they did not apply", async () => {
+        const inThirtyDays = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
         const tagged = (name: string, until: string) => user(name, "shared-name", providerA(), { "unused-credentials:exempt-until": until, "unused-credentials:exempt-reason": "vendor integration, JIRA-123" });
         const result = await drivePack({
             packDir: REPO, stack, env: baseEnv,
-            resources: [tagged("current", "2999-12-31"), tagged("expired", "2020-01-31"), tagged("malformed", "next week")],
+            resources: [tagged("current", inThirtyDays), tagged("expired", "2020-01-31"), tagged("malformed", "next week")],
         });
         assert.deepEqual(verdictLines(result), [
             "mandatory iam-user-unused-access-key expired AKIAACCOUNTASTALE001",
@@ -116,7 +117,7 @@ describe("end to end: right account, right users", function () {
         ]);
         const current = result.results.find(r => r.resource.name === "current")!;
         assert.ok(current.notApplicable.some(n => n.policyName === "iam-user-unused-access-key" &&
-            n.reason === `IAM user 'shared-name' is exempt until 2999-12-31 by tag unused-credentials:exempt-until, reason: "vendor integration, JIRA-123"`));
+            n.reason === `IAM user 'shared-name' is exempt until ${inThirtyDays} by tag unused-credentials:exempt-until, reason: "vendor integration, JIRA-123"`));
         const message = (name: string) => result.results.find(r => r.resource.name === name)!.diagnostics[0].message;
         assert.match(message("expired"), /Not exempt: the exemption unused-credentials:exempt-until=2020-01-31 expired, reason: "vendor integration, JIRA-123"\./);
         assert.match(message("malformed"), /Not exempt: the tag unused-credentials:exempt-until="next week" is not a date \(YYYY-MM-DD\), so it exempts nothing\./);

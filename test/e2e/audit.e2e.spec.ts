@@ -140,10 +140,11 @@ describe("end to end: audit mode", function () {
             [
                 ["iam-user-unused-password", "Unused IAM user console password", "high"],
                 ["iam-user-unused-access-key", "Unused IAM user access key", "high"],
+                ["iam-user-credential-unused-soon", "IAM user credential soon unused", "low"],
                 ["iam-user-usage-data-unavailable", "IAM user credential usage unavailable", "medium"],
             ],
         );
-        assert.equal(byName.get("iam-user-unused-access-key")!.framework?.reference, "1.12");
+        assert.equal(byName.get("iam-user-unused-access-key")!.framework?.reference, "IAM.8");
         assert.match(byName.get("iam-user-unused-access-key")!.remediationSteps, /Inactive/);
         assert.match(byName.get("iam-user-unused-access-key")!.url, /^https:\/\//);
     });

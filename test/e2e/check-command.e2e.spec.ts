@@ -30,28 +30,48 @@ describe("the check command", function () {
         assert.match(r.stdout, /- \[mandatory\]  iam-user-unused-access-key  \(aws:iam\/user:User: alice-stale-key\)/);
         assert.match(r.stdout, /- \[mandatory\]  iam-user-unused-password  \(aws:iam\/user:User: judy-never-used-password\)/);
         assert.match(r.stdout, /- \[advisory\]  iam-user-usage-data-unavailable  \(aws:iam\/user:User: grace-access-denied\)/);
-        assert.match(r.stdout, /Exempt \(not judged\):\n    - iam-user-unused-password  \(quinn-exempt-until-2099\): IAM user 'quinn-exempt-until-2099' is exempt until 2099-12-31 by tag unused-credentials:exempt-until, reason: "vendor batch job runs yearly, see SEC-42"/);
-        assert.match(r.stdout, /19 resources analyzed: 11 mandatory and 1 advisory violations, 1 exempt users\./);
+        assert.match(r.stdout, /- \[advisory\]  iam-user-credential-unused-soon  \(aws:iam\/user:User: paul-idle-80-days\)\n.*\n          IAM user 'paul-idle-80-days' .*: active access key AKIAPAULIDLE80DAYS01 will count as unused on \d{4}-\d\d-\d\d \d\d:\d\d UTC, in 10 days/);
+        assert.match(r.stdout, /Not exempt: the exemption unused-credentials:exempt-until=2099-12-31 reaches \d+ days ahead, further than maxExemptionDays \(90\) allows/);
+        assert.match(r.stdout, /Unused credentials and their owners:\n(    - .*\n)*    - alice-stale-key \(account 111122223333 \(provider default_7_10_0\)\): access key AKIAALICESTALE000001, idle 120 days: managed by iam-team\/demo urn:pulumi:demo::iam-team::aws:iam\/accessKey:AccessKey::alice-key\n/);
+        assert.match(r.stdout, /    - bob-never-used-key \(.*\): access key AKIABOBNEVERUSED0001, idle 200 days: unmanaged \(user: iam-team\/demo urn:pulumi:demo::iam-team::aws:iam\/user:User::bob-never-used-key\)/);
+        assert.match(r.stdout, /Not judged \(never a pass\):\n    - grace-access-denied: access denied to iam:GetAccessKeyLastUsed/);
+        assert.match(r.stdout, /20 resources analyzed: 12 mandatory and 2 advisory violations, 1 users not judged\./);
     });
 
-    it("on a real stack export it exits 1 on a mandatory violation, like a failed preview, and --json is machine-readable", async () => {
+    it("on a real stack export it exits 1 on mandatory violations, 4 when a user was not judged (5 for both), and --json is machine-readable", async () => {
         const iam = await startLocalIam(SAMPLE_ACCOUNT);
         try {
             const creds = { AWS_ACCESS_KEY_ID: "AKIDCHECKTEST0000000", AWS_SECRET_ACCESS_KEY: "x", AWS_REGION: "us-east-1" };
-            const r = await check(["--stack-export", path.join(REPO, "samples", "demo-stack.json"), "--endpoint", iam.url, "--json"], creds);
-            assert.equal(r.code, 1, r.stderr);
+            const exported = path.join(REPO, "samples", "demo-stack.json");
+            const r = await check(["--stack-export", exported, "--endpoint", iam.url, "--json"], creds);
+            assert.equal(r.code, 5, "mandatory violations, and grace could not be judged");
             const report = JSON.parse(r.stdout);
-            assert.deepEqual(report.summary, { mandatory: 11, advisory: 1, exempt: 1 });
-            assert.equal(report.exemptions.length, 2, "exempt from both unused-credential policies");
+            assert.deepEqual(report.summary, { mandatory: 12, advisory: 2, exempt: 0, unjudged: 1, notices: 1, retiring: 0 });
+            assert.equal(report.exitCode, 5);
             const keyFinding = report.violations.find((v: { resource: string }) => v.resource === "bob-never-used-key");
             assert.equal(keyFinding.policy, "iam-user-unused-access-key");
             assert.match(keyFinding.message, /^IAM user 'bob-never-used-key' .*AKIABOBNEVERUSED0001 is unused: never used/);
+            const bob = report.credentials.find((c: { user: string }) => c.user === "bob-never-used-key");
+            assert.deepEqual(
+                { ...bob, lastUsed: bob.lastUsed },
+                {
+                    stack: "iam-team/demo", kind: "unused", policy: "iam-user-unused-access-key", enforcementLevel: "mandatory", user: "bob-never-used-key",
+                    account: "account 111122223333 (provider default_7_10_0)", accountId: "111122223333", credential: "access-key", accessKeyId: "AKIABOBNEVERUSED0001",
+                    lastUsed: null, idleDays: 200, thresholdDays: 90, owner: "unmanaged",
+                    userOwner: { stack: "iam-team/demo", urn: "urn:pulumi:demo::iam-team::aws:iam/user:User::bob-never-used-key" },
+                },
+            );
+            assert.deepEqual(report.unjudged.map((u: { user: string }) => u.user), ["grace-access-denied"]);
 
             const dir = fs.mkdtempSync(path.join(os.tmpdir(), "check-"));
             const advisoryOnly = path.join(dir, "advisory.json");
             fs.writeFileSync(advisoryOnly, JSON.stringify({ all: "advisory" }));
-            const advisory = await check(["--stack-export", path.join(REPO, "samples", "demo-stack.json"), "--endpoint", iam.url, "--policy-pack-config", advisoryOnly], creds);
-            assert.equal(advisory.code, 0, "advisory findings do not fail the run");
+            const advisory = await check(["--stack-export", exported, "--endpoint", iam.url, "--policy-pack-config", advisoryOnly], creds);
+            assert.equal(advisory.code, 4, "advisory findings do not fail the run; the user not judged does");
+            const judgedAll = path.join(dir, "judged-all.json");
+            fs.writeFileSync(judgedAll, JSON.stringify({ all: "advisory", "iam-user-unused-access-key": { exemptUsers: ["grace-*"] }, "iam-user-unused-password": { exemptUsers: ["grace-*"] } }));
+            const clean = await check(["--stack-export", exported, "--endpoint", iam.url, "--policy-pack-config", judgedAll], creds);
+            assert.equal(clean.code, 0, "every user judged, nothing mandatory: 0");
         } finally {
             await iam.close();
         }
@@ -69,7 +89,11 @@ describe("the check command", function () {
     it("explains its usage on bad arguments", async () => {
         const r = await check([]);
         assert.equal(r.code, 2);
-        assert.match(r.stderr, /give --stack-export FILE \(or --demo\)/);
+        assert.match(r.stderr, /give --stack-export FILE \(or --demo, or --account-wide\)/);
+        const help = await check(["--help"]);
+        assert.equal(help.code, 0);
+        assert.match(help.stdout, /exit: 0  every user judged and no mandatory violation left/);
+        assert.match(help.stdout, /      4  some users .* could not be judged; 5 = 1 and 4 together\n      2  usage or run error/);
     });
 
     describe("a stack export whose provider credentials are secrets", () => {
@@ -105,9 +129,9 @@ describe("the check command", function () {
             try {
                 const file = exportWithSecretKeys(fs.mkdtempSync(path.join(os.tmpdir(), "check-")));
                 const r = await check(["--stack-export", file, "--endpoint", iam.url, "--use-ambient-credentials"], { AWS_ACCESS_KEY_ID: "AKIDAMBIENT000000000", AWS_SECRET_ACCESS_KEY: "x" });
-                assert.equal(r.code, 1, r.stderr);
+                assert.equal(r.code, 5, r.stderr);
                 assert.match(r.stdout, /^Accounts:\n    provider default_7_10_0: account 111122223333 \(arn:aws:iam::111122223333:user\/policy-pack\)\n/);
-                assert.match(r.stdout, /11 mandatory and 1 advisory violations/);
+                assert.match(r.stdout, /12 mandatory and 2 advisory violations/);
             } finally {
                 await iam.close();
             }

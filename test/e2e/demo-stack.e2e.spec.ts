@@ -41,6 +41,7 @@ export function verdictLines(run: DriveResult): string[] {
 }
 
 const EXPECTED_DEFAULT = [
+    "advisory iam-user-credential-unused-soon paul-idle-80-days AKIAPAULIDLE80DAYS01", // 80 of 90 days: notice 10 days ahead
     "advisory iam-user-usage-data-unavailable grace-access-denied -", // 6. errors never pass
     "mandatory iam-user-unused-access-key alice-stale-key AKIAALICESTALE000001", // stale key; its fresh sibling passes
     "mandatory iam-user-unused-access-key bob-never-used-key AKIABOBNEVERUSED0001", // 1. never used, aged from creation
@@ -48,6 +49,7 @@ const EXPECTED_DEFAULT = [
     "mandatory iam-user-unused-access-key erin-two-stale-keys AKIAERINSTALEKEY0001", // 4. two keys, two findings
     "mandatory iam-user-unused-access-key erin-two-stale-keys AKIAERINSTALEKEY0002",
     "mandatory iam-user-unused-access-key heidi-exactly-90-days AKIAHEIDIEXACTLY9001", // 7. inclusive boundary
+    "mandatory iam-user-unused-access-key quinn-exempt-until-2099 AKIAQUINNEXEMPT00001", // exempt-until beyond maxExemptionDays
     "mandatory iam-user-unused-access-key svc-deploy-ci-eu AKIASVCDEPLOYCIEU001", // 12. + = , . @ - in the name
     "mandatory iam-user-unused-password ivan-stale-password password",
     "mandatory iam-user-unused-password judy-never-used-password password", // 1. never-used password
@@ -55,7 +57,7 @@ const EXPECTED_DEFAULT = [
     "mandatory iam-user-unused-password rita-expired-exemption password", // an expired exemption tag exempts nothing
 ];
 // Not flagged: carol-new-key (2.), frank-deleted-password (5.), ken-recreated-password, olivia-in-use,
-// peggy-idle-60-days (60 < 90), quinn-exempt-until-2099 (exempt by tag), new-hire-not-yet-created (not in IAM yet), zed-not-in-stack (not managed), the AccessKey resource.
+// peggy-idle-60-days (60 < 90 - 14: no notice either), new-hire-not-yet-created (not in IAM yet), zed-not-in-stack (not managed), the AccessKey resource.
 
 describe("end to end: the sample stack through the CLI-faithful driver", function () {
     this.timeout(120_000);
@@ -86,7 +88,7 @@ describe("end to end: the sample stack through the CLI-faithful driver", functio
     it("gives the same verdicts when Analyze calls arrive concurrently, reading each user once", async () => {
         const result = await run({ concurrency: 16 });
         assert.deepEqual(verdictLines(result), EXPECTED_DEFAULT);
-        const managedUsers = 19 - 1 - 1; // the AccessKey resource is not a user; quinn is exempt, so never read
+        const managedUsers = 20 - 1; // the AccessKey resource is not a user
         // grace's GetAccessKeyLastUsed is denied, which is also real IAM's answer for a key deleted since it was
         // listed: grace is read once more (and reported unavailable), everyone else exactly once.
         assert.equal(iam.calls.get("ListAccessKeys"), managedUsers + 1);
@@ -99,10 +101,11 @@ describe("end to end: the sample stack through the CLI-faithful driver", functio
             assert.deepEqual(verdictLines(result), EXPECTED_DEFAULT);
             assert.equal(iam.calls.get("GetCredentialReport"), 2, "one miss, one read of the generated report");
             assert.equal(iam.calls.get("GenerateCredentialReport"), 2, "STARTED, then COMPLETE");
-            // Confirmed live: the 10 users with a finding, grace (denied), heidi's and others' stale-looking keys;
-            // never the users the report proves fresh (carol has a new never-used key, so she is confirmed too).
+            // Confirmed live: the users with a finding, grace (denied), paul (inside the notice window, which the
+            // report cannot clear at 76 days) and other stale-looking keys; never olivia and peggy, whom the report
+            // proves fresh even for the notice (carol has a new never-used key, so she is confirmed too).
             const confirmed = iam.calls.get("ListAccessKeys") ?? 0;
-            assert.ok(confirmed < 16, `only users the report cannot clear are read live (${confirmed})`);
+            assert.ok(confirmed <= 17, `only users the report cannot clear are read live (${confirmed} of 19)`);
         });
     }
 
@@ -120,7 +123,7 @@ describe("end to end: the sample stack through the CLI-faithful driver", functio
         const alice = result.results.find(r => r.resource.name === "alice-stale-key")!.diagnostics[0];
         assert.equal(alice.policyPackName, "unused-iam-credentials");
         assert.match(alice.message, /^Active access keys of managed IAM users must have been used within maxUnusedDays days\.\n/);
-        assert.match(alice.message, /IAM user 'alice-stale-key' in account 111122223333 \(provider default_7_10_0\): active access key AKIAALICESTALE000001 is unused: last used .* UTC \(service s3, region eu-west-1\); idle 120 days, threshold 90 days\. Deactivate the key/);
+        assert.match(alice.message, /IAM user 'alice-stale-key' in account 111122223333 \(provider default_7_10_0\): active access key AKIAALICESTALE000001 is unused: last used .* UTC \(service s3, region eu-west-1\); idle 120 days, threshold 90 days\. Fix in code: set status "Inactive" on its aws\.iam\.AccessKey/);
         const grace = result.results.find(r => r.resource.name === "grace-access-denied")!.diagnostics[0];
         assert.match(grace.message, /access denied to iam:GetAccessKeyLastUsed/);
     });
@@ -138,8 +141,22 @@ describe("end to end: the sample stack through the CLI-faithful driver", functio
         assert.ok(lines.includes("advisory iam-user-unused-password ivan-stale-password password"), "`all` sets the level of policies without their own");
         assert.ok(!lines.some(l => l.includes("erin-two-stale-keys")), "exemptUsers glob");
         assert.ok(lines.includes("mandatory iam-user-unused-access-key peggy-idle-60-days AKIAPEGGYIDLE60DAYS1"), "CIS 45 days flags a key idle 60 days");
-        assert.equal(lines.filter(l => l.includes("iam-user-unused-access-key")).length, 6);
+        assert.equal(lines.filter(l => l.includes("iam-user-unused-access-key")).length, 8, "paul's 80 days too");
     });
+
+    for (const file of ["cis-aws-foundations-1.12.json", "security-hub-iam.22.json"]) {
+        it(`ships compliance/${file}: 45 days for passwords and keys, with the notice 14 days before`, async () => {
+            const configFile = JSON.parse(fs.readFileSync(path.join(REPO, "compliance", file), "utf8"));
+            const result = await run({ configFile });
+            assert.deepEqual(result.config["iam-user-unused-access-key"].properties.maxUnusedDays, 45);
+            assert.deepEqual(result.config["iam-user-unused-password"].properties.maxUnusedDays, 45);
+            const lines = verdictLines(result);
+            assert.ok(lines.includes("mandatory iam-user-unused-access-key peggy-idle-60-days AKIAPEGGYIDLE60DAYS1"), "60 days idle is unused at 45");
+            assert.ok(lines.includes("mandatory iam-user-unused-access-key paul-idle-80-days AKIAPAULIDLE80DAYS01"));
+            const alice = result.results.find(r => r.resource.name === "alice-stale-key")!.diagnostics.map(d => d.message).join("\n");
+            assert.match(alice, /AKIAALICESTALE000001 is unused: .*threshold 45 days/);
+        });
+    }
 
     it("a user whose name is unknown during preview gets no violation and does not disturb the others", async () => {
         const unknownUser = {

@@ -5,7 +5,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { LocalIam, startLocalIam } from "../../tools/local-iam/server";
-import { drivePack } from "../../tools/driver/drive-pack";
+import { checkStack } from "../../tools/check/checked-stack";
 import { stackFromExport } from "../../tools/check/stack-export";
 import { AuditRecord, planFixes, runFixes } from "../../tools/check/fix";
 import { REPO } from "./demo-stack.e2e.spec";
@@ -38,7 +38,7 @@ describe("check --deactivate: fixing what the pack found", function () {
 
     it("--dry-run prints what would be done and changes nothing", async () => {
         const r = await check(["--stack-export", EXPORT, "--endpoint", iam.url, "--dry-run", "--delete-unused-passwords", "--audit-log", path.join(dir, "audit.jsonl")]);
-        assert.equal(r.code, 1, "a managed credential still needs a code change");
+        assert.equal(r.code, 5, "a managed credential still needs a code change (1), and grace was not judged (4)");
         assert.match(r.stdout, /Fixes \(dry run: nothing is changed\):/);
         assert.match(r.stdout, /would do +bob-never-used-key: access key AKIABOBNEVERUSED0001: would deactivate \(never used, idle 200 days\)/);
         assert.match(r.stdout, /would do +ivan-stale-password: console password: would delete/);
@@ -51,24 +51,25 @@ describe("check --deactivate: fixing what the pack found", function () {
     it("deactivates unmanaged unused keys, prints code changes for managed ones, leaves exempt users and passwords alone", async () => {
         const log = path.join(dir, "audit.jsonl");
         const r = await check(["--stack-export", EXPORT, "--endpoint", iam.url, "--deactivate", "--yes", "--audit-log", log]);
-        assert.equal(r.code, 1, "alice's managed key and nina's managed password need code changes");
+        assert.equal(r.code, 5, "alice's managed key and nina's managed password need code changes (1); grace was not judged (4)");
         // Managed by the stack: fixed in code, not out of band.
         assert.match(r.stdout, /fix in code +alice-stale-key: access key AKIAALICESTALE000001 is managed by urn:pulumi:demo::iam-team::aws:iam\/accessKey:AccessKey::alice-key: set status: "Inactive" on aws.iam.AccessKey "alice-key"/);
         assert.match(r.stdout, /fix in code +native-nina: console password is managed by .*aws-native:iam:User::nina: remove loginProfile/);
         assert.equal(statusOf(iam, "alice-stale-key", "AKIAALICESTALE000001"), "Active");
         // Unmanaged: deactivated, never deleted.
-        for (const [user, key] of [["bob-never-used-key", "AKIABOBNEVERUSED0001"], ["dave-inactive-then-stale", "AKIADAVESTALE0000002"], ["erin-two-stale-keys", "AKIAERINSTALEKEY0001"], ["erin-two-stale-keys", "AKIAERINSTALEKEY0002"], ["heidi-exactly-90-days", "AKIAHEIDIEXACTLY9001"], ["svc+deploy=ci,eu@corp.example", "AKIASVCDEPLOYCIEU001"]]) {
+        // quinn's exempt-until 2099 reaches further than maxExemptionDays: no exemption, so its key is deactivated too.
+        for (const [user, key] of [["bob-never-used-key", "AKIABOBNEVERUSED0001"], ["dave-inactive-then-stale", "AKIADAVESTALE0000002"], ["erin-two-stale-keys", "AKIAERINSTALEKEY0001"], ["erin-two-stale-keys", "AKIAERINSTALEKEY0002"], ["heidi-exactly-90-days", "AKIAHEIDIEXACTLY9001"], ["svc+deploy=ci,eu@corp.example", "AKIASVCDEPLOYCIEU001"], ["quinn-exempt-until-2099", "AKIAQUINNEXEMPT00001"]]) {
             assert.equal(statusOf(iam, user, key), "Inactive", key);
         }
         assert.equal(iam.users.get("erin-two-stale-keys")!.accessKeys.length, 2, "never deletes a key");
-        // Fresh keys, exempt users and (without --delete-unused-passwords) passwords are untouched.
+        // Fresh keys, keys near their threshold and (without --delete-unused-passwords) passwords are untouched.
         assert.equal(statusOf(iam, "alice-stale-key", "AKIAALICEFRESH000002"), "Active");
-        assert.equal(statusOf(iam, "quinn-exempt-until-2099", "AKIAQUINNEXEMPT00001"), "Active");
+        assert.equal(statusOf(iam, "paul-idle-80-days", "AKIAPAULIDLE80DAYS01"), "Active");
         assert.ok(iam.users.get("ivan-stale-password")!.loginProfile);
         assert.match(r.stdout, /left alone +ivan-stale-password: console password: pass --delete-unused-passwords/);
         // The audit log: one line per action, with the command that undoes it, naming the right key.
         const records: AuditRecord[] = fs.readFileSync(log, "utf8").trim().split("\n").map(l => JSON.parse(l));
-        assert.equal(records.length, 6);
+        assert.equal(records.length, 7);
         const bob = records.find(x => x.user === "bob-never-used-key")!;
         assert.equal(bob.result, "done");
         assert.equal(bob.account, "account 111122223333 (provider default_7_10_0)");
@@ -84,7 +85,8 @@ describe("check --deactivate: fixing what the pack found", function () {
         iam.setFaults({ accessDenied: [{ action: "UpdateAccessKey", userName: "bob-never-used-key" }, { action: "DeleteLoginProfile", userName: "judy-never-used-password" }] });
         const log = path.join(dir, "audit.jsonl");
         const r = await check(["--stack-export", EXPORT, "--endpoint", iam.url, "--deactivate", "--delete-unused-passwords", "--yes", "--audit-log", log]);
-        assert.equal(r.code, 1);
+        // These faults replace the sample's (grace's denied read), so every user is judged: exit 1 for what is left.
+        assert.equal(r.code, 1, "failed actions leave mandatory findings");
         assert.match(r.stdout, /FAILED +bob-never-used-key: access key AKIABOBNEVERUSED0001: access denied to iam:UpdateAccessKey/);
         assert.equal(statusOf(iam, "bob-never-used-key", "AKIABOBNEVERUSED0001"), "Active");
         assert.equal(statusOf(iam, "dave-inactive-then-stale", "AKIADAVESTALE0000002"), "Inactive");
@@ -108,14 +110,14 @@ describe("check --deactivate: fixing what the pack found", function () {
     it("refuses to change IAM in CI without --yes", async () => {
         const r = await check(["--stack-export", EXPORT, "--endpoint", iam.url, "--deactivate"], { CI: "true" });
         assert.equal(r.code, 2);
-        assert.match(r.stderr, /refusing to change 6 credential\(s\) without --yes/);
+        assert.match(r.stderr, /refusing to change 7 credential\(s\) without --yes/);
         assert.equal(iam.calls.get("UpdateAccessKey"), undefined);
     });
 
     it("leaves alone a key used between the finding and the action", async () => {
         const stack = stackFromExport(JSON.parse(fs.readFileSync(EXPORT, "utf8")));
-        const run = await drivePack({ packDir: REPO, stack: stack.identity, env: { PATH: process.env.PATH, ...CREDS, AWS_ENDPOINT_URL_IAM: iam.url, AWS_ENDPOINT_URL_STS: iam.url }, resources: stack.resources });
-        const steps = planFixes(run, stack, { deletePasswords: false });
+        const checked = await checkStack("iam-team/demo", stack, { packDir: REPO, stack: stack.identity, env: { PATH: process.env.PATH, ...CREDS, AWS_ENDPOINT_URL_IAM: iam.url, AWS_ENDPOINT_URL_STS: iam.url }, resources: stack.resources });
+        const steps = planFixes([checked], { deletePasswords: false });
         // Minutes later, bob's key is used.
         iam.users.get("bob-never-used-key")!.accessKeys[0].lastUsed = { date: new Date(), service: "s3", region: "us-east-1" };
         const previous = { ...process.env };

@@ -1,10 +1,11 @@
-// `check` says, per provider of the stack, which account its credentials were verified to reach (or why
+// `check` says, per provider of each stack, which account its credentials were verified to reach (or why
 // not), with the same rules and the same environment as the pack, before it reports anything.
-import { AccountSources } from "../../rules/lib/account-sources";
-import { settingsFrom } from "../../rules/lib/settings";
+import { AccountSource, AccountSources } from "../../rules/lib/account-sources";
+import { ProviderLike } from "../../rules/lib/provider-settings";
 import { AnalyzedResource } from "../driver/analyzer-client";
 
 export interface AccountLine {
+    stack: string;
     /** `provider prod`, or how resources without a provider are read. */
     provider: string;
     verified: boolean;
@@ -14,20 +15,30 @@ export interface AccountLine {
     reason?: string;
 }
 
-export async function verifiedAccounts(resources: AnalyzedResource[], env: NodeJS.ProcessEnv): Promise<AccountLine[]> {
-    const sources = new AccountSources(settingsFrom(env), env);
-    const providers = new Map(resources.filter(r => r.type === "aws:iam/user:User" || r.type === "aws-native:iam:User").map(r => [r.provider?.urn ?? "", r.provider]));
-    const lines: AccountLine[] = [];
-    for (const provider of providers.values()) {
-        const source = await sources.sourceFor(provider);
-        const name = provider ? `provider ${provider.name}` : source.label;
-        lines.push(source.identity
-            ? { provider: name, verified: true, accountId: source.identity.accountId, arn: source.identity.arn }
-            : { provider: name, verified: false, reason: source.unverified });
-    }
-    return lines;
+/** A provider of the stack's users, the source it resolves to, and the line check prints for it. */
+export interface ProviderAccount {
+    provider?: ProviderLike;
+    source: AccountSource;
+    line: AccountLine;
 }
 
-export function formatAccounts(lines: AccountLine[]): string {
-    return ["Accounts:", ...lines.map(l => (l.verified ? `    ${l.provider}: account ${l.accountId} (${l.arn})` : `    ${l.provider}: NOT VERIFIED, its users are not judged: ${l.reason}`))].join("\n");
+export const USER_TYPES = new Set(["aws:iam/user:User", "aws-native:iam:User"]);
+
+export async function verifiedAccounts(stack: string, resources: AnalyzedResource[], sources: AccountSources): Promise<ProviderAccount[]> {
+    const providers = new Map(resources.filter(r => USER_TYPES.has(r.type)).map(r => [r.provider?.urn ?? "", r.provider]));
+    const found: ProviderAccount[] = [];
+    for (const provider of providers.values()) {
+        const source = await sources.sourceFor(provider);
+        const name = provider ? `provider ${provider.name}` : source.readWith;
+        const line: AccountLine = source.identity
+            ? { stack, provider: name, verified: true, accountId: source.identity.accountId, arn: source.identity.arn }
+            : { stack, provider: name, verified: false, reason: source.unverified };
+        found.push({ provider, source, line });
+    }
+    return found;
+}
+
+export function formatAccounts(lines: AccountLine[], several: boolean): string {
+    const name = (l: AccountLine) => `${several ? `${l.stack}: ` : ""}${l.provider}`;
+    return ["Accounts:", ...lines.map(l => (l.verified ? `    ${name(l)}: account ${l.accountId} (${l.arn})` : `    ${name(l)}: NOT VERIFIED, its users are not judged: ${l.reason}`))].join("\n");
 }

@@ -7,23 +7,18 @@ import { AccountSources } from "../../rules/lib/account-sources";
 import { ProviderLike } from "../../rules/lib/provider-settings";
 import { describeIamError } from "../../rules/lib/iam-errors";
 import { IamCallError, IamRequester } from "../../rules/lib/iam-requester";
-import { findingOfMessage, formatUtc } from "../../rules/lib/message";
+import { formatUtc } from "../../rules/lib/message";
 import { readUserUsage } from "../../rules/lib/per-user-reader";
 import { settingsFrom } from "../../rules/lib/settings";
 import { Assessment, assessAccessKey, assessPassword } from "../../rules/lib/verdict";
-import { AnalyzedResource } from "../driver/analyzer-client";
-import { DriveResult } from "../driver/drive-pack";
-import { findingText } from "./format-report";
-import { StackForCheck } from "./stack-export";
-
-const POLICY_OF = { "access-key": "iam-user-unused-access-key", password: "iam-user-unused-password" } as const;
+import { CheckedStack, credentialOwner } from "./checked-stack";
 
 /** One unused credential the pack reported, and what `check` will do about it. */
 export type FixStep =
-    | { kind: "code-change"; userName: string; credential: string; resourceUrn: string; change: string }
-    | { kind: "deactivate-key"; userName: string; accessKeyId: string; provider?: ProviderLike; thresholdDays: number }
-    | { kind: "delete-login-profile"; userName: string; provider?: ProviderLike; thresholdDays: number }
-    | { kind: "left-alone"; userName: string; credential: string; why: string };
+    | { kind: "code-change"; userName: string; credential: string; resourceUrn: string; change: string; mandatory: boolean }
+    | { kind: "deactivate-key"; userName: string; accessKeyId: string; provider?: ProviderLike; thresholdDays: number; mandatory: boolean }
+    | { kind: "delete-login-profile"; userName: string; provider?: ProviderLike; thresholdDays: number; mandatory: boolean }
+    | { kind: "left-alone"; userName: string; credential: string; why: string; mandatory: boolean };
 
 export interface FixOptions {
     deletePasswords: boolean;
@@ -33,41 +28,38 @@ function lastName(urn: string): string {
     return urn.split("::").pop() ?? urn;
 }
 
-/** Decides, per reported unused credential, whether it is fixed in code or out of band. */
-export function planFixes(run: DriveResult, stack: StackForCheck, options: FixOptions): FixStep[] {
+/** Decides, per unused credential the pack recorded, whether it is fixed in code or out of band. */
+export function planFixes(checked: CheckedStack[], options: FixOptions): FixStep[] {
     const steps: FixStep[] = [];
-    for (const { resource, diagnostics } of run.results) {
-        for (const d of diagnostics) {
-            const finding = findingOfMessage(findingText(d));
-            if (!finding || d.policyName !== POLICY_OF[finding.credential]) continue;
-            const thresholdDays = Number(run.config[d.policyName]?.properties.maxUnusedDays);
-            const provider = resource.provider;
-            if (finding.credential === "access-key") {
-                const managedBy = stack.managed.accessKeys.get(finding.accessKeyId);
-                steps.push(managedBy
-                    ? { kind: "code-change", userName: finding.userName, credential: `access key ${finding.accessKeyId}`, resourceUrn: managedBy,
-                        change: `set status: "Inactive" on aws.iam.AccessKey "${lastName(managedBy)}" (or remove the resource), then pulumi up` }
-                    : { kind: "deactivate-key", userName: finding.userName, accessKeyId: finding.accessKeyId, provider, thresholdDays });
-                continue;
-            }
-            const profileUrn = stack.managed.loginProfiles.get(finding.userName) ?? (nativeLoginProfile(resource) ? resource.urn : undefined);
-            if (profileUrn) {
-                const change = profileUrn === resource.urn
-                    ? `remove loginProfile from aws-native:iam:User "${resource.name}", then pulumi up`
-                    : `remove the aws.iam.UserLoginProfile "${lastName(profileUrn)}", then pulumi up`;
-                steps.push({ kind: "code-change", userName: finding.userName, credential: "console password", resourceUrn: profileUrn, change });
-            } else if (options.deletePasswords) {
-                steps.push({ kind: "delete-login-profile", userName: finding.userName, provider, thresholdDays });
-            } else {
-                steps.push({ kind: "left-alone", userName: finding.userName, credential: "console password", why: "pass --delete-unused-passwords to delete unused login profiles" });
+    for (const stack of checked) {
+        for (const record of stack.records) {
+            if (record.kind !== "unused" || typeof record.thresholdDays !== "number") continue;
+            const mandatory = stack.run.config[record.policy]?.enforcementLevel === "mandatory";
+            const provider = stack.resources.get(record.urn)?.provider;
+            const owner = credentialOwner(stack, record);
+            const thresholdDays = record.thresholdDays;
+            const userName = record.user;
+            if (record.credential === "access-key" && record.accessKeyId) {
+                const accessKeyId = record.accessKeyId;
+                steps.push(owner !== "unmanaged"
+                    ? { kind: "code-change", userName, credential: `access key ${accessKeyId}`, resourceUrn: owner.urn, mandatory,
+                        change: `set status: "Inactive" on aws.iam.AccessKey "${lastName(owner.urn)}" (or remove the resource) and tag the user ` +
+                            `"unused-credentials:retiring": "${accessKeyId} until <a date within 14 days>" in the same change, then pulumi up` }
+                    : { kind: "deactivate-key", userName, accessKeyId, provider, thresholdDays, mandatory });
+            } else if (record.credential === "password") {
+                if (owner !== "unmanaged") {
+                    const what = owner.urn === record.urn ? `remove loginProfile from aws-native:iam:User "${lastName(owner.urn)}"` : `remove the aws.iam.UserLoginProfile "${lastName(owner.urn)}"`;
+                    const change = `${what} and tag the user "unused-credentials:retiring": "password until <a date within 14 days>" in the same change, then pulumi up`;
+                    steps.push({ kind: "code-change", userName, credential: "console password", resourceUrn: owner.urn, change, mandatory });
+                } else if (options.deletePasswords) {
+                    steps.push({ kind: "delete-login-profile", userName, provider, thresholdDays, mandatory });
+                } else {
+                    steps.push({ kind: "left-alone", userName, credential: "console password", why: "pass --delete-unused-passwords to delete unused login profiles", mandatory });
+                }
             }
         }
     }
     return steps;
-}
-
-function nativeLoginProfile(resource: AnalyzedResource): boolean {
-    return resource.type === "aws-native:iam:User" && resource.props.loginProfile !== undefined;
 }
 
 export interface AuditRecord {
@@ -154,6 +146,8 @@ export interface FixOutcome {
     records: AuditRecord[];
     failed: number;
     codeChanges: number;
+    /** Mandatory findings this run did not resolve: code changes, passwords left alone, failures, a dry run. */
+    mandatoryLeft: number;
 }
 
 /** Carries out the plan, one credential at a time; a failure is recorded and the others go on. */
@@ -161,7 +155,9 @@ export async function runFixes(steps: FixStep[], dryRun: boolean, auditLog: stri
     const sources = new AccountSources(settingsFrom(process.env));
     const lines: string[] = [];
     const records: AuditRecord[] = [];
+    let mandatoryLeft = 0;
     for (const step of steps) {
+        if (step.kind === "code-change" || step.kind === "left-alone") mandatoryLeft += step.mandatory ? 1 : 0;
         if (step.kind === "code-change") {
             lines.push(`  fix in code   ${step.userName}: ${step.credential} is managed by ${step.resourceUrn}: ${step.change}`);
             continue;
@@ -172,6 +168,8 @@ export async function runFixes(steps: FixStep[], dryRun: boolean, auditLog: stri
         }
         const { record } = await applyFix(step, sources, dryRun);
         records.push(record);
+        // Skipped means IAM shows it resolved (used since, inactive, gone); anything else leaves it in place.
+        if (step.mandatory && record.result !== "done" && record.result !== "skipped") mandatoryLeft++;
         if (auditLog && !dryRun) fs.appendFileSync(auditLog, `${JSON.stringify(record)}\n`);
         const label = { done: "done", failed: "FAILED", skipped: "skipped", "dry-run": "would do" }[record.result];
         lines.push(`  ${label.padEnd(13)} ${record.user}: ${record.credential}: ${record.detail}${record.undo && record.result === "done" ? `; undo: ${record.undo}` : ""}`);
@@ -181,5 +179,6 @@ export async function runFixes(steps: FixStep[], dryRun: boolean, auditLog: stri
         records,
         failed: records.filter(r => r.result === "failed").length,
         codeChanges: steps.filter(s => s.kind === "code-change").length,
+        mandatoryLeft,
     };
 }

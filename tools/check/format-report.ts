@@ -1,69 +1,152 @@
-// Prints a run's diagnostics the way `pulumi preview` prints its Policies section, or as JSON for CI.
+// `check`'s report: the diagnostics as `pulumi preview` prints its Policies section, and, from the pack's
+// structured findings, each credential with its owner, the exemptions in force and the users not judged.
+import { ExemptionRecord } from "../../rules/lib/exemption";
+import { FindingRecord } from "../../rules/lib/findings";
 import { Diagnostic } from "../driver/analyzer-client";
-import { DriveResult } from "../driver/drive-pack";
+import { AccountLine } from "./accounts";
+import { CheckedStack, credentialOwner, Owner, userOwner } from "./checked-stack";
 
 /** The finding itself: the policy SDK prefixes each violation message with the policy's description. */
 export function findingText(d: Diagnostic): string {
     return d.message.startsWith(`${d.description}\n`) ? d.message.slice(d.description.length + 1) : d.message;
 }
 
+type CredentialFields = Pick<FindingRecord, "credential" | "accessKeyId" | "lastUsed" | "idleDays" | "thresholdDays" | "unusedFrom" | "retiringUntil">;
+
+export interface CredentialLine extends CredentialFields {
+    stack: string;
+    kind: "unused" | "retiring" | "notice";
+    policy: string;
+    enforcementLevel: string;
+    user: string;
+    account: string;
+    accountId: string | null;
+    /** The resource that manages the credential in code, or "unmanaged". */
+    owner: Owner;
+    /** The resource that manages the user, or "unmanaged" (account-wide listing). */
+    userOwner: Owner;
+}
+
 export interface CheckReport {
     pack: string;
     version: string;
-    resourcesAnalyzed: number;
-    violations: { policy: string; enforcementLevel: string; urn: string; resource: string; type: string; message: string }[];
-    /** Users a policy did not judge because they are exempt (by tag or exemptUsers), with why. */
-    exemptions: { policy: string; urn: string; resource: string; reason: string }[];
-    summary: { mandatory: number; advisory: number; exempt: number };
+    stacks: { name: string; resourcesAnalyzed: number }[];
+    accounts: AccountLine[];
+    violations: { stack: string; policy: string; enforcementLevel: string; urn: string; resource: string; type: string; message: string }[];
+    credentials: CredentialLine[];
+    /** Every exemption in force, once per user, for a security team's review. */
+    exemptions: ({ stack: string; user: string; urn: string; account: string; accountId: string | null; policies: string[] } & ExemptionRecord)[];
+    /** Users whose credentials were not judged, with why: never a pass. */
+    unjudged: { stack: string; user: string; urn: string; account: string; reason: string; policies: string[] }[];
+    summary: { mandatory: number; advisory: number; exempt: number; unjudged: number; notices: number; retiring: number };
 }
 
-export function checkReport(run: DriveResult): CheckReport {
-    const violations = run.results.flatMap(r =>
-        r.diagnostics.map(d => ({
-            policy: d.policyName,
-            enforcementLevel: d.enforcementLevel,
-            urn: d.urn,
-            resource: r.resource.name,
-            type: r.resource.type,
-            message: findingText(d),
-        })),
+/** One entry per user resource, merging the policies that recorded the same thing for it. */
+function perUser<T extends { urn: string; stack: string; policies: string[] }>(entries: T[]): T[] {
+    const byUser = new Map<string, T>();
+    for (const entry of entries) {
+        const key = `${entry.stack}\n${entry.urn}`;
+        const seen = byUser.get(key);
+        if (seen) seen.policies = [...new Set([...seen.policies, ...entry.policies])];
+        else byUser.set(key, entry);
+    }
+    // In a stable order a reviewer can diff from one run to the next.
+    return [...byUser.values()].sort((a, b) => `${a.stack}\n${a.urn}`.localeCompare(`${b.stack}\n${b.urn}`));
+}
+
+export function checkReport(checked: CheckedStack[], accounts: AccountLine[]): CheckReport {
+    const first = checked[0]?.run.info;
+    const violations = checked.flatMap(c =>
+        c.run.results.flatMap(r =>
+            r.diagnostics.map(d => ({ stack: c.name, policy: d.policyName, enforcementLevel: d.enforcementLevel, urn: d.urn, resource: r.resource.name, type: r.resource.type, message: findingText(d) })),
+        ),
     );
-    const exemptions = run.results.flatMap(r =>
-        r.notApplicable
-            .filter(n => / is exempt /.test(n.reason))
-            .map(n => ({ policy: n.policyName, urn: r.resource.urn, resource: r.resource.name, reason: n.reason })),
+    const credentials: CredentialLine[] = checked.flatMap(c =>
+        c.records.flatMap(r =>
+            r.kind === "unused" || r.kind === "retiring" || r.kind === "notice"
+                ? [{
+                      stack: c.name, kind: r.kind, policy: r.policy, enforcementLevel: c.run.config[r.policy]?.enforcementLevel ?? "advisory",
+                      user: r.user, account: r.account, accountId: r.accountId, credential: r.credential, accessKeyId: r.accessKeyId,
+                      lastUsed: r.lastUsed, idleDays: r.idleDays, thresholdDays: r.thresholdDays, unusedFrom: r.unusedFrom, retiringUntil: r.retiringUntil,
+                      owner: credentialOwner(c, r), userOwner: userOwner(c, r),
+                  }]
+                : [],
+        ),
     );
+    const exemptions = perUser(checked.flatMap(c =>
+        c.records.flatMap(r => (r.kind === "exempt" && r.exemption ? [{ stack: c.name, user: r.user, urn: r.urn, account: r.account, accountId: r.accountId, policies: [r.policy], ...r.exemption }] : [])),
+    ));
+    const unjudged = perUser([
+        ...checked.flatMap(c => c.records.flatMap(r => (r.kind === "unjudged" ? [{ stack: c.name, user: r.user, urn: r.urn, account: r.account, reason: r.reason ?? "", policies: [r.policy] }] : []))),
+        // A user whose name is a secret in the export: the pack cannot even say which user it is.
+        ...checked.flatMap(c => (c.stack?.secretUserNames ?? []).map(urn => ({ stack: c.name, user: urn.split("::").pop() ?? urn, urn, account: "", reason: "its name is a secret in the stack export, which check cannot decrypt", policies: [] }))),
+    ]);
     return {
-        pack: run.info.name,
-        version: run.info.version,
-        resourcesAnalyzed: run.results.length,
+        pack: first?.name ?? "unused-iam-credentials",
+        version: first?.version ?? "",
+        stacks: checked.map(c => ({ name: c.name, resourcesAnalyzed: c.run.results.length })),
+        accounts,
         violations,
+        credentials,
         exemptions,
+        unjudged,
         summary: {
             mandatory: violations.filter(v => v.enforcementLevel === "mandatory").length,
             advisory: violations.filter(v => v.enforcementLevel === "advisory").length,
-            exempt: new Set(exemptions.map(e => e.urn)).size,
+            exempt: exemptions.length,
+            unjudged: unjudged.length,
+            notices: credentials.filter(c => c.kind === "notice").length,
+            retiring: credentials.filter(c => c.kind === "retiring").length,
         },
     };
+}
+
+function ownerText(owner: Owner): string {
+    return owner === "unmanaged" ? "unmanaged" : `${owner.stack} ${owner.urn}`;
+}
+
+function credentialName(c: CredentialLine): string {
+    return c.credential === "password" ? "console password" : `access key ${c.accessKeyId}`;
 }
 
 export function formatPolicies(report: CheckReport, packLocation: string, descriptions: Map<string, string>): string {
     const icon = report.summary.mandatory > 0 ? "❌" : report.violations.length > 0 ? "⚠️" : "✅";
     const lines = ["Policies:", `    ${icon} ${report.pack}@v${report.version} (local: ${packLocation})`];
+    const several = report.stacks.length > 1;
     for (const v of report.violations) {
-        lines.push(`        - [${v.enforcementLevel}]  ${v.policy}  (${v.type}: ${v.resource})`);
+        lines.push(`        - [${v.enforcementLevel}]  ${v.policy}  (${several ? `${v.stack}: ` : ""}${v.type}: ${v.resource})`);
         const description = descriptions.get(v.policy);
         if (description) lines.push(`          ${description}`);
         lines.push(`          ${v.message}`);
     }
+    const owned = report.credentials.filter(c => c.kind !== "notice");
+    if (owned.length > 0) {
+        lines.push("", "Unused credentials and their owners:");
+        for (const c of owned) {
+            const state = c.kind === "retiring" ? `being retired until ${c.retiringUntil}` : `idle ${c.idleDays} days`;
+            lines.push(`    - ${c.user} (${c.account}): ${credentialName(c)}, ${state}: ${c.owner === "unmanaged" ? `unmanaged (user: ${ownerText(c.userOwner)})` : `managed by ${ownerText(c.owner)}`}`);
+        }
+    }
     if (report.exemptions.length > 0) {
         lines.push("", "Exempt (not judged):");
-        for (const e of report.exemptions) lines.push(`    - ${e.policy}  (${e.resource}): ${e.reason}`);
+        for (const e of report.exemptions) {
+            const how = e.by === "tag" ? `until ${e.until} (${e.daysLeft} days left)${e.reason ? `, reason: "${e.reason}"` : ", no reason given"}` : `by exemptUsers pattern "${e.pattern}"`;
+            lines.push(`    - ${e.user}${several ? ` (${e.stack})` : ""}: exempt ${how}`);
+        }
     }
+    if (report.unjudged.length > 0) {
+        lines.push("", "Not judged (never a pass):");
+        for (const u of report.unjudged) lines.push(`    - ${u.user}${several ? ` (${u.stack})` : ""}: ${u.reason}`);
+    }
+    const analyzed = report.stacks.reduce((n, s) => n + s.resourcesAnalyzed, 0);
+    const extras = [
+        report.summary.exempt ? `${report.summary.exempt} exempt users` : "",
+        report.summary.unjudged ? `${report.summary.unjudged} users not judged` : "",
+    ].filter(Boolean);
     lines.push("");
     lines.push(
-        `${report.resourcesAnalyzed} resources analyzed: ${report.summary.mandatory} mandatory and ${report.summary.advisory} advisory violations` +
-            `${report.summary.exempt ? `, ${report.summary.exempt} exempt users` : ""}.`,
+        `${analyzed} resources analyzed${several ? ` in ${report.stacks.length} runs` : ""}: ${report.summary.mandatory} mandatory and ` +
+            `${report.summary.advisory} advisory violations${extras.map(e => `, ${e}`).join("")}.`,
     );
     return lines.join("\n");
 }

@@ -4,6 +4,8 @@ import { AnalyzedResource } from "../driver/analyzer-client";
 import { StackIdentity } from "../driver/pack-process";
 
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+/** What the engine sends for a value it cannot know: the pack treats it as present but unreadable. */
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 interface ExportedResource {
     urn: string;
@@ -25,11 +27,23 @@ export interface StackForCheck {
     secretProviderInputs: Map<string, string[]>;
     /** Every resource the engine would analyze. */
     resources: AnalyzedResource[];
-    /** Keys (by ID) and login profiles (by user name) the stack itself manages. */
+    /** Keys (by ID) and login profiles (by user name) the stack itself manages, with the managing resource's URN. */
     managed: { accessKeys: Map<string, string>; loginProfiles: Map<string, string> };
+    /** User resources whose name is a secret in the export: check cannot say which user they are. */
+    secretUserNames: string[];
 }
 
-/** Encrypted secrets cannot be read without the stack's secrets provider: leave them out. */
+/** Encrypted secrets cannot be read without the stack's secrets provider: each stays present, its value unknown. */
+function secretsAsUnknown(value: unknown): unknown {
+    if (Array.isArray(value)) return value.map(secretsAsUnknown);
+    if (value && typeof value === "object") {
+        if (SECRET_SIG in value) return UNKNOWN;
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, secretsAsUnknown(v)]));
+    }
+    return value;
+}
+
+/** Provider inputs without their secrets: a secret input stays out, and an identity input is refused (above). */
 function withoutSecrets(value: unknown): unknown {
     if (Array.isArray(value)) return value.map(withoutSecrets);
     if (value && typeof value === "object") {
@@ -76,6 +90,7 @@ export function stackFromExport(exported: StackExport): StackForCheck {
     const project = match?.[2] ?? "project";
     const analyzed: AnalyzedResource[] = [];
     const managed = { accessKeys: new Map<string, string>(), loginProfiles: new Map<string, string>() };
+    const secretUserNames: string[] = [];
     const secretProviderInputs = new Map<string, string[]>();
     for (const r of resources) {
         const secret = r.type.startsWith("pulumi:providers:") ? secretInputs(r.inputs ?? {}) : [];
@@ -85,6 +100,13 @@ export function stackFromExport(exported: StackExport): StackForCheck {
         if (r.type.startsWith("pulumi:")) continue;
         if (r.type === "aws:iam/accessKey:AccessKey" && typeof r.outputs?.id === "string") managed.accessKeys.set(r.outputs.id, r.urn);
         if (r.type === "aws:iam/userLoginProfile:UserLoginProfile" && typeof r.inputs?.user === "string") managed.loginProfiles.set(r.inputs.user, r.urn);
+        const props = (secretsAsUnknown(r.inputs ?? {}) as Record<string, unknown>) ?? {};
+        // aws-native keeps the password in the user itself: a loginProfile that is a secret as a whole is still there.
+        if (r.type === "aws-native:iam:User" && props.loginProfile !== undefined && typeof props.userName === "string" && props.userName !== UNKNOWN) {
+            managed.loginProfiles.set(props.userName, r.urn);
+        }
+        const nameKey = r.type === "aws:iam/user:User" ? "name" : r.type === "aws-native:iam:User" ? "userName" : undefined;
+        if (nameKey && props[nameKey] === UNKNOWN) secretUserNames.push(r.urn);
         const providerUrn = r.provider?.replace(/::[^:]*$/, "");
         const provider = providerUrn ? byUrn.get(providerUrn) : undefined;
         analyzed.push({
@@ -92,7 +114,7 @@ export function stackFromExport(exported: StackExport): StackForCheck {
             name: nameOf(r.urn),
             urn: r.urn,
             parent: r.parent,
-            props: (withoutSecrets(r.inputs ?? {}) as Record<string, unknown>) ?? {},
+            props,
             provider: provider ? { type: provider.type, name: nameOf(provider.urn), urn: provider.urn, props: providerProps(provider.inputs ?? {}) } : undefined,
         });
     }
@@ -101,5 +123,6 @@ export function stackFromExport(exported: StackExport): StackForCheck {
         secretProviderInputs,
         resources: analyzed,
         managed,
+        secretUserNames,
     };
 }

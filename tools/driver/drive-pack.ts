@@ -19,8 +19,8 @@ export interface DriveOptions extends PackStartOptions {
     /** Deadline of each gRPC call; a pack that exceeds it is reported as hung. */
     callDeadlineMs?: number;
     stackTags?: Record<string, string>;
-    /** Called as each Analyze answer arrives (progress). */
-    onResult?: (result: ResourceResult) => void;
+    /** Called as each Analyze answer arrives (progress; or, awaited, the engine's step for that resource). */
+    onResult?: (result: ResourceResult) => void | Promise<void>;
 }
 
 export interface ResourceResult extends AnalyzeResult {
@@ -84,7 +84,7 @@ export async function drivePack(options: DriveOptions): Promise<DriveResult> {
                     await client.remediate(resource).catch(hung("Remediate", resource.urn, options.callDeadlineMs));
                     const result = await client.analyze(resource).catch(hung("Analyze", resource.urn, options.callDeadlineMs));
                     firstVerdictAt ??= performance.now();
-                    options.onResult?.({ resource, ...result });
+                    await options.onResult?.({ resource, ...result });
                     return { resource, ...result };
                 }),
             ),

@@ -1,0 +1,49 @@
+import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { FindingRecord, recordFinding } from "./lib/findings";
+import { noticeMessage } from "./lib/message";
+import { DEFAULT_NOTICE_DAYS, noticeConfigSchema } from "./lib/policy-config";
+import { UNUSED_CREDENTIAL_FRAMEWORK } from "./lib/policy-metadata";
+import { credentialRecord, judgementsOf, managedUser, retiringText } from "./lib/user-evaluation";
+import { assessKind } from "./lib/verdict";
+
+const NEED = { password: "passwordDays", "access-key": "accessKeyDays" } as const;
+
+export const iamUserCredentialUnusedSoon: ResourceValidationPolicy = {
+    name: "iam-user-credential-unused-soon",
+    displayName: "IAM user credential soon unused",
+    description: "Warns about credentials of managed IAM users that reach their policy's unused threshold within noticeDays days.",
+    enforcementLevel: "advisory",
+    severity: "low",
+    ...UNUSED_CREDENTIAL_FRAMEWORK,
+    remediationSteps:
+        "Use the credential before the date if it is still needed; otherwise retire it now (see iam-user-unused-access-key " +
+        "and iam-user-unused-password), before it blocks a deployment.",
+    configSchema: noticeConfigSchema(),
+    // It judges nothing itself: it takes each judging policy's threshold, account and exemption decision from
+    // that policy's run on this resource (they run first), so that the two can never disagree.
+    validateResource: async (args, reportViolation) => {
+        const named = managedUser(args);
+        if (!named) return;
+        const noticeDays = args.getConfig<{ noticeDays?: number }>().noticeDays ?? DEFAULT_NOTICE_DAYS;
+        const now = new Date();
+        for (const j of judgementsOf(args.urn)) {
+            const from = Math.max(0, j.thresholdDays - noticeDays);
+            // The report clears what is fresh at `from`; only credentials within the window are read live.
+            const usage = await j.source.usage.usageOf(named.userName, { [NEED[j.kind]]: from });
+            if (usage.status !== "found") continue;
+            for (const finding of assessKind(j.kind, usage.facts, j.thresholdDays, now)) {
+                const record: FindingRecord = {
+                    kind: "notice", policy: j.policy, urn: args.urn, user: named.userName,
+                    accountId: j.source.identity?.accountId ?? null, account: j.source.label, ...credentialRecord(finding),
+                };
+                const retiring = finding.unused ? retiringText(j, finding) : undefined;
+                if (retiring) {
+                    reportViolation(retiring);
+                } else if (!finding.unused && finding.idleDays >= from) {
+                    reportViolation(noticeMessage(finding, j.policy, now, { accountLabel: j.source.label }));
+                    recordFinding({ ...record, unusedFrom: finding.unusedFrom.toISOString() });
+                }
+            }
+        }
+    },
+};

@@ -1,0 +1,62 @@
+// Retiring a credential in code: a dated tag on the user names what the deployment deactivates or removes, so
+// the gate lets that deployment through; it covers nothing else, and nothing after its date.
+import { strict as assert } from "node:assert";
+import { MAX_RETIRING_DAYS, retirementOf, retires, retiringTagValue } from "../rules/lib/retirement";
+
+const NOW = new Date("2026-11-30T12:00:00Z");
+const TAG = "unused-credentials:retiring";
+const KEY = "AKIAALICESTALE000001";
+const OTHER = "AKIAALICEFRESH000002";
+const of = (value?: string) => retirementOf(value === undefined ? {} : { [TAG]: value }, TAG, NOW);
+
+describe("retiring a credential in the same deployment", () => {
+    it("no tag retires nothing, and adds no note", () => {
+        assert.deepEqual(retires(of(), KEY), { retired: false });
+    });
+
+    it("a tag naming a key until a date within 14 days retires that key, and only it", () => {
+        const retirement = of(`${KEY} until 2026-12-07`);
+        assert.deepEqual(retirement, { status: "in-force", credentials: new Set([KEY]), until: "2026-12-07", daysLeft: 7 });
+        assert.deepEqual(retires(retirement, KEY), { retired: true });
+        assert.deepEqual(retires(retirement, OTHER), { retired: false }, "another stale key still blocks");
+        assert.deepEqual(retires(retirement, "password"), { retired: false }, "the password still blocks");
+    });
+
+    it("names several credentials, the password by the word password", () => {
+        const retirement = of(`${KEY}  password until 2026-12-01`);
+        assert.equal(retires(retirement, KEY).retired, true);
+        assert.equal(retires(retirement, "password").retired, true);
+    });
+
+    it("holds through its last day (UTC) and not a moment after; then the credential blocks again, saying why", () => {
+        assert.equal(retires(retirementOf({ [TAG]: `${KEY} until 2026-11-30` }, TAG, new Date("2026-11-30T23:59:59Z")), KEY).retired, true);
+        const ended = retires(retirementOf({ [TAG]: `${KEY} until 2026-11-30` }, TAG, new Date("2026-12-01T00:00:00Z")), KEY);
+        assert.equal(ended.retired, false);
+        assert.match(ended.note ?? "", /ended on 2026-11-30 while the credential is still active: deploy the change that retires it/);
+    });
+
+    it(`reaches at most ${MAX_RETIRING_DAYS} days ahead: a longer retirement is void, and says so`, () => {
+        assert.equal(retires(of(`${KEY} until 2026-12-14`), KEY).retired, true);
+        const tooLong = retires(of(`${KEY} until 2026-12-15`), KEY);
+        assert.equal(tooLong.retired, false);
+        assert.match(tooLong.note ?? "", /reaches 15 days ahead, more than the 14 a retirement may, so it retires nothing/);
+    });
+
+    for (const bad of [KEY, `${KEY} 2026-12-07`, `until 2026-12-07`, `AKIA-not-a-key until 2026-12-07`, `${KEY} until soon`, `${KEY} until 2026-02-30`]) {
+        it(`"${bad}" retires nothing, and every violation of the user says why`, () => {
+            const result = retires(of(bad), KEY);
+            assert.equal(result.retired, false);
+            assert.match(result.note ?? "", /retires nothing/);
+        });
+    }
+
+    it("a void tag adds its note only to the credentials it names", () => {
+        assert.deepEqual(retires(of(`${KEY} until 2027-06-01`), OTHER), { retired: false });
+    });
+
+    it("the value a message prints is one the tag accepts, 7 days ahead", () => {
+        const value = retiringTagValue([KEY], NOW);
+        assert.equal(value, `${KEY} until 2026-12-07`);
+        assert.equal(retires(retirementOf({ [TAG]: value }, TAG, NOW), KEY).retired, true);
+    });
+});

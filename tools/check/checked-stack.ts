@@ -1,0 +1,60 @@
+// One run of the pack over one stack (or over the users no given stack manages), with the structured findings
+// the pack wrote for it: `check` builds its report, its exemption review and its fixes from these records.
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { FINDINGS_FILE_ENV, FindingRecord } from "../../rules/lib/findings";
+import { AnalyzedResource } from "../driver/analyzer-client";
+import { drivePack, DriveOptions, DriveResult } from "../driver/drive-pack";
+import { StackForCheck } from "./stack-export";
+
+export interface CheckedStack {
+    /** `project/stack`, or `unmanaged` for the account's users that no given stack manages. */
+    name: string;
+    /** The stack export, when a stack; undefined for the account-wide listing. */
+    stack?: StackForCheck;
+    run: DriveResult;
+    records: FindingRecord[];
+    /** Resources by URN: each record's user resource, with its provider. */
+    resources: Map<string, AnalyzedResource>;
+}
+
+const KINDS = new Set(["unused", "retiring", "notice", "exempt", "unjudged"]);
+
+/** The pack's records, checked for the fields check uses: a line that is not a record stops check (exit 2). */
+export function parseFindings(text: string): FindingRecord[] {
+    return text.split("\n").filter(line => line.trim() !== "").map((line, i) => {
+        const record = JSON.parse(line) as FindingRecord;
+        if (!KINDS.has(record?.kind) || typeof record.user !== "string" || typeof record.urn !== "string" || typeof record.policy !== "string") {
+            throw new Error(`the pack's findings file has an unexpected line ${i + 1}`);
+        }
+        return record;
+    });
+}
+
+export async function checkStack(name: string, stack: StackForCheck | undefined, options: DriveOptions): Promise<CheckedStack> {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "unused-credentials-findings-"));
+    const file = path.join(dir, "findings.jsonl");
+    try {
+        const run = await drivePack({ ...options, env: { ...options.env, [FINDINGS_FILE_ENV]: file } });
+        const records = fs.existsSync(file) ? parseFindings(fs.readFileSync(file, "utf8")) : [];
+        return { name, stack, run, records, resources: new Map(options.resources.map(r => [r.urn, r])) };
+    } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
+}
+
+/** Who manages a credential: the stack and the resource that holds it in code, or "unmanaged". */
+export type Owner = { stack: string; urn: string } | "unmanaged";
+
+export function credentialOwner(checked: CheckedStack, record: FindingRecord): Owner {
+    const managed = checked.stack?.managed;
+    const urn = record.credential === "access-key" && record.accessKeyId ? managed?.accessKeys.get(record.accessKeyId)
+        : record.credential === "password" ? managed?.loginProfiles.get(record.user) : undefined;
+    return urn ? { stack: checked.name, urn } : "unmanaged";
+}
+
+/** Who manages the user: the stack and the user's URN, or "unmanaged" (account-wide listing). */
+export function userOwner(checked: CheckedStack, record: FindingRecord): Owner {
+    return checked.stack ? { stack: checked.name, urn: record.urn } : "unmanaged";
+}
