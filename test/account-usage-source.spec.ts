@@ -1,11 +1,11 @@
 // The account usage source against the local IAM endpoint: report screening with live confirmation,
 // the automatic choice, coalescing, and verdicts identical to the per-user path.
 import { strict as assert } from "node:assert";
-import { AccountUsageSource } from "../rules/lib/account-usage-source";
+import { AccountUsageSource, READ_AHEAD_START } from "../rules/lib/account-usage-source";
 import { Need } from "../rules/lib/credential-report";
 import { SourceMode } from "../rules/lib/settings";
 import { UserUsage } from "../rules/lib/usage";
-import { assessCredentials } from "../rules/lib/verdict";
+import { assessKind } from "../rules/lib/verdict";
 import { AccountFile, UserFile } from "../tools/local-iam/account-file";
 import { LocalIam, startLocalIam } from "../tools/local-iam/server";
 import { requesterFor } from "./helpers/local-account";
@@ -19,7 +19,8 @@ function sourceFor(iam: LocalIam, source: SourceMode, extra: { reportWaitMs?: nu
 /** What the policies would report for a usage: the unused credentials, by key ID or "password". */
 function unusedOf(usage: UserUsage, now = new Date()): string[] {
     if (usage.status !== "found") return [];
-    return assessCredentials(usage.facts, { passwordDays: 90, accessKeyDays: 90 }, now)
+    const read = usage.facts.read ?? { password: true, keys: true };
+    return [...(read.password ? assessKind("password", usage.facts, 90, now) : []), ...(read.keys ? assessKind("access-key", usage.facts, 90, now) : [])]
         .filter(a => a.unused)
         .map(a => (a.credential === "password" ? "password" : a.accessKeyId));
 }
@@ -50,6 +51,93 @@ describe("account usage source", () => {
         assert.equal(usage.status, "found");
         assert.deepEqual(unusedOf(usage), []);
         assert.equal(iam.calls.get("GetAccessKeyLastUsed"), 1);
+    });
+
+    describe("targeted confirmation: only what the report could not clear is read live", () => {
+        const STALE = "AKIATARGETSTALE00001";
+        const FRESH = "AKIATARGETFRESH00001";
+        const account = (): AccountFile => ({
+            users: [
+                { userName: "stale-key", loginProfile: { created: { daysAgo: 400 } }, passwordLastUsed: { daysAgo: 2 }, accessKeys: [
+                    { accessKeyId: STALE, created: { daysAgo: 400 }, lastUsed: { daysAgo: 120 } },
+                    { accessKeyId: FRESH, created: { daysAgo: 300 }, lastUsed: { daysAgo: 1 } },
+                ] },
+                { userName: "stale-password", loginProfile: { created: { daysAgo: 400 } }, passwordLastUsed: { daysAgo: 150 }, accessKeys: [
+                    { accessKeyId: "AKIATARGETOTHER00001", created: { daysAgo: 300 }, lastUsed: { daysAgo: 1 } },
+                ] },
+            ],
+            credentialReport: { generatedHoursAgo: 1 },
+        });
+
+        it("a stale key costs ListAccessKeys and that key's GetAccessKeyLastUsed: not its fresh sibling's, not the password's", async () => {
+            await start(account());
+            const source = sourceFor(iam, "report");
+            assert.equal((await source.usageOf("stale-key", { passwordDays: 90 })).status, "fresh-by-report");
+            const usage = await source.usageOf("stale-key", { accessKeyDays: 90 });
+            assert.deepEqual(unusedOf(usage), [STALE]);
+            assert.deepEqual(Object.fromEntries(iam.calls), { GetCredentialReport: 1, ListAccessKeys: 1, GetAccessKeyLastUsed: 1 });
+        });
+
+        it("a stale password costs GetLoginProfile and GetUser, and no key call", async () => {
+            await start(account());
+            const source = sourceFor(iam, "report");
+            assert.deepEqual(unusedOf(await source.usageOf("stale-password", { passwordDays: 90 })), ["password"]);
+            assert.equal((await source.usageOf("stale-password", { accessKeyDays: 90 })).status, "fresh-by-report");
+            assert.deepEqual(Object.fromEntries(iam.calls), { GetCredentialReport: 1, GetLoginProfile: 1, GetUser: 1 });
+        });
+
+        it("a key the report proves fresh takes the report's last use, which is never later than the live one", async () => {
+            await start(account());
+            const usage = await sourceFor(iam, "report").usageOf("stale-key", { accessKeyDays: 90 });
+            const fresh = usage.status === "found" ? usage.facts.accessKeys.find(k => k.accessKeyId === FRESH) : undefined;
+            assert.ok(fresh?.lastUsed && Date.now() - fresh.lastUsed.date.getTime() < 2 * 86_400_000);
+        });
+
+        it("facts read for one kind cannot be judged for the other: that is an error, never 'no password'", async () => {
+            await start(account());
+            const usage = await sourceFor(iam, "report").usageOf("stale-key", { accessKeyDays: 90 });
+            assert.equal(usage.status, "found");
+            assert.throws(() => assessKind("password", usage.status === "found" ? usage.facts : (undefined as never), 90, new Date()), /were not read/);
+        });
+    });
+
+    describe("read-ahead: confirming users before the engine asks about them", () => {
+        const users = (n: number, staleEvery: number): UserFile[] => Array.from({ length: n }, (_, i) => ({
+            userName: `u${String(i).padStart(4, "0")}`,
+            accessKeys: [{ accessKeyId: `AKIAAHEAD${String(i).padStart(11, "0")}`, created: { daysAgo: 300 }, lastUsed: { daysAgo: i % staleEvery === 0 ? 120 : 1 } }],
+        }));
+        const settle = () => new Promise(resolve => setTimeout(resolve, 300));
+
+        it("once two users were asked about, the users the report cannot clear are read ahead; asking about them then costs no call", async () => {
+            await start({ users: users(40, 10), credentialReport: { generatedHoursAgo: 1 } });
+            const source = sourceFor(iam, "report");
+            await source.usageOf("u0001", { accessKeyDays: 90 });
+            await source.usageOf("u0002", { accessKeyDays: 90 });
+            await settle();
+            assert.equal(iam.calls.get("ListAccessKeys"), 4, "u0000, u0010, u0020, u0030: the four stale users, none of the fresh ones");
+            const before = iam.totalCalls();
+            assert.deepEqual(unusedOf(await source.usageOf("u0020", { accessKeyDays: 90 })), ["AKIAAHEAD00000000020"]);
+            assert.equal(iam.totalCalls(), before, "already confirmed");
+        });
+
+        it("is bounded when the stack manages few of the account's users: at most READ_AHEAD_START users ahead", async () => {
+            await start({ users: users(400, 2), credentialReport: { generatedHoursAgo: 1 } });
+            const source = sourceFor(iam, "report");
+            await source.usageOf("u0001", { accessKeyDays: 90 });
+            await source.usageOf("u0003", { accessKeyDays: 90 });
+            await settle();
+            assert.equal(iam.calls.get("ListAccessKeys"), READ_AHEAD_START, "200 stale users in the account; 8 read ahead, then it stops");
+        });
+
+        it("grows while the users it reads ahead are the ones the engine asks about", async () => {
+            await start({ users: users(400, 2), credentialReport: { generatedHoursAgo: 1 } });
+            const source = sourceFor(iam, "report");
+            for (let i = 1; i < 80; i++) await source.usageOf(`u${String(i).padStart(4, "0")}`, { accessKeyDays: 90 });
+            await settle();
+            const read = iam.calls.get("ListAccessKeys") ?? 0;
+            assert.ok(read > 40 + READ_AHEAD_START, `read ahead of the engine as it asked (${read} users read for 40 stale asked)`);
+            assert.ok(read <= 40 + READ_AHEAD_START + 2 * 40, `and within its budget (${read})`);
+        });
     });
 
     it("a user created since the report is read live", async () => {

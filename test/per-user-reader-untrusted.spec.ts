@@ -245,31 +245,34 @@ describe("per-user reader: untrusted answers", () => {
         const source = () => new AccountUsageSource(requesterFor(local.iam(), { maxAttempts: 1 }), { source: "api", reportWaitMs: 0, autoReportAfterUsers: 0, userDeadlineMs: 30_000 });
 
         it("a transient failure is read once more when the next policy asks, and both answers are kept apart", async () => {
-            local.iam().setFaults({ transient: [{ code: "Throttling", count: 1, action: "ListAccessKeys" }] });
+            local.iam().setFaults({ transient: [{ code: "Throttling", count: 1, action: "GetLoginProfile" }] });
             const usage = source();
             const first = await usage.usageOf("alice", { passwordDays: 90 });
-            assert.match(unavailableReason(first), /IAM throttled iam:ListAccessKeys/);
-            const second = await usage.usageOf("alice", { accessKeyDays: 90 });
-            assert.equal(second.status, "found");
-            // The password was not judged: the unavailable policy must still say so.
+            assert.match(unavailableReason(first), /IAM throttled iam:GetLoginProfile/);
+            const keys = await usage.usageOf("alice", { accessKeyDays: 90 });
+            assert.equal(keys.status, "found", "the keys are read on their own, untouched by the password's failure");
+            const again = await usage.usageOf("alice", { passwordDays: 90 });
+            assert.equal(again.status, "found", "the next ask for the password reads it once more");
+            // The first policy's password was not judged: the unavailable policy must still say so.
             const unjudged = await usage.failureOf("alice");
             assert.deepEqual([...unjudged!.credentials], ["passwordDays"]);
             assert.match(unjudged!.failure.reason, /IAM throttled/);
         });
 
-        it("a permanent failure (AccessDenied) is not read again", async () => {
+        it("a permanent failure (AccessDenied) is not read again, and fails only the kind of credential it reads", async () => {
             local.iam().setFaults({ accessDenied: [{ action: "ListAccessKeys" }] });
             const usage = source();
-            await usage.usageOf("alice", { passwordDays: 90 });
+            await usage.usageOf("alice", { accessKeyDays: 90 });
             await usage.usageOf("alice", { accessKeyDays: 90 });
             assert.equal(local.iam().calls.get("ListAccessKeys"), 1);
-            assert.deepEqual([...(await usage.failureOf("alice"))!.credentials], ["passwordDays", "accessKeyDays"]);
+            assert.equal((await usage.usageOf("alice", { passwordDays: 90 })).status, "found");
+            assert.deepEqual([...(await usage.failureOf("alice"))!.credentials], ["accessKeyDays"]);
         });
 
         it("a transient failure is retried at most once", async () => {
             local.iam().setFaults({ transient: [{ code: "ServiceFailure", count: 100, action: "ListAccessKeys" }] });
             const usage = source();
-            for (const need of [{ passwordDays: 90 }, { accessKeyDays: 90 }, { passwordDays: 90 }]) await usage.usageOf("alice", need);
+            for (let i = 0; i < 3; i++) await usage.usageOf("alice", { accessKeyDays: 90 });
             assert.equal(local.iam().calls.get("ListAccessKeys"), 2);
         });
     });

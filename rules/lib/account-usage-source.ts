@@ -1,13 +1,26 @@
 // The usage source of one account: credential-report screening with live confirmation, or the per-user
 // APIs, chosen automatically or forced. The report is fetched once per account and shared by every user;
 // a report that fails validation is set aside for the run (one line on stderr) and every user is read live.
-import { CredentialReport, Need, provenFreshByReport } from "./credential-report";
+//
+// Confirmation is targeted: only the kind of credential asked about is read, and of the keys only those the
+// report cannot prove fresh. It also runs ahead of the engine, which asks about one resource at a time: once
+// the report is known, users it cannot clear are confirmed in the background, under the account's caps, so
+// that their Analyze rarely waits on IAM. Read-ahead is bounded by its usefulness: it may run
+// READ_AHEAD_START users ahead, plus two for each user read ahead that the engine then asked about, plus one
+// for each user the engine asked about that it had to confirm on the spot. A stack that manages every user
+// of the account keeps it growing; a stack that manages a few users of thousands stops it after a handful.
+import { CredentialReport, keySlotsProvenFresh, Need, provenFreshByReport, ReportRow } from "./credential-report";
 import { fetchCredentialReport, getCredentialReport, ReportResult } from "./credential-report-reader";
 import { CoalescingReader } from "./coalescing-reader";
 import { IamRequester } from "./iam-requester";
-import { readUserUsage } from "./per-user-reader";
+import { ReadScope, readUserUsage } from "./per-user-reader";
 import { PackSettings } from "./settings";
 import { noteUnjudged, UnjudgedCredentials, UsageSource, UserUsage } from "./usage";
+
+/** Users read ahead at the start, before any has proven useful. */
+export const READ_AHEAD_START = 8;
+/** Users read ahead at once: a few, so that the engine's own asks never queue behind many. */
+const READ_AHEAD_IN_FLIGHT = 4;
 
 export type UsageSourceSettings = Pick<PackSettings, "source" | "reportWaitMs" | "autoReportAfterUsers" | "userDeadlineMs">;
 
@@ -29,23 +42,82 @@ export class AccountUsageSource implements UsageSource {
     private readonly unjudged = new Map<string, UnjudgedCredentials>();
     private setAside = false;
     private readonly now: () => Date;
+    /** The smallest threshold asked for each kind of credential: what confirmations and read-ahead prepare for. */
+    private readonly smallest: Need = {};
+    private readonly asked = new Set<string>();
+    private readonly readAhead = new Set<string>();
+    /** Users read ahead that the engine then asked about, and users it asked about that had to be confirmed on the spot. */
+    private readAheadUsed = 0;
+    private confirmedOnTheSpot = 0;
+    private readAheadInFlight = 0;
+    private candidates?: { report: CredentialReport; rows: Iterator<ReportRow>; kinds: string };
 
     constructor(private readonly iam: IamRequester, private readonly settings: UsageSourceSettings, private readonly options: UsageSourceOptions = {}) {
         this.now = options.now ?? (() => new Date());
-        this.live = new CoalescingReader((userName, deadlineMs) => readUserUsage(iam, userName, { now: this.now, deadlineMs }), settings.userDeadlineMs);
+        this.live = new CoalescingReader((userName, scope, deadlineMs) => readUserUsage(iam, userName, { now: this.now, deadlineMs, scope }), settings.userDeadlineMs);
     }
 
     async usageOf(userName: string, need: Need): Promise<UserUsage> {
+        const firstAsk = this.noteAsked(userName, need);
         const report = await this.reportFor(userName);
         const row = report?.rows.get(userName.toLowerCase());
+        if (report) this.readAheadFrom(report);
         if (report && row && provenFreshByReport(row, report, need, this.now())) {
             return { status: "fresh-by-report", reportGenerated: report.generated };
         }
         // Not in the report (created since), doubtful, or possibly unused: confirm from the live per-user APIs.
         this.usersReadLive.add(userName.toLowerCase());
-        const usage = await this.live.usageOf(userName);
+        const scope = this.scopeFor(row, need);
+        if (firstAsk && !this.readAhead.has(userName.toLowerCase())) this.confirmedOnTheSpot++;
+        const usage = await this.live.usageOf(userName, scope);
         if (usage.status === "unavailable") noteUnjudged(this.unjudged, userName, usage, need);
         return usage;
+    }
+
+    /** Counts the engine's asks (read-ahead's budget) and the thresholds asked; true the first time a user is asked about. */
+    private noteAsked(userName: string, need: Need): boolean {
+        for (const kind of Object.keys(need) as (keyof Need)[]) this.smallest[kind] = Math.min(this.smallest[kind] ?? Infinity, need[kind]!);
+        const key = userName.toLowerCase();
+        if (this.asked.has(key)) return false;
+        this.asked.add(key);
+        if (this.readAhead.has(key)) this.readAheadUsed++;
+        return true;
+    }
+
+    /**
+     * What confirming `need` reads: only the kinds asked about; of the keys, those the report does not prove fresh
+     * at the smallest threshold asked (the same for every ask of a run, so that read-ahead and asks share reads).
+     */
+    private scopeFor(row: ReportRow | undefined, need: Need): ReadScope {
+        const keys = need.accessKeyDays !== undefined;
+        const days = this.smallest.accessKeyDays ?? need.accessKeyDays;
+        return { password: need.passwordDays !== undefined, keys, freshKeySlots: keys && row && days !== undefined ? keySlotsProvenFresh(row, days, this.now()) : undefined };
+    }
+
+    /** Confirms, in the background and within its budget, users of the report that the report cannot clear. */
+    private readAheadFrom(report: CredentialReport): void {
+        // From the second user on: by then the first user's policies have all asked, so every kind is known.
+        if (this.asked.size < 2) return;
+        const kinds = JSON.stringify(this.smallest);
+        if (this.candidates?.report !== report || this.candidates.kinds !== kinds) this.candidates = { report, rows: report.rows.values(), kinds };
+        const budget = READ_AHEAD_START + 2 * this.readAheadUsed + this.confirmedOnTheSpot;
+        while (this.readAheadInFlight < READ_AHEAD_IN_FLIGHT && this.readAhead.size < budget) {
+            const next = this.candidates.rows.next();
+            if (next.done) return;
+            const row = next.value;
+            const key = row.userName.toLowerCase();
+            if (this.asked.has(key) || this.readAhead.has(key)) continue;
+            const needs = (Object.keys(this.smallest) as (keyof Need)[])
+                .map(kind => ({ [kind]: this.smallest[kind] }) as Need)
+                .filter(need => !provenFreshByReport(row, report, need, this.now()));
+            if (needs.length === 0) continue;
+            this.readAhead.add(key);
+            this.readAheadInFlight++;
+            void Promise.all(needs.map(need => this.live.usageOf(row.userName, this.scopeFor(row, need)))).finally(() => {
+                this.readAheadInFlight--;
+                this.readAheadFrom(report);
+            });
+        }
     }
 
     async failureOf(userName: string): Promise<UnjudgedCredentials | undefined> {

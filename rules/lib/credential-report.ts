@@ -144,6 +144,20 @@ export function readCredentialReport(csv: string, generatedTime: Date | undefine
 
 const within = (since: Date | undefined, days: number, now: Date) => since !== undefined && now.getTime() - since.getTime() < days * MS_PER_DAY;
 
+/** Whether the report proves one key slot fresh at `days`: used (or, inactive, created) within them. */
+function slotFresh(key: ReportKeySlot, days: number, now: Date): boolean {
+    // An inactive key may have been re-activated since the report: it too must be fresh to skip confirmation.
+    return within(key.lastUsed ?? (key.active ? undefined : key.lastRotated), days, now);
+}
+
+/**
+ * The key slots of a row the report proves fresh at `days`, for a confirmation that reads live only the keys
+ * the report cannot clear. None for a doubtful row.
+ */
+export function keySlotsProvenFresh(row: ReportRow, days: number, now: Date): ReportKeySlot[] {
+    return row.doubt ? [] : row.keys.filter(key => slotFresh(key, days, now));
+}
+
 /**
  * True when the report proves that no credential the caller judges can be unused now, so no live call is
  * needed. Anything created or re-enabled since the report is younger than the report itself.
@@ -159,11 +173,7 @@ export function provenFreshByReport(row: ReportRow, report: CredentialReport, ne
     if (need.accessKeyDays !== undefined) {
         const days = need.accessKeyDays;
         if (!within(report.generated, days, now)) return false; // keys created since the report are not proven fresh
-        for (const key of row.keys) {
-            // An inactive key may have been re-activated since the report: it too must be fresh to skip confirmation.
-            const idleSince = key.lastUsed ?? (key.active ? undefined : key.lastRotated);
-            if (!within(idleSince, days, now)) return false;
-        }
+        if (!row.keys.every(key => slotFresh(key, days, now))) return false;
     }
     return true;
 }

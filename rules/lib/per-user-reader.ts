@@ -1,7 +1,9 @@
 // Reads one user's credential facts from the live per-user IAM APIs, trusting none of the answers: every
 // field a verdict needs is checked (iam-answer-checks.ts) before it is used. Two rounds of requests: the
 // login profile and the keys, then PasswordLastUsed (only if there is a password) and each active key's
-// last use. Knows IAM, not policies.
+// last use. A scope reads only what a caller will judge: the password (GetLoginProfile, GetUser), the keys
+// (ListAccessKeys, and GetAccessKeyLastUsed for each active key the credential report does not already prove
+// fresh). Knows IAM, not policies.
 //
 // "No such user" only when the first round says so (ListAccessKeys → NoSuchEntity). A credential that
 // disappears between the rounds (a deleted key: real IAM then answers GetAccessKeyLastUsed with
@@ -17,13 +19,38 @@ import {
 } from "./iam-answer-checks";
 import { describeIamError, isNoSuchEntity } from "./iam-errors";
 import { IamCallError, IamRequester } from "./iam-requester";
+import type { ReportKeySlot } from "./credential-report";
 import { UserUsage } from "./usage";
 import { AccessKeyFacts, CredentialFacts, LastUse } from "./verdict";
 
 /** A user has at most two keys; one more page than that is the most an honest listing can take. */
 const MAX_KEY_PAGES = MAX_ACCESS_KEYS + 1;
 
+/** What to read of a user. */
+export interface ReadScope {
+    password: boolean;
+    keys: boolean;
+    /** Key slots the credential report proves fresh: an active key created when one of them was is not read live. */
+    freshKeySlots?: readonly ReportKeySlot[];
+}
+
+export const FULL_SCOPE: ReadScope = { password: true, keys: true };
+
+/** A cache key: two scopes with the same key read the same requests. */
+export function scopeKey(scope: ReadScope): string {
+    const slots = (scope.freshKeySlots ?? []).map(k => k.lastRotated.getTime()).sort().join(",");
+    return `${scope.password ? "p" : ""}${scope.keys ? `k${slots}` : ""}`;
+}
+
+/** The report's slot for a listed key: same creation to the second, and only one such slot (else: read live). */
+function reportSlotOf(key: ListedKey, slots: readonly ReportKeySlot[] | undefined): ReportKeySlot | undefined {
+    const matching = (slots ?? []).filter(slot => Math.abs(slot.lastRotated.getTime() - key.createDate.getTime()) < 1000);
+    return matching.length === 1 ? matching[0] : undefined;
+}
+
 export interface ReadOptions {
+    /** What to read; everything when not given. */
+    scope?: ReadScope;
     /** The clock answers are checked against (dates after it are impossible). */
     now?: () => Date;
     /** The whole read, both rounds and a re-read included; undefined for none beyond each request's own. */
@@ -126,12 +153,20 @@ async function secondRound<T>(action: string, request: () => Promise<T>): Promis
     }
 }
 
-async function readOnce(iam: IamRequester, userName: string, now: Date): Promise<UserUsage> {
-    const [profileCreated, keyList] = await Promise.all([loginProfileCreateDate(iam, userName, now), listAccessKeys(iam, userName, now)]);
+async function readOnce(iam: IamRequester, userName: string, now: Date, scope: ReadScope): Promise<UserUsage> {
+    const [profileCreated, keyList] = await Promise.all([
+        scope.password ? loginProfileCreateDate(iam, userName, now) : Promise.resolve(undefined),
+        scope.keys ? listAccessKeys(iam, userName, now) : Promise.resolve([]),
+    ]);
     const activeKeys = keyList.filter(k => k.status === "Active");
+    // A key the report proves fresh takes the report's last use: older than the live one, and fresh all the same.
+    const lastUseOf = (k: ListedKey): Promise<LastUse | undefined> => {
+        const slot = reportSlotOf(k, scope.freshKeySlots);
+        return slot ? Promise.resolve(slot.lastUsed && { date: slot.lastUsed }) : lastUseOfKey(iam, userName, k, now);
+    };
     const [lastUsed, ...keyLastUses] = await Promise.all([
         profileCreated ? passwordLastUsed(iam, userName, now) : Promise.resolve(undefined),
-        ...activeKeys.map(k => lastUseOfKey(iam, userName, k, now)),
+        ...activeKeys.map(lastUseOf),
     ]);
     const lastUses = new Map(activeKeys.map((k, i) => [k.accessKeyId, keyLastUses[i]]));
     const accessKeys: AccessKeyFacts[] = keyList.map(k => ({ ...k, lastUsed: lastUses.get(k.accessKeyId) }));
@@ -140,15 +175,16 @@ async function readOnce(iam: IamRequester, userName: string, now: Date): Promise
         loginProfile: profileCreated ? { createDate: profileCreated } : undefined,
         passwordLastUsed: lastUsed,
         accessKeys,
+        read: { password: scope.password, keys: scope.keys },
     };
     return { status: "found", facts };
 }
 
 /** Both rounds, once more if a credential vanished between them; any other failure becomes "unavailable". */
-async function readWithReRead(iam: IamRequester, userName: string, now: () => Date): Promise<UserUsage> {
+async function readWithReRead(iam: IamRequester, userName: string, now: () => Date, scope: ReadScope): Promise<UserUsage> {
     for (let attempt = 1; ; attempt++) {
         try {
-            return await readOnce(iam, userName, now());
+            return await readOnce(iam, userName, now(), scope);
         } catch (error) {
             if (error instanceof CredentialVanished && attempt === 1) continue;
             return usageFromError(error instanceof CredentialVanished ? error.cause : error, iam.timeoutSeconds, attempt > 1);
@@ -158,7 +194,7 @@ async function readWithReRead(iam: IamRequester, userName: string, now: () => Da
 
 /** Live facts for one user. Resolves with "unavailable" instead of rejecting: unknown is never a pass. */
 export function readUserUsage(iam: IamRequester, userName: string, options: ReadOptions = {}): Promise<UserUsage> {
-    const read = readWithReRead(iam, userName, options.now ?? (() => new Date()));
+    const read = readWithReRead(iam, userName, options.now ?? (() => new Date()), options.scope ?? FULL_SCOPE);
     if (options.deadlineMs === undefined) return read;
     const seconds = options.deadlineMs / 1000;
     let timer: NodeJS.Timeout | undefined;

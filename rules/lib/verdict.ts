@@ -26,7 +26,12 @@ export interface CredentialFacts {
     /** GetUser's PasswordLastUsed; may outlive a deleted login profile. */
     passwordLastUsed?: Date;
     accessKeys: AccessKeyFacts[];
+    /** Which parts were read (a confirmation reads only what is judged); undefined: all of them. */
+    read?: { password: boolean; keys: boolean };
 }
+
+/** Judging a part that was not read would turn "not read" into "none": refuse loudly instead. */
+export class UnreadFacts extends Error {}
 
 export interface Thresholds {
     passwordDays: number;
@@ -114,6 +119,7 @@ export function assessAccessKey(userName: string, key: AccessKeyFacts, threshold
 
 /** The assessments of one kind of credential: the password, or each active key. */
 export function assessKind(kind: "password" | "access-key", facts: CredentialFacts, thresholdDays: number, now: Date): Assessment[] {
+    if (facts.read && !(kind === "password" ? facts.read.password : facts.read.keys)) throw new UnreadFacts(`the ${kind} facts of ${facts.userName} were not read`);
     if (kind === "password") {
         const password = assessPassword(facts, thresholdDays, now);
         return password ? [password] : [];
