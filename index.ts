@@ -1,14 +1,14 @@
-// Order matters: this start-up measure runs before @pulumi/policy loads.
-import "./rules/lib/lazy-pulumi-index";
 import { PolicyPack } from "@pulumi/policy";
 import { readFileSync } from "node:fs";
-import { PACK_NAME, packMetadata, policies } from "./rules/policies";
-import { SettingsError, settingsFrom } from "./rules/lib/settings";
+import { PACK_NAME, packMetadata, packPolicies } from "./rules/policies";
+import { newPackRun, PackRun } from "./rules/run/pack-run";
+import { SettingsError } from "./rules/config/settings";
 
 // Settings are checked once, before the pack serves: a bad variable stops it with one message naming the
 // variable (the CLI shows the pack's stderr), instead of failing every resource.
+let run: PackRun;
 try {
-    settingsFrom(process.env);
+    run = newPackRun(process.env);
 } catch (error) {
     if (!(error instanceof SettingsError)) throw error;
     process.stderr.write(`unused-iam-credentials: ${error.message}\n`);
@@ -18,4 +18,4 @@ try {
 // The repository the pack is published from, as its package.json says (set it before `pulumi policy publish`).
 // The CLI starts a pack in its own folder, where PolicyPack reads package.json too.
 const { repository } = JSON.parse(readFileSync("package.json", "utf8")) as { repository?: string | { url?: string } };
-new PolicyPack(PACK_NAME, { policies, ...packMetadata(typeof repository === "string" ? repository : repository?.url) });
+new PolicyPack(PACK_NAME, { policies: packPolicies(run), ...packMetadata(typeof repository === "string" ? repository : repository?.url) });

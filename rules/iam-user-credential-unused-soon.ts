@@ -1,14 +1,14 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { FindingRecord, recordFinding } from "./lib/findings";
-import { noticeMessage } from "./lib/message";
-import { DEFAULT_NOTICE_DAYS, noticeConfigSchema } from "./lib/policy-config";
-import { UNUSED_CREDENTIAL_FRAMEWORK } from "./lib/policy-metadata";
-import { credentialRecord, judgementsOf, managedUser, retiringText } from "./lib/user-evaluation";
-import { assessKind } from "./lib/verdict";
+import { FindingRecord, recordFinding } from "./run/findings";
+import { noticeMessage } from "./verdict/message";
+import { DEFAULT_NOTICE_DAYS, noticeConfigSchema } from "./config/policy-config";
+import { UNUSED_CREDENTIAL_FRAMEWORK } from "./config/policy-metadata";
+import { credentialRecord, judgementsOf, managedUser, PackRun, retiringText } from "./run/pack-run";
+import { assessKind } from "./verdict/verdict";
 
 const NEED = { password: "passwordDays", "access-key": "accessKeyDays" } as const;
 
-export const iamUserCredentialUnusedSoon: ResourceValidationPolicy = {
+export const iamUserCredentialUnusedSoon = (run: PackRun): ResourceValidationPolicy => ({
     name: "iam-user-credential-unused-soon",
     displayName: "IAM user credential soon unused",
     description: "Warns about credentials of managed IAM users that reach their policy's unused threshold within noticeDays days.",
@@ -26,7 +26,7 @@ export const iamUserCredentialUnusedSoon: ResourceValidationPolicy = {
         if (!named) return;
         const noticeDays = args.getConfig<{ noticeDays?: number }>().noticeDays ?? DEFAULT_NOTICE_DAYS;
         const now = new Date();
-        for (const j of judgementsOf(args.urn)) {
+        for (const j of judgementsOf(run, args.urn)) {
             const from = Math.max(0, j.thresholdDays - noticeDays);
             // The report clears what is fresh at `from`; only credentials within the window are read live.
             const usage = await j.source.usage.usageOf(named.userName, { [NEED[j.kind]]: from });
@@ -46,4 +46,4 @@ export const iamUserCredentialUnusedSoon: ResourceValidationPolicy = {
             }
         }
     },
-};
+});

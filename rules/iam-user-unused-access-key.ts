@@ -1,9 +1,9 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { unusedCredentialConfigSchema } from "./lib/policy-config";
-import { UNUSED_CREDENTIAL_POLICY_METADATA } from "./lib/policy-metadata";
-import { judgeCredentials } from "./lib/user-evaluation";
+import { unusedCredentialConfigSchema } from "./config/policy-config";
+import { UNUSED_CREDENTIAL_POLICY_METADATA } from "./config/policy-metadata";
+import { judgeCredentials, PackRun } from "./run/pack-run";
 
-export const iamUserUnusedAccessKey: ResourceValidationPolicy = {
+export const iamUserUnusedAccessKey = (run: PackRun): ResourceValidationPolicy => ({
     name: "iam-user-unused-access-key",
     displayName: "Unused IAM user access key",
     description: "Active access keys of managed IAM users must have been used within maxUnusedDays days.",
@@ -14,5 +14,5 @@ export const iamUserUnusedAccessKey: ResourceValidationPolicy = {
         "deployment that deactivates the key is not blocked by it. For keys the stack does not manage: " +
         "`aws iam update-access-key --status Inactive`. Delete the key once nothing has broken.",
     configSchema: unusedCredentialConfigSchema("access key"),
-    validateResource: (args, reportViolation) => judgeCredentials(args, reportViolation, "iam-user-unused-access-key", "access-key"),
-};
+    validateResource: (args, reportViolation) => judgeCredentials(run, args, reportViolation, "iam-user-unused-access-key", "access-key"),
+});

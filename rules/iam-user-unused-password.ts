@@ -1,9 +1,9 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { unusedCredentialConfigSchema } from "./lib/policy-config";
-import { UNUSED_CREDENTIAL_POLICY_METADATA } from "./lib/policy-metadata";
-import { judgeCredentials } from "./lib/user-evaluation";
+import { unusedCredentialConfigSchema } from "./config/policy-config";
+import { UNUSED_CREDENTIAL_POLICY_METADATA } from "./config/policy-metadata";
+import { judgeCredentials, PackRun } from "./run/pack-run";
 
-export const iamUserUnusedPassword: ResourceValidationPolicy = {
+export const iamUserUnusedPassword = (run: PackRun): ResourceValidationPolicy => ({
     name: "iam-user-unused-password",
     displayName: "Unused IAM user console password",
     description: "Console passwords of managed IAM users must have been used within maxUnusedDays days.",
@@ -14,5 +14,5 @@ export const iamUserUnusedPassword: ResourceValidationPolicy = {
         "`unused-credentials:retiring` = `password until <date within 14 days>` so that the deployment that removes it is not " +
         "blocked by it. For a password the stack does not manage: `aws iam delete-login-profile`.",
     configSchema: unusedCredentialConfigSchema("console password"),
-    validateResource: (args, reportViolation) => judgeCredentials(args, reportViolation, "iam-user-unused-password", "password"),
-};
+    validateResource: (args, reportViolation) => judgeCredentials(run, args, reportViolation, "iam-user-unused-password", "password"),
+});

@@ -1,9 +1,9 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { unavailableMessage } from "./lib/message";
-import { FRAMEWORK_TAGS, POLICY_URL } from "./lib/policy-metadata";
-import { unavailableUsage } from "./lib/user-evaluation";
+import { unavailableMessage } from "./verdict/message";
+import { FRAMEWORK_TAGS, POLICY_URL } from "./config/policy-metadata";
+import { PackRun, unavailableUsage } from "./run/pack-run";
 
-export const iamUserUsageDataUnavailable: ResourceValidationPolicy = {
+export const iamUserUsageDataUnavailable = (run: PackRun): ResourceValidationPolicy => ({
     name: "iam-user-usage-data-unavailable",
     displayName: "IAM user credential usage unavailable",
     description: "Reports managed IAM users whose credential usage could not be read from IAM, so were not judged.",
@@ -17,7 +17,7 @@ export const iamUserUsageDataUnavailable: ResourceValidationPolicy = {
         "mandatory to block deployments that could not be checked.",
     configSchema: { properties: {} },
     validateResource: async (args, reportViolation) => {
-        const unavailable = await unavailableUsage(args);
+        const unavailable = await unavailableUsage(run, args);
         if (unavailable) reportViolation(unavailableMessage(unavailable.user.userName, unavailable.unjudged, unavailable.source.label));
     },
-};
+});

@@ -1,6 +1,7 @@
 // The pack's policies, in the order the CLI lists them, and what the Policy Findings pages show of the pack.
 // Tests import this, never index.ts, so that no gRPC server starts.
-import type { PolicyPackArgs } from "@pulumi/policy";
+import type { PolicyPackArgs, ResourceValidationPolicy } from "@pulumi/policy";
+import type { PackRun } from "./run/pack-run";
 import { iamUserUnusedAccessKey } from "./iam-user-unused-access-key";
 import { iamUserUnusedPassword } from "./iam-user-unused-password";
 import { iamUserUsageDataUnavailable } from "./iam-user-usage-data-unavailable";
@@ -8,9 +9,14 @@ import { iamUserCredentialUnusedSoon } from "./iam-user-credential-unused-soon";
 
 export const PACK_NAME = "unused-iam-credentials";
 
-// The policy SDK runs a pack's policies in this order for each resource: the notice policy takes the judging
-// policies' decisions, and iam-user-usage-data-unavailable, last, reports the failed reads of all before it.
-export const policies = [iamUserUnusedPassword, iamUserUnusedAccessKey, iamUserCredentialUnusedSoon, iamUserUsageDataUnavailable];
+/**
+ * The pack's policies over one run's state. The policy SDK runs them in this order for each resource: the notice
+ * policy takes the judging policies' decisions, and iam-user-usage-data-unavailable, last, reports the failed
+ * reads of all before it.
+ */
+export function packPolicies(run: PackRun): ResourceValidationPolicy[] {
+    return [iamUserUnusedPassword(run), iamUserUnusedAccessKey(run), iamUserCredentialUnusedSoon(run), iamUserUsageDataUnavailable(run)];
+}
 
 const README = `Flags (advisory) or blocks (mandatory) IAM users that hold a console password or an active access key
 nobody has used for \`maxUnusedDays\` (90 by default), judged from **live** IAM data: in \`pulumi preview\` /

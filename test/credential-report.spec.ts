@@ -4,8 +4,8 @@
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { CredentialReport, provenFreshByReport, readCredentialReport, ReportRow } from "../rules/lib/credential-report";
-import { MS_PER_DAY } from "../rules/lib/verdict";
+import { CredentialReport, provenFreshByReport, readCredentialReport, ReportRow } from "../rules/iam/credential-report";
+import { MS_PER_DAY } from "../rules/verdict/verdict";
 import { credentialReportCsv, REPORT_COLUMNS } from "../tools/local-iam/credential-report-csv";
 import { resolveUser } from "../tools/local-iam/account-file";
 

@@ -1,7 +1,7 @@
 // Exemptions recorded in code: a tag with an end date (inclusive, UTC) and an optional reason.
 import { strict as assert } from "node:assert";
-import { endOfUtcDay, exemptionOf } from "../rules/lib/exemption";
-import { withDefaults } from "../rules/lib/policy-config";
+import { endOfUtcDay, exemptionOf } from "../rules/verdict/exemption";
+import { withDefaults } from "../rules/config/policy-config";
 
 const NOW = new Date("2026-11-30T12:00:00Z");
 const config = withDefaults({});

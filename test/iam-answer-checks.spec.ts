@@ -2,8 +2,8 @@
 import { strict as assert } from "node:assert";
 import {
     accessKeyId, accessKeyStatus, CLOCK_SKEW_MS, dateProblem, EARLIEST_IAM_DATE, optionalDate, requiredDate, requiredObject, sameUser, UntrustedAnswer,
-} from "../rules/lib/iam-answer-checks";
-import { describeIamError } from "../rules/lib/iam-errors";
+} from "../rules/iam/iam-answer-checks";
+import { describeIamError } from "../rules/iam/iam-errors";
 
 const NOW = new Date("2026-11-30T12:00:00Z");
 const ACTION = "iam:ListAccessKeys";

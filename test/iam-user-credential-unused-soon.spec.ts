@@ -1,10 +1,8 @@
 // iam-user-credential-unused-soon: a credential within noticeDays of its judging policy's threshold is reported,
 // with the date it becomes unused; the threshold is always the judging policy's own, never a copy.
 import { strict as assert } from "node:assert";
-import { iamUserCredentialUnusedSoon as notice } from "../rules/iam-user-credential-unused-soon";
-import { iamUserUnusedAccessKey as keys } from "../rules/iam-user-unused-access-key";
-import { iamUserUnusedPassword as passwords } from "../rules/iam-user-unused-password";
-import { resetPackRun } from "../rules/lib/user-evaluation";
+import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { freshPack } from "./helpers/pack";
 import { providerFor, withLocalIam } from "./helpers/local-account";
 import { userArgs, validate } from "./helpers/policy-args";
 
@@ -21,6 +19,12 @@ describe("policy iam-user-credential-unused-soon", () => {
             { userName: "password-80", loginProfile: { created: { daysAgo: 400 } }, passwordLastUsed: { daysAgo: 80 } },
         ],
     }));
+    let [keys, passwords, notice]: ResourceValidationPolicy[] = [];
+    /** A new pack process: the three policies share its run, as in one Analyze call. */
+    const resetPackRun = () => {
+        const pack = freshPack().byName;
+        [keys, passwords, notice] = [pack["iam-user-unused-access-key"], pack["iam-user-unused-password"], pack["iam-user-credential-unused-soon"]];
+    };
     beforeEach(resetPackRun);
 
     /** One Analyze call: the pack's policies in order on the same resource, as the policy SDK runs them. */

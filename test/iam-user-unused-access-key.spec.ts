@@ -1,8 +1,7 @@
 // iam-user-unused-access-key: each active access key of a managed user idle ≥ maxUnusedDays is a violation.
 import { strict as assert } from "node:assert";
-import { iamUserUnusedAccessKey as policy } from "../rules/iam-user-unused-access-key";
-import { resetPackRun } from "../rules/lib/user-evaluation";
-import { policies } from "../rules/policies";
+import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { freshPack, FreshPack } from "./helpers/pack";
 import { providerFor, withLocalIam } from "./helpers/local-account";
 import { UNKNOWN, userArgs, validate } from "./helpers/policy-args";
 
@@ -27,6 +26,13 @@ describe("policy iam-user-unused-access-key", () => {
             { userName: "break-glass-1", accessKeys: [{ accessKeyId: "AKIABREAKGLASS000001", created: { daysAgo: 900 } }] },
         ],
     }));
+    let pack: FreshPack;
+    let policy: ResourceValidationPolicy;
+    /** A new pack process: nothing read, nothing cached. */
+    const resetPackRun = () => {
+        pack = freshPack();
+        policy = pack.byName["iam-user-unused-access-key"];
+    };
     beforeEach(resetPackRun);
 
     const check = (name: string, config?: Record<string, unknown>, props: Record<string, unknown> = { name }) =>
@@ -128,7 +134,7 @@ describe("policy iam-user-unused-access-key", () => {
     it("an exemption tag unknown during preview is neither judged nor passed: the unavailable policy names the tag", async () => {
         const props = { name: "alice", tags: { "unused-credentials:exempt-until": UNKNOWN } };
         assert.deepEqual(await check("alice", undefined, props), { violations: [] });
-        const reported = await validate(policies.at(-1)!, userArgs({ name: "alice", props, provider: providerFor(local.iam()) }));
+        const reported = await validate(pack.list.at(-1)!, userArgs({ name: "alice", props, provider: providerFor(local.iam()) }));
         assert.match(reported.violations[0], /its tag unused-credentials:exempt-until is not known during preview, so whether it is exempt cannot be known\. Its access keys were not judged/);
         assert.equal(local.iam().calls.get("ListAccessKeys"), undefined, "nothing read for a user that may be exempt");
     });

@@ -1,7 +1,7 @@
 // iam-user-unused-password: a managed user's console password idle ≥ maxUnusedDays is a violation.
 import { strict as assert } from "node:assert";
-import { iamUserUnusedPassword as policy } from "../rules/iam-user-unused-password";
-import { resetPackRun } from "../rules/lib/user-evaluation";
+import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { freshPack } from "./helpers/pack";
 import { providerFor, withLocalIam } from "./helpers/local-account";
 import { userArgs, validate } from "./helpers/policy-args";
 
@@ -15,6 +15,11 @@ describe("policy iam-user-unused-password", () => {
             { userName: "active", loginProfile: { created: { daysAgo: 400 } }, passwordLastUsed: { daysAgo: 1 } },
         ],
     }));
+    let policy: ResourceValidationPolicy;
+    /** A new pack process: nothing read, nothing cached. */
+    const resetPackRun = () => {
+        policy = freshPack().byName["iam-user-unused-password"];
+    };
     beforeEach(resetPackRun);
 
     const check = (name: string, config?: Record<string, unknown>) =>

@@ -1,10 +1,7 @@
 // iam-user-usage-data-unavailable: a managed user whose data could not be read is reported, never passed.
 import { strict as assert } from "node:assert";
-import { iamUserUnusedAccessKey } from "../rules/iam-user-unused-access-key";
-import { iamUserUsageDataUnavailable as policy } from "../rules/iam-user-usage-data-unavailable";
-import { policies } from "../rules/policies";
-import { resetPackRun } from "../rules/lib/user-evaluation";
-import { SETTINGS_ENV } from "../rules/lib/settings";
+import { freshPack, FreshPack } from "./helpers/pack";
+import { SETTINGS_ENV } from "../rules/config/settings";
 import { providerFor, withLocalIam } from "./helpers/local-account";
 import { userArgs, validate } from "./helpers/policy-args";
 
@@ -12,7 +9,12 @@ describe("policy iam-user-usage-data-unavailable", () => {
     const local = withLocalIam(() => ({
         users: [{ userName: "carol", accessKeys: [{ accessKeyId: "AKIACAROLCAROLCAROL1", created: { daysAgo: 400 } }] }],
     }));
-    beforeEach(resetPackRun);
+    // Created at the first policy call, after a spec has set the environment, as a pack process starts with it.
+    let pack: FreshPack | undefined;
+    beforeEach(() => (pack = undefined));
+    const policies = () => (pack ??= freshPack()).list;
+    const policy = () => policies().at(-1)!;
+    const keys = () => (pack ??= freshPack()).byName["iam-user-unused-access-key"];
     afterEach(() => {
         delete process.env[SETTINGS_ENV.requestTimeoutSeconds];
         delete process.env[SETTINGS_ENV.maxAttempts];
@@ -21,12 +23,12 @@ describe("policy iam-user-usage-data-unavailable", () => {
     const args = () => userArgs({ name: "carol", props: { name: "carol" }, provider: providerFor(local.iam()) });
     /** As the policy SDK runs a pack: each policy in order, this one last. */
     const analyze = async () => {
-        for (const judging of policies.slice(0, -1)) await validate(judging, args());
-        return validate(policy, args());
+        for (const judging of policies().slice(0, -1)) await validate(judging, args());
+        return validate(policy(), args());
     };
 
     it("runs after the judging policies, whose reads it reports", () => {
-        assert.equal(policies.at(-1), policy);
+        assert.equal(policy().name, "iam-user-usage-data-unavailable");
     });
 
     it("reports AccessDenied with the missing IAM action", async () => {
@@ -39,13 +41,13 @@ describe("policy iam-user-usage-data-unavailable", () => {
 
     it("the unused-key policy stays silent about a user it could not read (this policy speaks instead)", async () => {
         local.iam().setFaults({ accessDenied: [{ userName: "carol" }] });
-        assert.deepEqual((await validate(iamUserUnusedAccessKey, args())).violations, []);
-        assert.equal((await validate(policy, args())).violations.length, 1);
+        assert.deepEqual((await validate(keys(), args())).violations, []);
+        assert.equal((await validate(policy(), args())).violations.length, 1);
     });
 
     it("reads each user once, however many policies ask", async () => {
-        await validate(iamUserUnusedAccessKey, args());
-        await validate(policy, args());
+        await validate(keys(), args());
+        await validate(policy(), args());
         assert.equal(local.iam().calls.get("ListAccessKeys"), 1);
         assert.equal(local.iam().calls.get("GetAccessKeyLastUsed"), 1);
     });
@@ -68,9 +70,17 @@ describe("policy iam-user-usage-data-unavailable", () => {
         assert.deepEqual((await analyze()).violations, []);
     });
 
-    it("says nothing of data no policy needed (both judging policies disabled, or the user exempt)", async () => {
+    it("says nothing of data no policy needed: both judging policies disabled (so they never ran)", async () => {
         local.iam().setFaults({ accessDenied: [{ userName: "carol" }] });
-        assert.deepEqual((await validate(policy, args())).violations, []);
+        assert.deepEqual((await validate(policy(), args())).violations, []);
         assert.equal(local.iam().totalCalls(), 0);
+    });
+
+    it("says nothing of data no policy needed: the user exempt from both judging policies", async () => {
+        local.iam().setFaults({ accessDenied: [{ userName: "carol" }] });
+        const exempt = userArgs({ name: "carol", props: { name: "carol" }, provider: providerFor(local.iam()), config: { exemptUsers: ["carol"] } });
+        for (const judging of policies().slice(0, 2)) assert.match((await validate(judging, exempt)).notApplicable ?? "", /is exempt by exemptUsers pattern "carol"/);
+        assert.deepEqual((await validate(policy(), args())).violations, []);
+        assert.equal(local.iam().totalCalls(), 0, "an exempt user costs no IAM call");
     });
 });

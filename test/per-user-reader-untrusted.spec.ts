@@ -2,9 +2,9 @@
 // "unavailable" with a reason naming what was wrong. Never "no credential", never "never used", never a
 // crash, never a hang. Answers are served at the wire by the local IAM endpoint, read by the real SDK.
 import { strict as assert } from "node:assert";
-import { AccountUsageSource } from "../rules/lib/account-usage-source";
-import { readUserUsage } from "../rules/lib/per-user-reader";
-import { UserUsage } from "../rules/lib/usage";
+import { AccountUsageReader } from "../rules/iam/account-usage-reader";
+import { readUserUsage } from "../rules/iam/per-user-reader";
+import { UserUsage } from "../rules/iam/usage";
 import { errorEnvelope, leaf, list, node, successEnvelope, XmlNode } from "../tools/local-iam/xml";
 import { requesterFor, withLocalIam } from "./helpers/local-account";
 
@@ -242,7 +242,7 @@ describe("per-user reader: untrusted answers", () => {
     });
 
     describe("a failure met once", () => {
-        const source = () => new AccountUsageSource(requesterFor(local.iam(), { maxAttempts: 1 }), { source: "api", reportWaitMs: 0, autoReportAfterUsers: 0, userDeadlineMs: 30_000 });
+        const source = () => new AccountUsageReader(requesterFor(local.iam(), { maxAttempts: 1 }), { source: "api", reportWaitMs: 0, autoReportAfterUsers: 0, userDeadlineMs: 30_000 });
 
         it("a transient failure is read once more when the next policy asks, and both answers are kept apart", async () => {
             local.iam().setFaults({ transient: [{ code: "Throttling", count: 1, action: "GetLoginProfile" }] });

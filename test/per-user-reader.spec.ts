@@ -1,8 +1,8 @@
 // The per-user IAM reader, through the real @aws-sdk/client-iam against the local IAM endpoint.
 import { strict as assert } from "node:assert";
-import { readUserUsage } from "../rules/lib/per-user-reader";
-import { UserUsage } from "../rules/lib/usage";
-import { MS_PER_DAY } from "../rules/lib/verdict";
+import { readUserUsage } from "../rules/iam/per-user-reader";
+import { UserUsage } from "../rules/iam/usage";
+import { MS_PER_DAY } from "../rules/verdict/verdict";
 import { requesterFor, withLocalIam } from "./helpers/local-account";
 
 const KEY_A = "AKIAAAAAAAAAAAAAAAAA";

@@ -3,8 +3,11 @@
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { packMetadata, policies } from "../rules/policies";
-import { DEFAULT_MAX_UNUSED_DAYS } from "../rules/lib/policy-config";
+import { packMetadata } from "../rules/policies";
+import { freshPack } from "./helpers/pack";
+
+const policies = freshPack().list;
+import { DEFAULT_MAX_UNUSED_DAYS } from "../rules/config/policy-config";
 
 const RULES = path.join(__dirname, "..", "..", "rules");
 

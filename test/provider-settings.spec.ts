@@ -3,10 +3,10 @@
 // And who the credentials turn out to be must match what the provider says they must be.
 import { strict as assert } from "node:assert";
 import { ListAccessKeysCommand } from "@aws-sdk/client-iam";
-import { makeIamClient } from "../rules/lib/account-sources";
-import { checkIdentity } from "../rules/lib/identity";
-import { credentialKey, ProviderReading, providerSettings, ProviderSettings } from "../rules/lib/provider-settings";
-import { DEFAULT_SETTINGS } from "../rules/lib/settings";
+import { makeIamClient } from "../rules/accounts/accounts";
+import { checkIdentity } from "../rules/accounts/identity";
+import { credentialKey, ProviderReading, providerSettings, ProviderSettings } from "../rules/accounts/provider-settings";
+import { DEFAULT_SETTINGS } from "../rules/config/settings";
 import { UNKNOWN } from "./helpers/policy-args";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -1,6 +1,6 @@
-// The rule of semantics.md, one test per rule and edge case, on the pure verdict.
+// The rules of docs/unused.md, one spec per rule and numbered case, on the pure verdict.
 import { strict as assert } from "node:assert";
-import { assessAccessKey, assessCredentials, assessPassword, CredentialFacts, MS_PER_DAY, wholeDaysBetween } from "../rules/lib/verdict";
+import { assessAccessKey, assessCredentials, assessKind, assessPassword, CredentialFacts, MS_PER_DAY, UnreadFacts, wholeDaysBetween } from "../rules/verdict/verdict";
 
 const NOW = new Date("2026-11-30T12:00:00Z");
 const daysAgo = (days: number) => new Date(NOW.getTime() - days * MS_PER_DAY);
@@ -14,7 +14,7 @@ function key(id: string, status: "Active" | "Inactive", createdDaysAgo: number, 
     return { accessKeyId: id, status, createDate: daysAgo(createdDaysAgo), lastUsed: usedDaysAgo === undefined ? undefined : { date: daysAgo(usedDaysAgo) } };
 }
 
-describe("verdict (semantics.md)", () => {
+describe("verdict (docs/unused.md)", () => {
     describe("the rule", () => {
         it("an access key idles from its last use", () => {
             const a = assessAccessKey("alice", key("AKIA1", "Active", 400, 120), 90, NOW)!;
@@ -82,10 +82,12 @@ describe("verdict (semantics.md)", () => {
             assert.deepEqual(assessCredentials(facts, THRESHOLDS, NOW), []);
         });
 
-        it("6. (no data is a usage-source matter: the verdict only ever sees facts that were read)", () => {
-            // An empty key list with no profile is "no credentials", which the verdict can only say when
-            // facts were read; the usage-source and policy specs prove that errors never reach it.
-            assert.deepEqual(assessCredentials(user({}), THRESHOLDS, NOW), []);
+        it("6. facts that were not read are never judged as \"none\": judging a kind that was not read is an error", () => {
+            // A confirmation reads only the kind asked about; keys read alone say nothing of the password.
+            const keysOnly = { ...user({ accessKeys: [key("AKIA1", "Active", 500, 100)] }), read: { password: false, keys: true } };
+            assert.throws(() => assessKind("password", keysOnly, 90, NOW), UnreadFacts);
+            assert.equal(assessKind("access-key", keysOnly, 90, NOW).length, 1);
+            assert.throws(() => assessCredentials(keysOnly, THRESHOLDS, NOW), UnreadFacts);
         });
 
         it("7. exactly at the threshold is unused (inclusive)", () => {

@@ -10,9 +10,9 @@ import { AccountFile } from "./local-iam/account-file";
 import { startLocalIam } from "./local-iam/server";
 import { configWarnings, PolicyConfigError } from "./driver/engine-config";
 import { AnalyzedResource } from "./driver/analyzer-client";
-import { AccountSources } from "../rules/lib/account-sources";
-import { managedUserOf } from "../rules/lib/managed-user";
-import { settingsFrom } from "../rules/lib/settings";
+import { Accounts } from "../rules/accounts/accounts";
+import { managedUserOf } from "../rules/run/managed-user";
+import { settingsFrom } from "../rules/config/settings";
 import { checkReport, formatPolicies } from "./check/format-report";
 import { planFixes, runFixes } from "./check/fix";
 import { StackForCheck, stackFromExport } from "./check/stack-export";
@@ -151,7 +151,7 @@ async function main(argv: string[]): Promise<number> {
     Object.assign(process.env, env);
     const progress = process.stderr.isTTY && !values.json;
     try {
-        const sources = new AccountSources(settingsFrom(env), env);
+        const sources = new Accounts(settingsFrom(env), env);
         const providerAccounts: ProviderAccount[] = [];
         for (const { name, stack } of stacks) providerAccounts.push(...(await verifiedAccounts(name, stack.resources, sources)));
         // Without a stack, --account-wide covers the account this shell's credentials reach.

@@ -1,5 +1,5 @@
 // End to end: the pack started as `pulumi preview --policy-pack` starts it, driven over gRPC, against the
-// local IAM endpoint serving the sample account. Every rule and edge case of semantics.md, asserted on
+// local IAM endpoint serving the sample account. Every rule and numbered case of docs/unused.md, asserted on
 // the diagnostics that come back over the wire, and nothing else.
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
@@ -119,6 +119,9 @@ describe("end to end: the sample stack through the CLI-faithful driver", functio
             assert.deepEqual(verdictLines(result), EXPECTED_DEFAULT);
             const heidi = result.results.find(r => r.resource.name === "heidi-exactly-90-days")!.diagnostics[0];
             assert.match(heidi.message, /idle 90 days, threshold 90 days/);
+            // The time printed is the UTC time IAM recorded, not the pack's local time (14 or 12 hours away here).
+            const recorded = iam.users.get("heidi-exactly-90-days")!.accessKeys[0].lastUsed!.date;
+            assert.match(heidi.message, new RegExp(`last used ${recorded.toISOString().slice(0, 16).replace("T", " ")} UTC`));
         });
     }
 

@@ -48,7 +48,7 @@ describe("check --deactivate: fixing what the pack found", function () {
         assert.ok(!fs.existsSync(path.join(dir, "audit.jsonl")));
     });
 
-    it("deactivates unmanaged unused keys, prints code changes for managed ones, leaves exempt users and passwords alone", async () => {
+    it("deactivates unmanaged unused keys, prints code changes for managed ones, leaves fresh keys and passwords alone", async () => {
         const log = path.join(dir, "audit.jsonl");
         const r = await check(["--stack-export", EXPORT, "--endpoint", iam.url, "--deactivate", "--yes", "--audit-log", log]);
         assert.equal(r.code, 5, "alice's managed key and nina's managed password need code changes (1); grace was not judged (4)");

@@ -39,7 +39,7 @@ describe("end to end: the pack as published and installed", function () {
 
     it("the tarball holds the compiled pack, its build stamp and sources, and no lockfile, tests or programs", () => {
         const dir = unpackedTarball();
-        for (const file of ["index.js", "bin/index.js", "bin/.source-hash", "bin/rules/lib/verdict.js", "index.ts", "rules/lib/verdict.ts", "tsconfig.json", "PulumiPolicy.yaml", "tools/build-stamp.js"]) {
+        for (const file of ["index.js", "bin/index.js", "bin/.source-hash", "bin/rules/verdict/verdict.js", "index.ts", "rules/verdict/verdict.ts", "tsconfig.json", "PulumiPolicy.yaml", "tools/build-stamp.js"]) {
             assert.ok(fs.existsSync(path.join(dir, file)), file);
         }
         for (const absent of ["package-lock.json", "test", "bin/test", "node_modules"]) assert.ok(!fs.existsSync(path.join(dir, absent)), absent);

@@ -1,8 +1,8 @@
 // Shared test plumbing: a local IAM endpoint per test and a requester pointed at it.
-import { makeIamClient } from "../../rules/lib/account-sources";
-import { IamRequester, makeIamRequester } from "../../rules/lib/iam-requester";
-import { ProviderSettings } from "../../rules/lib/provider-settings";
-import { DEFAULT_SETTINGS, PackSettings } from "../../rules/lib/settings";
+import { makeIamClient } from "../../rules/accounts/accounts";
+import { IamRequester, makeIamRequester } from "../../rules/iam/iam-requester";
+import { ProviderSettings } from "../../rules/accounts/provider-settings";
+import { DEFAULT_SETTINGS, PackSettings } from "../../rules/config/settings";
 import { AccountFile } from "../../tools/local-iam/account-file";
 import { LocalIam, startLocalIam } from "../../tools/local-iam/server";
 

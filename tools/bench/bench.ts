@@ -4,12 +4,12 @@
 // but it does check that every path gives identical verdicts (exit 1 if not).
 import * as path from "node:path";
 import { GetAccessKeyLastUsedCommand, GetCredentialReportCommand, GetLoginProfileCommand, GetUserCommand, IAMClient, ListAccessKeysCommand } from "@aws-sdk/client-iam";
-import { readCredentialReport } from "../../rules/lib/credential-report";
+import { readCredentialReport } from "../../rules/iam/credential-report";
 import { AccountFile, UserFile } from "../local-iam/account-file";
 import { LocalIam, startLocalIam } from "../local-iam/server";
 import { AnalyzedResource } from "../driver/analyzer-client";
 import { drivePack, DriveResult } from "../driver/drive-pack";
-import { assessCredentials, CredentialFacts } from "../../rules/lib/verdict";
+import { assessCredentials, CredentialFacts } from "../../rules/verdict/verdict";
 
 const REPO = path.resolve(__dirname, "..", "..", "..");
 const LATENCY_MS = 50;

@@ -3,10 +3,10 @@
 // names their account). IAM's ListUsers answer is checked like any other: a page that cannot be trusted stops
 // the listing for that account, and says so, rather than listing part of it as if it were all.
 import { ListUsersCommand } from "@aws-sdk/client-iam";
-import { AccountSource } from "../../rules/lib/account-sources";
-import { describeIamError } from "../../rules/lib/iam-errors";
-import { IamCallError } from "../../rules/lib/iam-requester";
-import { ProviderLike } from "../../rules/lib/provider-settings";
+import { AccountAccess } from "../../rules/accounts/accounts";
+import { describeIamError } from "../../rules/iam/iam-errors";
+import { IamCallError } from "../../rules/iam/iam-requester";
+import { ProviderLike } from "../../rules/accounts/provider-settings";
 import { AnalyzedResource } from "../driver/analyzer-client";
 
 const MAX_PAGES = 1000; // 1,000 users a page: IAM's quota is 5,000 users an account, raised on request
@@ -18,7 +18,7 @@ export interface AccountListing {
 }
 
 /** Every user of the verified account a source reaches, or why the list is not complete. */
-export async function listAccountUsers(source: AccountSource): Promise<AccountListing | { problem: string }> {
+export async function listAccountUsers(source: AccountAccess): Promise<AccountListing | { problem: string }> {
     if (!source.iam || !source.identity) return { problem: `${source.label}: not verified, so its users are not listed: ${source.unverified}` };
     const accountId = source.identity.accountId;
     const users: AccountListing["users"] = [];

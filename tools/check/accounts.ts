@@ -1,7 +1,7 @@
 // `check` says, per provider of each stack, which account its credentials were verified to reach (or why
 // not), with the same rules and the same environment as the pack, before it reports anything.
-import { AccountSource, AccountSources } from "../../rules/lib/account-sources";
-import { ProviderLike } from "../../rules/lib/provider-settings";
+import { AccountAccess, Accounts } from "../../rules/accounts/accounts";
+import { ProviderLike } from "../../rules/accounts/provider-settings";
 import { AnalyzedResource } from "../driver/analyzer-client";
 
 export interface AccountLine {
@@ -18,17 +18,17 @@ export interface AccountLine {
 /** A provider of the stack's users, the source it resolves to, and the line check prints for it. */
 export interface ProviderAccount {
     provider?: ProviderLike;
-    source: AccountSource;
+    source: AccountAccess;
     line: AccountLine;
 }
 
 export const USER_TYPES = new Set(["aws:iam/user:User", "aws-native:iam:User"]);
 
-export async function verifiedAccounts(stack: string, resources: AnalyzedResource[], sources: AccountSources): Promise<ProviderAccount[]> {
+export async function verifiedAccounts(stack: string, resources: AnalyzedResource[], sources: Accounts): Promise<ProviderAccount[]> {
     const providers = new Map(resources.filter(r => USER_TYPES.has(r.type)).map(r => [r.provider?.urn ?? "", r.provider]));
     const found: ProviderAccount[] = [];
     for (const provider of providers.values()) {
-        const source = await sources.sourceFor(provider);
+        const source = await sources.accessFor(provider);
         const name = provider ? `provider ${provider.name}` : source.readWith;
         const line: AccountLine = source.identity
             ? { stack, provider: name, verified: true, accountId: source.identity.accountId, arn: source.identity.arn }

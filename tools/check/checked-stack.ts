@@ -3,7 +3,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { FINDINGS_FILE_ENV, FindingRecord } from "../../rules/lib/findings";
+import { FINDINGS_FILE_ENV, FindingRecord } from "../../rules/run/findings";
 import { AnalyzedResource } from "../driver/analyzer-client";
 import { drivePack, DriveOptions, DriveResult } from "../driver/drive-pack";
 import { StackForCheck } from "./stack-export";

@@ -3,14 +3,14 @@
 // (passwords, on request) after re-reading their live data, and every action is written to an audit log.
 import { DeleteLoginProfileCommand, UpdateAccessKeyCommand } from "@aws-sdk/client-iam";
 import * as fs from "node:fs";
-import { AccountSources } from "../../rules/lib/account-sources";
-import { ProviderLike } from "../../rules/lib/provider-settings";
-import { describeIamError } from "../../rules/lib/iam-errors";
-import { IamCallError, IamRequester } from "../../rules/lib/iam-requester";
-import { formatUtc } from "../../rules/lib/message";
-import { readUserUsage } from "../../rules/lib/per-user-reader";
-import { settingsFrom } from "../../rules/lib/settings";
-import { Assessment, assessAccessKey, assessPassword } from "../../rules/lib/verdict";
+import { Accounts } from "../../rules/accounts/accounts";
+import { ProviderLike } from "../../rules/accounts/provider-settings";
+import { describeIamError } from "../../rules/iam/iam-errors";
+import { IamCallError, IamRequester } from "../../rules/iam/iam-requester";
+import { formatUtc } from "../../rules/verdict/message";
+import { readUserUsage } from "../../rules/iam/per-user-reader";
+import { settingsFrom } from "../../rules/config/settings";
+import { Assessment, assessAccessKey, assessPassword } from "../../rules/verdict/verdict";
 import { CheckedStack, credentialOwner } from "./checked-stack";
 
 /** One unused credential the pack reported, and what `check` will do about it. */
@@ -100,10 +100,10 @@ async function stillUnused(iam: IamRequester, step: Extract<FixStep, { kind: "de
 
 export async function applyFix(
     step: Extract<FixStep, { kind: "deactivate-key" | "delete-login-profile" }>,
-    sources: AccountSources,
+    sources: Accounts,
     dryRun: boolean,
 ): Promise<{ record: AuditRecord }> {
-    const source = await sources.sourceFor(step.provider);
+    const source = await sources.accessFor(step.provider);
     const key = step.kind === "deactivate-key";
     const credential = key ? `access key ${step.accessKeyId}` : "console password";
     const undo = key
@@ -152,7 +152,7 @@ export interface FixOutcome {
 
 /** Carries out the plan, one credential at a time; a failure is recorded and the others go on. */
 export async function runFixes(steps: FixStep[], dryRun: boolean, auditLog: string | undefined): Promise<FixOutcome> {
-    const sources = new AccountSources(settingsFrom(process.env));
+    const sources = new Accounts(settingsFrom(process.env));
     const lines: string[] = [];
     const records: AuditRecord[] = [];
     let mandatoryLeft = 0;

@@ -1,7 +1,7 @@
 // `check`'s report: the diagnostics as `pulumi preview` prints its Policies section, and, from the pack's
 // structured findings, each credential with its owner, the exemptions in force and the users not judged.
-import { ExemptionRecord } from "../../rules/lib/exemption";
-import { FindingRecord } from "../../rules/lib/findings";
+import { ExemptionRecord } from "../../rules/verdict/exemption";
+import { FindingRecord } from "../../rules/run/findings";
 import { Diagnostic } from "../driver/analyzer-client";
 import { AccountLine } from "./accounts";
 import { CheckedStack, credentialOwner, Owner, userOwner } from "./checked-stack";

@@ -1,4 +1,4 @@
-// Starts a policy pack exactly as `pulumi preview --policy-pack DIR` does (crossguard.md): the
+// Starts a policy pack exactly as `pulumi preview --policy-pack DIR` does (docs/pack-run.md): the
 // `run-policy-pack` entry of the pack's own @pulumi/pulumi, cwd = DIR, the caller's environment plus the
 // PULUMI_* variables, and the gRPC port as the first line of stdout.
 import { ChildProcess, spawn } from "node:child_process";

@@ -1,4 +1,4 @@
-// The credential report as IAM writes it (iam-wire.md): root row first, users sorted case-insensitively,
+// The credential report as IAM writes it (docs/reading-iam.md): root row first, users sorted case-insensitively,
 // `+00:00` timestamps, `N/A` / `no_information` / `not_supported`, no trailing newline.
 import { UserState } from "./account-file";
 

@@ -1,4 +1,4 @@
-// A local IAM endpoint that speaks IAM's Query protocol as real IAM does (iam-wire.md), so the unmodified
+// A local IAM endpoint that speaks IAM's Query protocol as real IAM does (docs/reading-iam.md), so the unmodified
 // @aws-sdk/client-iam can talk to it. State comes from an account file; faults are injected on demand;
 // every request is counted by action.
 import { randomUUID } from "node:crypto";

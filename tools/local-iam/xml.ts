@@ -1,4 +1,4 @@
-// IAM's Query-protocol response envelopes, byte for byte in the shape real IAM sends (iam-wire.md).
+// IAM's Query-protocol response envelopes, byte for byte in the shape real IAM sends (docs/reading-iam.md).
 
 export const IAM_XMLNS = "https://iam.amazonaws.com/doc/2010-05-08/";
 

@@ -1,19 +1,19 @@
 // The account usage source against the local IAM endpoint: report screening with live confirmation,
 // the automatic choice, coalescing, and verdicts identical to the per-user path.
 import { strict as assert } from "node:assert";
-import { AccountUsageSource, READ_AHEAD_START } from "../rules/lib/account-usage-source";
-import { Need } from "../rules/lib/credential-report";
-import { SourceMode } from "../rules/lib/settings";
-import { UserUsage } from "../rules/lib/usage";
-import { assessKind } from "../rules/lib/verdict";
+import { AccountUsageReader, READ_AHEAD_START } from "../rules/iam/account-usage-reader";
+import { Need } from "../rules/iam/credential-report";
+import { SourceMode } from "../rules/config/settings";
+import { UserUsage } from "../rules/iam/usage";
+import { assessKind } from "../rules/verdict/verdict";
 import { AccountFile, UserFile } from "../tools/local-iam/account-file";
 import { LocalIam, startLocalIam } from "../tools/local-iam/server";
 import { requesterFor } from "./helpers/local-account";
 
 const BOTH: Need = { passwordDays: 90, accessKeyDays: 90 };
 
-function sourceFor(iam: LocalIam, source: SourceMode, extra: { reportWaitMs?: number; autoReportAfterUsers?: number } = {}) {
-    return new AccountUsageSource(requesterFor(iam), { source, reportWaitMs: extra.reportWaitMs ?? 5_000, autoReportAfterUsers: extra.autoReportAfterUsers ?? 10, userDeadlineMs: 30_000 });
+function accessFor(iam: LocalIam, source: SourceMode, extra: { reportWaitMs?: number; autoReportAfterUsers?: number } = {}) {
+    return new AccountUsageReader(requesterFor(iam), { source, reportWaitMs: extra.reportWaitMs ?? 5_000, autoReportAfterUsers: extra.autoReportAfterUsers ?? 10, userDeadlineMs: 30_000 });
 }
 
 /** What the policies would report for a usage: the unused credentials, by key ID or "password". */
@@ -36,7 +36,7 @@ describe("account usage source", () => {
 
     it("report mode: a user fresh in the report costs no per-user call", async () => {
         await start({ users: [{ userName: "fresh", accessKeys: [{ accessKeyId: "AKIAFRESH00000000001", created: { daysAgo: 300 }, lastUsed: { daysAgo: 1 } }] }], credentialReport: { generatedHoursAgo: 1 } });
-        const usage = await sourceFor(iam, "report").usageOf("fresh", BOTH);
+        const usage = await accessFor(iam, "report").usageOf("fresh", BOTH);
         assert.equal(usage.status, "fresh-by-report");
         assert.deepEqual(Object.fromEntries(iam.calls), { GetCredentialReport: 1 });
     });
@@ -47,7 +47,7 @@ describe("account usage source", () => {
             users: [{ userName: "bob", accessKeys: [{ ...key, lastUsed: { daysAgo: 0, minutesAgo: 30, service: "s3" } }] }],
             credentialReport: { generatedHoursAgo: 3.9, users: [{ userName: "bob", accessKeys: [{ ...key, lastUsed: { daysAgo: 120 } }] }] },
         });
-        const usage = await sourceFor(iam, "report").usageOf("bob", BOTH);
+        const usage = await accessFor(iam, "report").usageOf("bob", BOTH);
         assert.equal(usage.status, "found");
         assert.deepEqual(unusedOf(usage), []);
         assert.equal(iam.calls.get("GetAccessKeyLastUsed"), 1);
@@ -71,7 +71,7 @@ describe("account usage source", () => {
 
         it("a stale key costs ListAccessKeys and that key's GetAccessKeyLastUsed: not its fresh sibling's, not the password's", async () => {
             await start(account());
-            const source = sourceFor(iam, "report");
+            const source = accessFor(iam, "report");
             assert.equal((await source.usageOf("stale-key", { passwordDays: 90 })).status, "fresh-by-report");
             const usage = await source.usageOf("stale-key", { accessKeyDays: 90 });
             assert.deepEqual(unusedOf(usage), [STALE]);
@@ -80,7 +80,7 @@ describe("account usage source", () => {
 
         it("a stale password costs GetLoginProfile and GetUser, and no key call", async () => {
             await start(account());
-            const source = sourceFor(iam, "report");
+            const source = accessFor(iam, "report");
             assert.deepEqual(unusedOf(await source.usageOf("stale-password", { passwordDays: 90 })), ["password"]);
             assert.equal((await source.usageOf("stale-password", { accessKeyDays: 90 })).status, "fresh-by-report");
             assert.deepEqual(Object.fromEntries(iam.calls), { GetCredentialReport: 1, GetLoginProfile: 1, GetUser: 1 });
@@ -88,14 +88,14 @@ describe("account usage source", () => {
 
         it("a key the report proves fresh takes the report's last use, which is never later than the live one", async () => {
             await start(account());
-            const usage = await sourceFor(iam, "report").usageOf("stale-key", { accessKeyDays: 90 });
+            const usage = await accessFor(iam, "report").usageOf("stale-key", { accessKeyDays: 90 });
             const fresh = usage.status === "found" ? usage.facts.accessKeys.find(k => k.accessKeyId === FRESH) : undefined;
             assert.ok(fresh?.lastUsed && Date.now() - fresh.lastUsed.date.getTime() < 2 * 86_400_000);
         });
 
         it("facts read for one kind cannot be judged for the other: that is an error, never 'no password'", async () => {
             await start(account());
-            const usage = await sourceFor(iam, "report").usageOf("stale-key", { accessKeyDays: 90 });
+            const usage = await accessFor(iam, "report").usageOf("stale-key", { accessKeyDays: 90 });
             assert.equal(usage.status, "found");
             assert.throws(() => assessKind("password", usage.status === "found" ? usage.facts : (undefined as never), 90, new Date()), /were not read/);
         });
@@ -110,7 +110,7 @@ describe("account usage source", () => {
 
         it("once two users were asked about, the users the report cannot clear are read ahead; asking about them then costs no call", async () => {
             await start({ users: users(40, 10), credentialReport: { generatedHoursAgo: 1 } });
-            const source = sourceFor(iam, "report");
+            const source = accessFor(iam, "report");
             await source.usageOf("u0001", { accessKeyDays: 90 });
             await source.usageOf("u0002", { accessKeyDays: 90 });
             await settle();
@@ -122,7 +122,7 @@ describe("account usage source", () => {
 
         it("is bounded when the stack manages few of the account's users: at most READ_AHEAD_START users ahead", async () => {
             await start({ users: users(400, 2), credentialReport: { generatedHoursAgo: 1 } });
-            const source = sourceFor(iam, "report");
+            const source = accessFor(iam, "report");
             await source.usageOf("u0001", { accessKeyDays: 90 });
             await source.usageOf("u0003", { accessKeyDays: 90 });
             await settle();
@@ -131,7 +131,7 @@ describe("account usage source", () => {
 
         it("grows while the users it reads ahead are the ones the engine asks about", async () => {
             await start({ users: users(400, 2), credentialReport: { generatedHoursAgo: 1 } });
-            const source = sourceFor(iam, "report");
+            const source = accessFor(iam, "report");
             for (let i = 1; i < 80; i++) await source.usageOf(`u${String(i).padStart(4, "0")}`, { accessKeyDays: 90 });
             await settle();
             const read = iam.calls.get("ListAccessKeys") ?? 0;
@@ -142,44 +142,44 @@ describe("account usage source", () => {
 
     it("a user created since the report is read live", async () => {
         await start({ users: [{ userName: "new-user", accessKeys: [{ accessKeyId: "AKIANEWUSER000000001", created: { daysAgo: 0 } }] }], credentialReport: { generatedHoursAgo: 2, users: [] } });
-        assert.equal((await sourceFor(iam, "report").usageOf("new-user", BOTH)).status, "found");
+        assert.equal((await accessFor(iam, "report").usageOf("new-user", BOTH)).status, "found");
         assert.equal(iam.calls.get("ListAccessKeys"), 1);
     });
 
     it("generates a missing report, polling until IAM has it", async () => {
         await start({ users: [{ userName: "u" }], reportGenerationMs: 600 });
-        const usage = await sourceFor(iam, "report").usageOf("u", BOTH);
+        const usage = await accessFor(iam, "report").usageOf("u", BOTH);
         assert.equal(usage.status, "fresh-by-report");
         assert.ok((iam.calls.get("GenerateCredentialReport") ?? 0) >= 2, "polled");
     });
 
     it("falls back to the per-user APIs when the report is not ready in time", async () => {
         await start({ users: [{ userName: "u", loginProfile: { created: { daysAgo: 200 } } }], reportGenerationMs: 60_000 });
-        const usage = await sourceFor(iam, "report", { reportWaitMs: 300 }).usageOf("u", BOTH);
+        const usage = await accessFor(iam, "report", { reportWaitMs: 300 }).usageOf("u", BOTH);
         assert.deepEqual(unusedOf(usage), ["password"]);
     });
 
     it("falls back to the per-user APIs when the report is denied", async () => {
         await start({ users: [{ userName: "u", loginProfile: { created: { daysAgo: 200 } } }], credentialReport: { generatedHoursAgo: 1 }, faults: { accessDenied: [{ action: "GetCredentialReport" }] } });
-        const usage = await sourceFor(iam, "auto").usageOf("u", BOTH);
+        const usage = await accessFor(iam, "auto").usageOf("u", BOTH);
         assert.deepEqual(unusedOf(usage), ["password"]);
     });
 
     it("api mode never touches the report", async () => {
         await start({ users: [{ userName: "u" }], credentialReport: { generatedHoursAgo: 1 } });
-        await sourceFor(iam, "api").usageOf("u", BOTH);
+        await accessFor(iam, "api").usageOf("u", BOTH);
         assert.equal(iam.calls.get("GetCredentialReport"), undefined);
     });
 
     it("auto mode: uses an existing report from the first user", async () => {
         await start({ users: [{ userName: "u" }], credentialReport: { generatedHoursAgo: 1 } });
-        assert.equal((await sourceFor(iam, "auto").usageOf("u", BOTH)).status, "fresh-by-report");
+        assert.equal((await accessFor(iam, "auto").usageOf("u", BOTH)).status, "fresh-by-report");
     });
 
     it("auto mode without a report: a few users per user, then one generated report for the rest", async () => {
         const users: UserFile[] = Array.from({ length: 6 }, (_, i) => ({ userName: `u${i}`, accessKeys: [{ accessKeyId: `AKIAUSER${String(i).padStart(12, "0")}`, created: { daysAgo: 300 }, lastUsed: { daysAgo: 1 } }] }));
         await start({ users });
-        const source = sourceFor(iam, "auto", { autoReportAfterUsers: 2 });
+        const source = accessFor(iam, "auto", { autoReportAfterUsers: 2 });
         const statuses = [];
         for (const u of users) statuses.push((await source.usageOf(u.userName, BOTH)).status);
         assert.deepEqual(statuses, ["found", "found", "fresh-by-report", "fresh-by-report", "fresh-by-report", "fresh-by-report"]);
@@ -189,7 +189,7 @@ describe("account usage source", () => {
     it("concurrent requests for one account share one report, and each user is read live at most once", async () => {
         const users: UserFile[] = Array.from({ length: 40 }, (_, i) => ({ userName: `u${i}`, loginProfile: { created: { daysAgo: 200 } } }));
         await start({ users, credentialReport: { generatedHoursAgo: 1 } });
-        const source = sourceFor(iam, "auto");
+        const source = accessFor(iam, "auto");
         await Promise.all(users.flatMap(u => [source.usageOf(u.userName, { passwordDays: 90 }), source.usageOf(u.userName, { accessKeyDays: 90 })]));
         assert.equal(iam.calls.get("GetCredentialReport"), 1);
         assert.equal(iam.calls.get("GetLoginProfile"), 40, "never-used passwords are confirmed once per user");
@@ -218,8 +218,8 @@ describe("account usage source", () => {
             accessKeys: u.accessKeys?.map(k => ({ ...k, lastUsed: k.lastUsed && "daysAgo" in k.lastUsed ? { ...k.lastUsed, daysAgo: (k.lastUsed.daysAgo ?? 0) + 30 } : k.lastUsed })),
         }));
         await start({ users, credentialReport: { generatedHoursAgo: 3, users: older } });
-        const viaApi = sourceFor(iam, "api");
-        const viaReport = sourceFor(iam, "report");
+        const viaApi = accessFor(iam, "api");
+        const viaReport = accessFor(iam, "report");
         for (const u of users) {
             for (const need of [{ passwordDays: 90 }, { accessKeyDays: 90 }] as Need[]) {
                 const expected = unusedOf(await viaApi.usageOf(u.userName, need)).filter(c => (need.passwordDays ? c === "password" : c !== "password"));

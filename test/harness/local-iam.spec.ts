@@ -1,8 +1,8 @@
-// The local IAM endpoint answers in the shapes of real IAM (iam-wire.md), so a drift fails here.
+// The local IAM endpoint answers in the shapes of real IAM (docs/reading-iam.md), so a drift fails here.
 import { strict as assert } from "node:assert";
 import { GenerateCredentialReportCommand, GetCredentialReportCommand, IAMClient, ListUsersCommand, paginateListUsers } from "@aws-sdk/client-iam";
-import { REPORT_COLUMNS } from "../tools/local-iam/credential-report-csv";
-import { TEST_CREDENTIALS, withLocalIam } from "./helpers/local-account";
+import { REPORT_COLUMNS } from "../../tools/local-iam/credential-report-csv";
+import { TEST_CREDENTIALS, withLocalIam } from "../helpers/local-account";
 
 async function post(url: string, params: Record<string, string>) {
     const response = await fetch(url, {

@@ -1,21 +1,21 @@
+// rules/run/ owns one pack run: the resource's user, the run's state and decisions, and the structured findings; policies call into it.
 // What every policy's validateResource is built on: which user, in which (verified) account, what IAM says
 // of it, and what the judging policies decided for it in this Analyze call (the notice policy reads that,
 // so that it always uses the judging policies' own thresholds). Policies stay thin: a name, metadata and
 // the kind of credential they judge.
 import type { ResourceValidationArgs } from "@pulumi/policy";
-import { AccountSource, AccountSources } from "./account-sources";
-import { Need } from "./credential-report";
-import { exemptionOf } from "./exemption";
+import { AccountAccess, Accounts } from "../accounts/accounts";
+import { Need } from "../iam/credential-report";
+import { exemptionOf } from "../verdict/exemption";
 import { FindingRecord, recordFinding, recordingFindings } from "./findings";
-import { startHeapWatch } from "./lean-heap";
 import { ManagedUser, managedUserOf } from "./managed-user";
-import { MessageContext, retiringMessage, unusedAccessKeyMessage, unusedPasswordMessage } from "./message";
-import { withDefaults } from "./policy-config";
-import { providerLabel } from "./provider-settings";
-import { retirementOf, retires, Retirement } from "./retirement";
-import { settingsFrom } from "./settings";
-import { UnjudgedCredentials } from "./usage";
-import { Assessment, assessKind, PasswordAssessment, AccessKeyAssessment } from "./verdict";
+import { MessageContext, retiringMessage, unusedAccessKeyMessage, unusedPasswordMessage } from "../verdict/message";
+import { withDefaults } from "../config/policy-config";
+import { providerLabel } from "../accounts/provider-settings";
+import { retirementOf, retires, Retirement } from "../verdict/retirement";
+import { settingsFrom } from "../config/settings";
+import { UnjudgedCredentials } from "../iam/usage";
+import { Assessment, assessKind, PasswordAssessment, AccessKeyAssessment } from "../verdict/verdict";
 
 /** A resource that is an IAM user with a known name. */
 type NamedUser = Extract<ManagedUser, { kind: "user" }>;
@@ -26,7 +26,7 @@ export interface Judgement {
     kind: CredentialKind;
     thresholdDays: number;
     user: NamedUser;
-    source: AccountSource;
+    source: AccountAccess;
     retirement: Retirement;
     retiringTag: string;
 }
@@ -34,7 +34,7 @@ export interface Judgement {
 /** Everything a run keeps: the accounts (clients, reports, caches) and the judging policies' decisions. */
 export class PackRun {
     readonly judgements = new Map<string, Judgement[]>();
-    constructor(readonly sources: AccountSources) {}
+    constructor(readonly sources: Accounts) {}
 
     judged(urn: string, judgement: Judgement): void {
         const list = (this.judgements.get(urn) ?? []).filter(j => j.policy !== judgement.policy);
@@ -42,20 +42,9 @@ export class PackRun {
     }
 }
 
-// Built on first use, not at load: the pack must print nothing and do no work before its port.
-let current: PackRun | undefined;
-
-export function packRun(): PackRun {
-    if (!current) {
-        current = new PackRun(new AccountSources(settingsFrom(process.env)));
-        startHeapWatch();
-    }
-    return current;
-}
-
-/** Drops every client, cache and decision; tests use it to start from a clean run. */
-export function resetPackRun(): void {
-    current = undefined;
+/** The state of one pack process: created by index.ts (tests create their own); it does no I/O until asked. */
+export function newPackRun(env: NodeJS.ProcessEnv = process.env): PackRun {
+    return new PackRun(new Accounts(settingsFrom(env), env));
 }
 
 export type CredentialKind = "password" | "access-key";
@@ -69,7 +58,7 @@ export function managedUser(args: ResourceValidationArgs): NamedUser | undefined
     return user.kind === "user" ? user : undefined;
 }
 
-function sourceRecord(source: AccountSource): Pick<FindingRecord, "accountId" | "account"> {
+function sourceRecord(source: AccountAccess): Pick<FindingRecord, "accountId" | "account"> {
     return { accountId: source.identity?.accountId ?? null, account: source.label };
 }
 
@@ -90,10 +79,9 @@ const refOf = (a: Assessment) => (a.credential === "password" ? "password" : a.a
  * at the policy's threshold; an unused credential is a violation, unless the deployment retires it (retiring
  * tag in force: on record instead). Data that could not be read is noted for iam-user-usage-data-unavailable.
  */
-export async function judgeCredentials(args: ResourceValidationArgs, reportViolation: (message: string) => void, policy: string, kind: CredentialKind): Promise<void> {
+export async function judgeCredentials(run: PackRun, args: ResourceValidationArgs, reportViolation: (message: string) => void, policy: string, kind: CredentialKind): Promise<void> {
     const named = managedUser(args);
     if (!named) return;
-    const run = packRun();
     const config = withDefaults(args.getConfig());
     const need = { [NEED[kind]]: config.maxUnusedDays };
     const now = new Date();
@@ -102,7 +90,7 @@ export async function judgeCredentials(args: ResourceValidationArgs, reportViola
     if (exemption.exempt === true) {
         // No IAM call is made for an exempt user; its account (verified once per provider) goes on record for review.
         if (recordingFindings()) {
-            const source = await run.sources.sourceForUser(args, named.arn, config.accountRoles);
+            const source = await run.sources.accessForUser(args, named.arn, config.accountRoles);
             recordFinding({ ...base, kind: "exempt", ...sourceRecord(source), exemption: exemption.record });
         }
         // "Not applicable", with the reason, so that the CLI shows it (the SDK throws to end the validation).
@@ -116,7 +104,7 @@ export async function judgeCredentials(args: ResourceValidationArgs, reportViola
         recordFinding({ ...base, kind: "unjudged", accountId: null, account: providerLabel(args.provider, process.env), reason: why });
         return;
     }
-    const source = await run.sources.sourceForUser(args, named.arn, config.accountRoles);
+    const source = await run.sources.accessForUser(args, named.arn, config.accountRoles);
     const retirement = retirementOf(named.tags, config.retiringTag, now);
     run.judged(args.urn, { policy, kind, thresholdDays: config.maxUnusedDays, user: named, source, retirement, retiringTag: config.retiringTag });
     const usage = await source.usage.usageOf(named.userName, need);
@@ -140,8 +128,8 @@ export async function judgeCredentials(args: ResourceValidationArgs, reportViola
 }
 
 /** The judging policies' decisions for this resource in this Analyze call (they run before the notice policy). */
-export function judgementsOf(urn: string): Judgement[] {
-    return packRun().judgements.get(urn) ?? [];
+export function judgementsOf(run: PackRun, urn: string): Judgement[] {
+    return run.judgements.get(urn) ?? [];
 }
 
 /** For the notice policy: each credential the deployment retires, as an advisory record. */
@@ -156,11 +144,11 @@ export function retiringText(j: Judgement, finding: Assessment): string | undefi
  * needs no data, and no data that was not needed is reported missing. It runs after the other policies
  * in each Analyze call (the policy SDK runs a pack's policies in order), so their reads are done.
  */
-export async function unavailableUsage(args: ResourceValidationArgs): Promise<{ user: NamedUser; source: AccountSource; unjudged: UnjudgedCredentials } | undefined> {
+export async function unavailableUsage(run: PackRun, args: ResourceValidationArgs): Promise<{ user: NamedUser; source: AccountAccess; unjudged: UnjudgedCredentials } | undefined> {
     const named = managedUser(args);
     if (!named) return undefined;
     // Only what a policy asked for and could not judge; none asked (disabled, exempt): nothing.
-    for (const source of packRun().sources.sourcesUsedBy(args.urn)) {
+    for (const source of run.sources.accessesUsedBy(args.urn)) {
         const unjudged = await source.usage.failureOf(named.userName);
         if (unjudged) return { user: named, source, unjudged };
     }

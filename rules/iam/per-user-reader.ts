@@ -21,7 +21,7 @@ import { describeIamError, isNoSuchEntity } from "./iam-errors";
 import { IamCallError, IamRequester } from "./iam-requester";
 import type { ReportKeySlot } from "./credential-report";
 import { UserUsage } from "./usage";
-import { AccessKeyFacts, CredentialFacts, LastUse } from "./verdict";
+import { AccessKeyFacts, CredentialFacts, LastUse } from "../verdict/verdict";
 
 /** A user has at most two keys; one more page than that is the most an honest listing can take. */
 const MAX_KEY_PAGES = MAX_ACCESS_KEYS + 1;

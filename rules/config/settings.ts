@@ -1,3 +1,4 @@
+// rules/config/ owns the pack's settings, each policy's config schema and defaults, and its metadata; it decides nothing itself.
 // Process-wide tuning read from the environment (the CLI passes its whole environment to the pack).
 // One definition of each knob, its default and its bounds. Read once, when the pack starts (index.ts): an
 // invalid value stops the pack with one message naming the variable, not one error per resource.

@@ -1,3 +1,4 @@
+// rules/accounts/ owns which verified account each user is read in (provider settings, credentials, identity); it reads no user's data.
 // Where each user's IAM data comes from, for the whole run. A provider's settings decide its credentials
 // (one configuration → one IAM client and one verified identity); the verified account and partition decide
 // the rest: one credential report, one cache of users' data and one rate cap per account, shared by every
@@ -8,23 +9,23 @@
 import { IAMClient } from "@aws-sdk/client-iam";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
 import { createHash } from "node:crypto";
-import { AccountUsageSource } from "./account-usage-source";
+import { AccountUsageReader } from "../iam/account-usage-reader";
 import { credentialsFor } from "./credentials";
-import { IamRequester, makeIamRequester } from "./iam-requester";
+import { IamRequester, makeIamRequester } from "../iam/iam-requester";
 import { IdentityCheck, VerifiedIdentity, verifyIdentity } from "./identity";
-import { UserArn } from "./managed-user";
+import { UserArn } from "../run/managed-user";
 import { credentialKey, ProviderLike, providerLabel, providerSettings, ProviderSettings } from "./provider-settings";
-import { PackSettings } from "./settings";
-import { noteUnjudged, UnjudgedCredentials, UsageSource, UsageUnavailable, UserUsage } from "./usage";
-import type { Need } from "./credential-report";
+import { PackSettings } from "../config/settings";
+import { noteUnjudged, UnjudgedCredentials, UsageReader, UsageUnavailable, UserUsage } from "../iam/usage";
+import type { Need } from "../iam/credential-report";
 
 /** What a policy reads a user's data through. */
-export interface AccountSource {
+export interface AccountAccess {
     /** How messages name the account: `account 111122223333 (provider prod)`, or the provider when unverified. */
     label: string;
     /** What the data is read with: `provider prod`, or `the environment's AWS configuration, role arn:…`. */
     readWith: string;
-    usage: UsageSource;
+    usage: UsageReader;
     /** The verified identity; undefined when it could not be verified (then every user is unavailable). */
     identity?: VerifiedIdentity;
     /** The account's requester (caps, deadline), for `check`'s re-reads and fixes; only when verified. */
@@ -34,7 +35,7 @@ export interface AccountSource {
 }
 
 /** Every user of a provider whose account is not verified: unavailable, never read, never a pass. */
-class UnverifiedSource implements UsageSource {
+class UnverifiedAccountReader implements UsageReader {
     private readonly unjudged = new Map<string, UnjudgedCredentials>();
 
     constructor(private readonly failure: UsageUnavailable) {}
@@ -72,19 +73,19 @@ interface Verified {
     check: IdentityCheck;
 }
 
-export class AccountSources {
-    private readonly byProvider = new Map<string, Promise<AccountSource>>();
+export class Accounts {
+    private readonly byProvider = new Map<string, Promise<AccountAccess>>();
     private readonly byCredentials = new Map<string, Promise<Verified>>();
-    private readonly byAccount = new Map<string, { iam: IamRequester; usage: AccountUsageSource }>();
-    private readonly byMapping = new Map<string, Promise<AccountSource>>();
-    private readonly preRead = new Map<string, AccountSource>();
+    private readonly byAccount = new Map<string, { iam: IamRequester; usage: AccountUsageReader }>();
+    private readonly byMapping = new Map<string, Promise<AccountAccess>>();
+    private readonly preRead = new Map<string, AccountAccess>();
     /** The sources each user resource was read through, for the policy that reports what went unjudged. */
-    private readonly usedByResource = new Map<string, Set<AccountSource>>();
+    private readonly usedByResource = new Map<string, Set<AccountAccess>>();
 
     constructor(private readonly pack: PackSettings, private readonly env: NodeJS.ProcessEnv = process.env) {}
 
     /** The source of a provider's users (a provider's inputs do not change during a run: resolved once). */
-    sourceFor(provider: ProviderLike | undefined): Promise<AccountSource> {
+    accessFor(provider: ProviderLike | undefined): Promise<AccountAccess> {
         const key = provider?.urn ?? "";
         let source = this.byProvider.get(key);
         if (!source) {
@@ -98,15 +99,15 @@ export class AccountSources {
      * The source of one user resource: its provider's account; or, when the user's ARN names another account,
      * that account through the role `accountRoles` maps it to (the pack's setting, then the policy's config).
      */
-    async sourceForUser(resource: { urn: string; provider?: ProviderLike }, arn: UserArn | undefined, accountRoles: Record<string, string>): Promise<AccountSource> {
-        const base = await this.sourceFor(resource.provider);
+    async accessForUser(resource: { urn: string; provider?: ProviderLike }, arn: UserArn | undefined, accountRoles: Record<string, string>): Promise<AccountAccess> {
+        const base = await this.accessFor(resource.provider);
         let source = base;
         if (arn && base.identity?.accountId !== arn.accountId) {
             const role = { ...this.pack.accountRoles, ...accountRoles }[arn.accountId];
             if (role) source = await this.mapped(resource.provider, arn, role);
             else if (base.identity) source = await this.elsewhere(resource.provider, arn, base);
         }
-        const used = this.usedByResource.get(resource.urn) ?? new Set<AccountSource>();
+        const used = this.usedByResource.get(resource.urn) ?? new Set<AccountAccess>();
         used.add(source);
         this.usedByResource.set(resource.urn, used);
         return source;
@@ -117,7 +118,7 @@ export class AccountSources {
         let source = this.preRead.get(resource.urn);
         if (!source) {
             const label = providerLabel(resource.provider, this.env);
-            source = { label, readWith: label, unverified: reason, usage: new UnverifiedSource({ status: "unavailable", errorCode: "NotKnownYet", reason }) };
+            source = { label, readWith: label, unverified: reason, usage: new UnverifiedAccountReader({ status: "unavailable", errorCode: "NotKnownYet", reason }) };
             this.preRead.set(resource.urn, source);
             this.usedByResource.set(resource.urn, new Set([...(this.usedByResource.get(resource.urn) ?? []), source]));
         }
@@ -125,12 +126,12 @@ export class AccountSources {
     }
 
     /** The sources a user resource was read through so far (none when no judging policy asked). */
-    sourcesUsedBy(urn: string): AccountSource[] {
+    accessesUsedBy(urn: string): AccountAccess[] {
         return [...(this.usedByResource.get(urn) ?? [])];
     }
 
     /** The user's account through its mapped role, assumed with the provider's own credentials. */
-    private mapped(provider: ProviderLike | undefined, arn: UserArn, roleArn: string): Promise<AccountSource> {
+    private mapped(provider: ProviderLike | undefined, arn: UserArn, roleArn: string): Promise<AccountAccess> {
         const key = `${provider?.urn ?? ""}\n${roleArn}`;
         let source = this.byMapping.get(key);
         if (!source) {
@@ -150,38 +151,38 @@ export class AccountSources {
     }
 
     /** A user of an account the credentials do not reach, with no role mapped to it: unavailable, naming both. */
-    private elsewhere(provider: ProviderLike | undefined, arn: UserArn, base: AccountSource): Promise<AccountSource> {
+    private elsewhere(provider: ProviderLike | undefined, arn: UserArn, base: AccountAccess): Promise<AccountAccess> {
         const key = `${provider?.urn ?? ""}\n!${arn.accountId}`;
         let source = this.byMapping.get(key);
         if (!source) {
             const reason =
                 `the user's ARN names account ${arn.accountId}, but the credentials of ${base.readWith} reach account ` +
                 `${base.identity!.accountId}; map account ${arn.accountId} to a role in it (accountRoles in the policy config, or UNUSED_CREDENTIALS_ACCOUNT_ROLES) to judge it`;
-            source = Promise.resolve({ label: base.label, readWith: base.readWith, unverified: reason, usage: new UnverifiedSource({ status: "unavailable", errorCode: "AccountMismatch", reason }) });
+            source = Promise.resolve({ label: base.label, readWith: base.readWith, unverified: reason, usage: new UnverifiedAccountReader({ status: "unavailable", errorCode: "AccountMismatch", reason }) });
             this.byMapping.set(key, source);
         }
         return source;
     }
 
-    private unreadable(reading: { label: string; reason: string }): AccountSource {
-        return { label: reading.label, readWith: reading.label, unverified: reading.reason, usage: new UnverifiedSource({ status: "unavailable", errorCode: "UnreadableProvider", reason: reading.reason }) };
+    private unreadable(reading: { label: string; reason: string }): AccountAccess {
+        return { label: reading.label, readWith: reading.label, unverified: reading.reason, usage: new UnverifiedAccountReader({ status: "unavailable", errorCode: "UnreadableProvider", reason: reading.reason }) };
     }
 
-    private async resolve(provider: ProviderLike | undefined): Promise<AccountSource> {
+    private async resolve(provider: ProviderLike | undefined): Promise<AccountAccess> {
         const reading = providerSettings(provider, this.env);
         return reading.status === "unreadable" ? this.unreadable(reading) : this.resolveSettings(reading.settings);
     }
 
-    private async resolveSettings(settings: ProviderSettings): Promise<AccountSource> {
+    private async resolveSettings(settings: ProviderSettings): Promise<AccountAccess> {
         const { client, check } = await this.verified(settings);
-        if (check.status !== "verified") return { label: settings.label, readWith: settings.label, unverified: check.reason, usage: new UnverifiedSource(check) };
+        if (check.status !== "verified") return { label: settings.label, readWith: settings.label, unverified: check.reason, usage: new UnverifiedAccountReader(check) };
         const { accountId, partition } = check.identity;
         const accountKey = `${partition}:${accountId}`;
         let account = this.byAccount.get(accountKey);
         if (!account) {
             const label = `account ${accountId}`;
             const iam = makeIamRequester(client, { maxInFlight: this.pack.maxInFlight, timeoutMs: this.pack.requestTimeoutMs, maxRequestsPerSecond: this.pack.maxRequestsPerSecond });
-            account = { iam, usage: new AccountUsageSource(iam, this.pack, { accountName: label, accountId }) };
+            account = { iam, usage: new AccountUsageReader(iam, this.pack, { accountName: label, accountId }) };
             this.byAccount.set(accountKey, account);
         }
         return { label: `account ${accountId} (${settings.label})`, readWith: settings.label, usage: account.usage, identity: check.identity, iam: account.iam };

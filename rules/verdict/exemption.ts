@@ -1,7 +1,7 @@
 // Exemptions: by user-name pattern (`exemptUsers`), or recorded in code as a tag on the user
 // (`unused-credentials:exempt-until` = YYYY-MM-DD, inclusive, with an optional reason tag). A tag may reach
 // at most `maxExemptionDays` ahead: a longer one is no exemption, so that no stack can exempt a user forever.
-import { matchingExemption, UnusedCredentialConfig } from "./policy-config";
+import { matchingExemption, UnusedCredentialConfig } from "../config/policy-config";
 import { MS_PER_DAY } from "./verdict";
 
 /** What a security team reviews of an exemption in force. */

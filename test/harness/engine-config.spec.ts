@@ -1,7 +1,10 @@
 // The driver applies a --policy-pack-config file as the engine does, and rejects bad files by policy and field.
 import { strict as assert } from "node:assert";
-import { configWarnings, ConfigurableInfo, engineConfig, PolicyConfigError } from "../tools/driver/engine-config";
-import { policies, PACK_NAME } from "../rules/policies";
+import { configWarnings, ConfigurableInfo, engineConfig, PolicyConfigError } from "../../tools/driver/engine-config";
+import { PACK_NAME } from "../../rules/policies";
+import { freshPack } from "../helpers/pack";
+
+const policies = freshPack().list;
 
 // What GetAnalyzerInfo reports for this pack, built from the same policy objects.
 const info: ConfigurableInfo = {

@@ -3,7 +3,7 @@
 // per line, to the file named by UNUSED_CREDENTIALS_FINDINGS_FILE when it is set; a CLI run sets nothing and
 // writes nothing. Holds no secret: users, key IDs, dates and counts only.
 import { appendFileSync } from "node:fs";
-import { ExemptionRecord } from "./exemption";
+import { ExemptionRecord } from "../verdict/exemption";
 
 export const FINDINGS_FILE_ENV = "UNUSED_CREDENTIALS_FINDINGS_FILE";
 

@@ -1,3 +1,4 @@
+// rules/iam/ owns reading IAM (requests and their caps, per-user reads, the credential report, answer checks); it knows no policy.
 // The usage source of one account: credential-report screening with live confirmation, or the per-user
 // APIs, chosen automatically or forced. The report is fetched once per account and shared by every user;
 // a report that fails validation is set aside for the run (one line on stderr) and every user is read live.
@@ -14,17 +15,17 @@ import { fetchCredentialReport, getCredentialReport, ReportResult } from "./cred
 import { CoalescingReader } from "./coalescing-reader";
 import { IamRequester } from "./iam-requester";
 import { ReadScope, readUserUsage } from "./per-user-reader";
-import { PackSettings } from "./settings";
-import { noteUnjudged, UnjudgedCredentials, UsageSource, UserUsage } from "./usage";
+import { PackSettings } from "../config/settings";
+import { noteUnjudged, UnjudgedCredentials, UsageReader, UserUsage } from "./usage";
 
 /** Users read ahead at the start, before any has proven useful. */
 export const READ_AHEAD_START = 8;
 /** Users read ahead at once: a few, so that the engine's own asks never queue behind many. */
 const READ_AHEAD_IN_FLIGHT = 4;
 
-export type UsageSourceSettings = Pick<PackSettings, "source" | "reportWaitMs" | "autoReportAfterUsers" | "userDeadlineMs">;
+export type UsageReaderSettings = Pick<PackSettings, "source" | "reportWaitMs" | "autoReportAfterUsers" | "userDeadlineMs">;
 
-export interface UsageSourceOptions {
+export interface UsageReaderOptions {
     /** How the stderr line names the account (`account 1111… (provider prod)`). */
     accountName?: string;
     /** The verified account: a report whose ARNs name another is set aside. */
@@ -34,7 +35,7 @@ export interface UsageSourceOptions {
     now?: () => Date;
 }
 
-export class AccountUsageSource implements UsageSource {
+export class AccountUsageReader implements UsageReader {
     private readonly live: CoalescingReader;
     private existingReport?: Promise<ReportResult>;
     private generatedReport?: Promise<ReportResult>;
@@ -52,7 +53,7 @@ export class AccountUsageSource implements UsageSource {
     private readAheadInFlight = 0;
     private candidates?: { report: CredentialReport; rows: Iterator<ReportRow>; kinds: string };
 
-    constructor(private readonly iam: IamRequester, private readonly settings: UsageSourceSettings, private readonly options: UsageSourceOptions = {}) {
+    constructor(private readonly iam: IamRequester, private readonly settings: UsageReaderSettings, private readonly options: UsageReaderOptions = {}) {
         this.now = options.now ?? (() => new Date());
         this.live = new CoalescingReader((userName, scope, deadlineMs) => readUserUsage(iam, userName, { now: this.now, deadlineMs, scope }), settings.userDeadlineMs);
     }

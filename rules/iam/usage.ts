@@ -1,6 +1,6 @@
 // What a usage source answers about one user. Knows IAM's vocabulary, not policies.
 import type { Need } from "./credential-report";
-import { CredentialFacts } from "./verdict";
+import { CredentialFacts } from "../verdict/verdict";
 
 export interface UsageFound {
     status: "found";
@@ -39,7 +39,7 @@ export interface UnjudgedCredentials {
 
 export type UserUsage = UsageFound | UsageNoSuchUser | UsageUnavailable | UsageFreshByReport;
 
-export interface UsageSource {
+export interface UsageReader {
     /**
      * What IAM says of one user, enough to judge the credentials in `need` at their thresholds exactly as
      * the live per-user APIs would. Never rejects; live data is read at most once per user.

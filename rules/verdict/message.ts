@@ -2,7 +2,7 @@
 // the idle days, the threshold, and the change that fixes it.
 import { retiringTagValue } from "./retirement";
 import { AccessKeyAssessment, Assessment, PasswordAssessment } from "./verdict";
-import { UnjudgedCredentials } from "./usage";
+import { UnjudgedCredentials } from "../iam/usage";
 
 // IAM records password use only since 2014-10-20 and key use since 2015-04-22: older use reads as "never".
 export const PASSWORD_TRACKING_START = new Date("2014-10-20T00:00:00Z");

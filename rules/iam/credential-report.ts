@@ -5,7 +5,7 @@
 // fails validation as a whole is not used at all. Pure: no I/O.
 import { parse } from "csv-parse/sync";
 import { CLOCK_SKEW_MS, dateProblem, EARLIEST_IAM_DATE } from "./iam-answer-checks";
-import { MS_PER_DAY } from "./verdict";
+import { MS_PER_DAY } from "../verdict/verdict";
 
 export interface ReportKeySlot {
     slot: 1 | 2;

@@ -1,10 +1,10 @@
 // The CLI-faithful driver reports a pack that cannot serve a preview as a clear error.
 import { strict as assert } from "node:assert";
 import * as path from "node:path";
-import { drivePack, PackHungError } from "../tools/driver/drive-pack";
-import { PackStartError } from "../tools/driver/pack-process";
+import { drivePack, PackHungError } from "../../tools/driver/drive-pack";
+import { PackStartError } from "../../tools/driver/pack-process";
 
-const FIXTURES = path.resolve(__dirname, "..", "..", "test", "fixtures", "packs");
+const FIXTURES = path.resolve(__dirname, "..", "..", "..", "test", "fixtures", "packs");
 const stack = { stack: "dev", project: "proj", organization: "org", config: {}, dryRun: true };
 const user = { type: "aws:iam/user:User", name: "u", urn: "urn:pulumi:dev::proj::aws:iam/user:User::u", props: { name: "u" } };
 

@@ -1,3 +1,4 @@
+// rules/verdict/ owns what "unused" means and how a finding is told (verdict, messages, exemptions, retirements); it does no I/O.
 // The verdict: credential facts + thresholds + now → one assessment per usable credential.
 // Pure: no SDK types, no I/O, no policy types. Every rule of docs/unused.md is a test of this file.
 

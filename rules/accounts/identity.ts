@@ -3,9 +3,9 @@
 // held to the provider's constraints. A read of one account is never judged as another's.
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import { CredentialStepError } from "./credentials";
-import { describeIamError } from "./iam-errors";
+import { describeIamError } from "../iam/iam-errors";
 import { accountIdOfArn, ProviderSettings } from "./provider-settings";
-import { UsageUnavailable } from "./usage";
+import { UsageUnavailable } from "../iam/usage";
 
 export interface VerifiedIdentity {
     accountId: string;
