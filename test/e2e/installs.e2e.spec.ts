@@ -67,7 +67,7 @@ describe("end to end: the pack as published and installed", function () {
     it("a stale build runs the current sources and says so in one line; a missing one too", async () => {
         const dir = unpackedTarball();
         npmInstall(dir, ["--omit=dev"]);
-        const message = path.join(dir, "rules", "lib", "message.ts");
+        const message = path.join(dir, "rules", "verdict", "message.ts");
         fs.writeFileSync(message, fs.readFileSync(message, "utf8").replace("is unused: ", "is unused (edited after the build): "));
         const stale = await judge(dir);
         assert.equal(stale.output.trim(), "unused-iam-credentials: bin/ was built from other sources than these, so the pack runs its TypeScript sources (a slower start); run `npm run build` to fix");
