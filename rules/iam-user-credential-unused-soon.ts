@@ -29,18 +29,18 @@ export const iamUserCredentialUnusedSoon = (run: PackRun): ResourceValidationPol
         for (const j of judgementsOf(run, args.urn)) {
             const from = Math.max(0, j.thresholdDays - noticeDays);
             // The report clears what is fresh at `from`; only credentials within the window are read live.
-            const usage = await j.source.usage.usageOf(named.userName, { [NEED[j.kind]]: from });
+            const usage = await j.access.usage.usageOf(named.userName, { [NEED[j.kind]]: from });
             if (usage.status !== "found") continue;
             for (const finding of assessKind(j.kind, usage.facts, j.thresholdDays, now)) {
                 const record: FindingRecord = {
                     kind: "notice", policy: j.policy, urn: args.urn, user: named.userName,
-                    accountId: j.source.identity?.accountId ?? null, account: j.source.label, ...credentialRecord(finding),
+                    accountId: j.access.identity?.accountId ?? null, account: j.access.label, ...credentialRecord(finding),
                 };
                 const retiring = finding.unused ? retiringText(j, finding) : undefined;
                 if (retiring) {
                     reportViolation(retiring);
                 } else if (!finding.unused && finding.idleDays >= from) {
-                    reportViolation(noticeMessage(finding, j.policy, now, { accountLabel: j.source.label }));
+                    reportViolation(noticeMessage(finding, j.policy, now, { accountLabel: j.access.label }));
                     recordFinding({ ...record, unusedFrom: finding.unusedFrom.toISOString() });
                 }
             }

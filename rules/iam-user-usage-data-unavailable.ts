@@ -18,6 +18,6 @@ export const iamUserUsageDataUnavailable = (run: PackRun): ResourceValidationPol
     configSchema: { properties: {} },
     validateResource: async (args, reportViolation) => {
         const unavailable = await unavailableUsage(run, args);
-        if (unavailable) reportViolation(unavailableMessage(unavailable.user.userName, unavailable.unjudged, unavailable.source.label));
+        if (unavailable) reportViolation(unavailableMessage(unavailable.user.userName, unavailable.unjudged, unavailable.access.label));
     },
 });

@@ -26,7 +26,7 @@ export interface Judgement {
     kind: CredentialKind;
     thresholdDays: number;
     user: NamedUser;
-    source: AccountAccess;
+    access: AccountAccess;
     retirement: Retirement;
     retiringTag: string;
 }
@@ -34,7 +34,7 @@ export interface Judgement {
 /** Everything a run keeps: the accounts (clients, reports, caches) and the judging policies' decisions. */
 export class PackRun {
     readonly judgements = new Map<string, Judgement[]>();
-    constructor(readonly sources: Accounts) {}
+    constructor(readonly accounts: Accounts) {}
 
     judged(urn: string, judgement: Judgement): void {
         const list = (this.judgements.get(urn) ?? []).filter(j => j.policy !== judgement.policy);
@@ -58,8 +58,8 @@ export function managedUser(args: ResourceValidationArgs): NamedUser | undefined
     return user.kind === "user" ? user : undefined;
 }
 
-function sourceRecord(source: AccountAccess): Pick<FindingRecord, "accountId" | "account"> {
-    return { accountId: source.identity?.accountId ?? null, account: source.label };
+function accountRecord(access: AccountAccess): Pick<FindingRecord, "accountId" | "account"> {
+    return { accountId: access.identity?.accountId ?? null, account: access.label };
 }
 
 export function credentialRecord(a: Assessment): Pick<FindingRecord, "credential" | "accessKeyId" | "lastUsed" | "idleDays" | "thresholdDays"> {
@@ -90,8 +90,8 @@ export async function judgeCredentials(run: PackRun, args: ResourceValidationArg
     if (exemption.exempt === true) {
         // No IAM call is made for an exempt user; its account (verified once per provider) goes on record for review.
         if (recordingFindings()) {
-            const source = await run.sources.accessForUser(args, named.arn, config.accountRoles);
-            recordFinding({ ...base, kind: "exempt", ...sourceRecord(source), exemption: exemption.record });
+            const access = await run.accounts.accessForUser(args, named.arn, config.accountRoles);
+            recordFinding({ ...base, kind: "exempt", ...accountRecord(access), exemption: exemption.record });
         }
         // "Not applicable", with the reason, so that the CLI shows it (the SDK throws to end the validation).
         args.notApplicable(`IAM user '${named.userName}' is ${exemption.why}`);
@@ -100,21 +100,21 @@ export async function judgeCredentials(run: PackRun, args: ResourceValidationArg
     const unknownRetiring = named.unknownTags !== "all" && named.unknownTags.includes(config.retiringTag);
     if (exemption.exempt === "unknown" || unknownRetiring) {
         const why = exemption.exempt === "unknown" ? exemption.why : `its tag ${config.retiringTag} is not known during preview, so whether a credential is being retired cannot be known`;
-        await run.sources.notJudged(args, named.userName, need, why);
+        await run.accounts.notJudged(args, named.userName, need, why);
         recordFinding({ ...base, kind: "unjudged", accountId: null, account: providerLabel(args.provider, process.env), reason: why });
         return;
     }
-    const source = await run.sources.accessForUser(args, named.arn, config.accountRoles);
+    const access = await run.accounts.accessForUser(args, named.arn, config.accountRoles);
     const retirement = retirementOf(named.tags, config.retiringTag, now);
-    run.judged(args.urn, { policy, kind, thresholdDays: config.maxUnusedDays, user: named, source, retirement, retiringTag: config.retiringTag });
-    const usage = await source.usage.usageOf(named.userName, need);
-    if (usage.status === "unavailable") recordFinding({ ...base, kind: "unjudged", ...sourceRecord(source), reason: usage.reason });
+    run.judged(args.urn, { policy, kind, thresholdDays: config.maxUnusedDays, user: named, access, retirement, retiringTag: config.retiringTag });
+    const usage = await access.usage.usageOf(named.userName, need);
+    if (usage.status === "unavailable") recordFinding({ ...base, kind: "unjudged", ...accountRecord(access), reason: usage.reason });
     if (usage.status !== "found") return;
-    const ctx: MessageContext = { accountLabel: source.label, resourceType: args.type, retiringTag: config.retiringTag, now };
+    const ctx: MessageContext = { accountLabel: access.label, resourceType: args.type, retiringTag: config.retiringTag, now };
     for (const finding of assessKind(kind, usage.facts, config.maxUnusedDays, now)) {
         if (!finding.unused) continue;
         const { retired, note } = retires(retirement, refOf(finding));
-        const record = { ...base, ...sourceRecord(source), ...credentialRecord(finding) };
+        const record = { ...base, ...accountRecord(access), ...credentialRecord(finding) };
         if (retired && retirement.status === "in-force") {
             recordFinding({ ...record, kind: "retiring", retiringUntil: retirement.until });
             continue;
@@ -135,7 +135,7 @@ export function judgementsOf(run: PackRun, urn: string): Judgement[] {
 /** For the notice policy: each credential the deployment retires, as an advisory record. */
 export function retiringText(j: Judgement, finding: Assessment): string | undefined {
     if (j.retirement.status !== "in-force" || !retires(j.retirement, refOf(finding)).retired) return undefined;
-    return retiringMessage(finding, j.policy, j.retirement.until, { accountLabel: j.source.label, retiringTag: j.retiringTag });
+    return retiringMessage(finding, j.policy, j.retirement.until, { accountLabel: j.access.label, retiringTag: j.retiringTag });
 }
 
 /**
@@ -144,13 +144,13 @@ export function retiringText(j: Judgement, finding: Assessment): string | undefi
  * needs no data, and no data that was not needed is reported missing. It runs after the other policies
  * in each Analyze call (the policy SDK runs a pack's policies in order), so their reads are done.
  */
-export async function unavailableUsage(run: PackRun, args: ResourceValidationArgs): Promise<{ user: NamedUser; source: AccountAccess; unjudged: UnjudgedCredentials } | undefined> {
+export async function unavailableUsage(run: PackRun, args: ResourceValidationArgs): Promise<{ user: NamedUser; access: AccountAccess; unjudged: UnjudgedCredentials } | undefined> {
     const named = managedUser(args);
     if (!named) return undefined;
     // Only what a policy asked for and could not judge; none asked (disabled, exempt): nothing.
-    for (const source of run.sources.accessesUsedBy(args.urn)) {
-        const unjudged = await source.usage.failureOf(named.userName);
-        if (unjudged) return { user: named, source, unjudged };
+    for (const access of run.accounts.accessesUsedBy(args.urn)) {
+        const unjudged = await access.usage.failureOf(named.userName);
+        if (unjudged) return { user: named, access, unjudged };
     }
     return undefined;
 }
