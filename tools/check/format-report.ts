@@ -73,6 +73,8 @@ export function checkReport(checked: CheckedStack[], accounts: AccountLine[]): C
                 : [],
         ),
     );
+    // Records arrive as Analyze calls finish: put them in an order a reviewer can diff from one run to the next.
+    credentials.sort((a, b) => `${a.stack}\n${a.user}\n${a.credential}\n${a.accessKeyId ?? ""}`.localeCompare(`${b.stack}\n${b.user}\n${b.credential}\n${b.accessKeyId ?? ""}`));
     const exemptions = perUser(checked.flatMap(c =>
         c.records.flatMap(r => (r.kind === "exempt" && r.exemption ? [{ stack: c.name, user: r.user, urn: r.urn, account: r.account, accountId: r.accountId, policies: [r.policy], ...r.exemption }] : [])),
     ));
