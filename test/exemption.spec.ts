@@ -87,8 +87,50 @@ describe("exemptions", () => {
         });
     });
 
+    it("an expired tag without a reason says only that it expired", () => {
+        assert.deepEqual(exemptionOf("alice", tags("2026-10-01"), config, NOW), { exempt: false, note: "the exemption unused-credentials:exempt-until=2026-10-01 expired" });
+    });
+
+    it("holds to the last millisecond of its day and not one after", () => {
+        assert.equal(exemptionOf("alice", tags("2026-11-30"), config, new Date("2026-11-30T23:59:59.999Z")).exempt, true);
+        assert.equal(exemptionOf("alice", tags("2026-11-30"), config, new Date("2026-12-01T00:00:00.000Z")).exempt, false);
+    });
+
+    it("spaces around the date are ignored, and the record holds the date alone", () => {
+        const result = exemptionOf("alice", tags(" 2026-12-31 "), config, NOW);
+        assert.deepEqual(result.exempt === true && result.record, { by: "tag", until: "2026-12-31", daysLeft: 31, reason: undefined });
+    });
+
+    it("text around a date is not a date", () => {
+        assert.equal(exemptionOf("alice", tags("x2026-12-31"), config, NOW).exempt, false);
+        assert.equal(exemptionOf("alice", tags("2026-12-31x"), config, NOW).exempt, false);
+    });
+
+    describe("during preview, a tag that is not known yet", () => {
+        it("all tags unknown: neither exempt nor judged", () => {
+            assert.deepEqual(exemptionOf("alice", {}, config, NOW, "all"), { exempt: "unknown", why: "its tags are not known during preview, so whether it is exempt cannot be known" });
+        });
+
+        it("the exempt-until tag unknown: neither exempt nor judged, naming the tag", () => {
+            assert.deepEqual(exemptionOf("alice", {}, config, NOW, ["unused-credentials:exempt-until"]), {
+                exempt: "unknown",
+                why: "its tag unused-credentials:exempt-until is not known during preview, so whether it is exempt cannot be known",
+            });
+        });
+
+        it("another tag unknown: the exemption is decided as usual", () => {
+            assert.equal(exemptionOf("alice", tags("2026-12-31"), config, NOW, ["team"]).exempt, true);
+            assert.deepEqual(exemptionOf("alice", {}, config, NOW, ["team"]), { exempt: false });
+        });
+
+        it("a name pattern exempts whatever the tags", () => {
+            assert.equal(exemptionOf("break-glass-1", {}, withDefaults({ exemptUsers: ["break-glass-*"] }), NOW, "all").exempt, true);
+        });
+    });
+
     it("endOfUtcDay rejects impossible dates", () => {
-        assert.equal(endOfUtcDay("2026-13-01"), undefined);
+        for (const impossible of ["2026-13-01", "2026-00-10", "2026-04-31", "2025-02-29", "2026-12-32"]) assert.equal(endOfUtcDay(impossible), undefined, impossible);
+        assert.equal(endOfUtcDay("2024-02-29")?.toISOString(), "2024-02-29T23:59:59.999Z");
         assert.equal(endOfUtcDay("2026-12-31")?.toISOString(), "2026-12-31T23:59:59.999Z");
     });
 });

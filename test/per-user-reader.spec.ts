@@ -1,6 +1,6 @@
 // The per-user IAM reader, through the real @aws-sdk/client-iam against the local IAM endpoint.
 import { strict as assert } from "node:assert";
-import { readUserUsage } from "../rules/iam/per-user-reader";
+import { readUserUsage, scopeKey } from "../rules/iam/per-user-reader";
 import { UserUsage } from "../rules/iam/usage";
 import { MS_PER_DAY } from "../rules/verdict/verdict";
 import { requesterFor, withLocalIam } from "./helpers/local-account";
@@ -117,5 +117,45 @@ describe("per-user IAM reader", () => {
         const usage = await readUserUsage(requester, "alice");
         assert.equal(usage.status, "unavailable");
         assert.match(usage.status === "unavailable" ? usage.reason : "", /unreachable .*ECONNREFUSED/);
+    });
+
+    describe("a scope reads only what a caller will judge", () => {
+        const slot = (created: Date, lastUsed?: Date) => ({ slot: 1 as const, active: true, lastRotated: created, lastUsed });
+        const keyCreated = () => local.iam().users.get("alice")!.accessKeys[0].created;
+
+        it("the password alone: GetLoginProfile and GetUser, no key call, and the keys are marked unread", async () => {
+            const facts = found(await readUserUsage(requesterFor(local.iam()), "alice", { scope: { password: true, keys: false } }));
+            assert.equal(approxDaysAgo(facts.passwordLastUsed), 100);
+            assert.deepEqual(facts.read, { password: true, keys: false });
+            assert.deepEqual(Object.fromEntries(local.iam().calls), { GetLoginProfile: 1, GetUser: 1 });
+        });
+
+        it("the keys alone, taking a key the report proves fresh from its slot (matched by creation date)", async () => {
+            const reported = new Date(Date.now() - 3 * MS_PER_DAY);
+            const facts = found(await readUserUsage(requesterFor(local.iam()), "alice", { scope: { password: false, keys: true, freshKeySlots: [slot(keyCreated(), reported)] } }));
+            assert.equal(facts.accessKeys.find(k => k.accessKeyId === KEY_A)!.lastUsed?.date.getTime(), reported.getTime());
+            assert.deepEqual(facts.read, { password: false, keys: true });
+            assert.deepEqual(Object.fromEntries(local.iam().calls), { ListAccessKeys: 1, GetAccessKeyLastUsed: 1 }, "only KEY_B is read live");
+        });
+
+        it("two slots that match one key prove nothing: the key is read live", async () => {
+            const created = keyCreated();
+            await readUserUsage(requesterFor(local.iam()), "alice", { scope: { password: false, keys: true, freshKeySlots: [slot(created), { ...slot(created), slot: 2 }] } });
+            assert.equal(local.iam().calls.get("GetAccessKeyLastUsed"), 2);
+        });
+
+        it("scopes that read different requests have different cache keys; the order of slots does not matter", () => {
+            const a = slot(new Date("2026-01-01T00:00:00Z"));
+            const b = slot(new Date("2026-02-01T00:00:00Z"));
+            const keys = [
+                scopeKey({ password: true, keys: false }),
+                scopeKey({ password: false, keys: true }),
+                scopeKey({ password: true, keys: true }),
+                scopeKey({ password: false, keys: true, freshKeySlots: [a] }),
+                scopeKey({ password: false, keys: true, freshKeySlots: [a, b] }),
+            ];
+            assert.equal(new Set(keys).size, keys.length);
+            assert.equal(scopeKey({ password: false, keys: true, freshKeySlots: [a, b] }), scopeKey({ password: false, keys: true, freshKeySlots: [b, a] }));
+        });
     });
 });

@@ -50,6 +50,27 @@ describe("retiring a credential in the same deployment", () => {
         });
     }
 
+    for (const bad of [`bad-${KEY} until 2026-12-07`, `${KEY}-x until 2026-12-07`, `${KEY} until 2026-12-07 please`, `${KEY} bad-id until 2026-12-07`]) {
+        it(`"${bad}" retires nothing: every named credential must be a key ID or password, and the date must come last`, () => {
+            assert.equal(retires(of(bad), KEY).retired, false);
+        });
+    }
+
+    it("spaces are free around the tag's words", () => {
+        assert.equal(retires(of(`  ${KEY}   until   2026-12-07  `), KEY).retired, true);
+    });
+
+    it("holds to the last millisecond of its day", () => {
+        assert.equal(retires(retirementOf({ [TAG]: `${KEY} until 2026-11-30` }, TAG, new Date("2026-11-30T23:59:59.999Z")), KEY).retired, true);
+    });
+
+    it("the value printed for several credentials names each", () => {
+        const value = retiringTagValue([KEY, "password"], NOW, 3);
+        assert.equal(value, `${KEY} password until 2026-12-03`);
+        const retirement = retirementOf({ [TAG]: value }, TAG, NOW);
+        assert.deepEqual([retires(retirement, KEY).retired, retires(retirement, "password").retired], [true, true]);
+    });
+
     it("a void tag adds its note only to the credentials it names", () => {
         assert.deepEqual(retires(of(`${KEY} until 2027-06-01`), OTHER), { retired: false });
     });

@@ -90,6 +90,14 @@ describe("verdict (docs/unused.md)", () => {
             assert.throws(() => assessCredentials(keysOnly, THRESHOLDS, NOW), UnreadFacts);
         });
 
+        it("each assessment says the instant it becomes unused: idle since + the threshold", () => {
+            const k = assessAccessKey("alice", key("AKIA1", "Active", 400, 80), 90, NOW)!;
+            assert.equal(k.unusedFrom.toISOString(), new Date(daysAgo(80).getTime() + 90 * MS_PER_DAY).toISOString());
+            assert.equal(k.unused, false);
+            const p = assessPassword(user({ loginProfile: { createDate: daysAgo(30) } }), 45, NOW)!;
+            assert.equal(p.unusedFrom.toISOString(), new Date(daysAgo(30).getTime() + 45 * MS_PER_DAY).toISOString());
+        });
+
         it("7. exactly at the threshold is unused (inclusive)", () => {
             const a = assessAccessKey("alice", key("AKIA1", "Active", 400, 90), 90, NOW)!;
             assert.equal(a.idleDays, 90);

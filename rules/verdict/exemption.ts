@@ -26,12 +26,13 @@ const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** A calendar date as the UTC instant its day starts, or undefined if the text is not a real YYYY-MM-DD date. */
 export function startOfUtcDay(value: string): Date | undefined {
-    const match = DATE.exec(value.trim());
+    const text = value.trim();
+    const match = DATE.exec(text);
     if (!match) return undefined;
     const [year, month, day] = match.slice(1).map(Number);
     const start = new Date(Date.UTC(year, month - 1, day));
-    if (start.getUTCFullYear() !== year || start.getUTCMonth() !== month - 1 || start.getUTCDate() !== day) return undefined;
-    return start;
+    // Date.UTC rolls 2026-02-30 over to March: a real date reads back as itself.
+    return start.toISOString().slice(0, 10) === text ? start : undefined;
 }
 
 /** A calendar date as the UTC instant its day ends, or undefined if the text is not a real YYYY-MM-DD date. */
