@@ -138,6 +138,12 @@ describe("per-user IAM reader", () => {
             assert.deepEqual(Object.fromEntries(local.iam().calls), { ListAccessKeys: 1, GetAccessKeyLastUsed: 1 }, "only KEY_B is read live");
         });
 
+        it("a slot created a second apart from a key is another key's: the key is read live", async () => {
+            const secondLater = new Date(keyCreated().getTime() + 1000);
+            await readUserUsage(requesterFor(local.iam()), "alice", { scope: { password: false, keys: true, freshKeySlots: [slot(secondLater, new Date())] } });
+            assert.equal(local.iam().calls.get("GetAccessKeyLastUsed"), 2);
+        });
+
         it("two slots that match one key prove nothing: the key is read live", async () => {
             const created = keyCreated();
             await readUserUsage(requesterFor(local.iam()), "alice", { scope: { password: false, keys: true, freshKeySlots: [slot(created), { ...slot(created), slot: 2 }] } });
