@@ -1,12 +1,11 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { FindingRecord, recordFinding } from "./run/findings";
+import { recordFinding } from "./run/findings";
 import { noticeMessage } from "./verdict/message";
 import { DEFAULT_NOTICE_DAYS, noticeConfigSchema } from "./config/policy-config";
 import { UNUSED_CREDENTIAL_FRAMEWORK } from "./config/policy-metadata";
-import { credentialRecord, judgementsOf, managedUser, PackRun, retiringText } from "./run/pack-run";
+import { accountRecord, credentialRecord, judgementsOf, managedUser, NEED, PackRun, retiringText } from "./run/pack-run";
 import { assessKind } from "./verdict/verdict";
 
-const NEED = { password: "passwordDays", "access-key": "accessKeyDays" } as const;
 
 export const iamUserCredentialUnusedSoon = (run: PackRun): ResourceValidationPolicy => ({
     name: "iam-user-credential-unused-soon",
@@ -32,16 +31,15 @@ export const iamUserCredentialUnusedSoon = (run: PackRun): ResourceValidationPol
             const usage = await j.access.usage.usageOf(named.userName, { [NEED[j.kind]]: from });
             if (usage.status !== "found") continue;
             for (const finding of assessKind(j.kind, usage.facts, j.thresholdDays, now)) {
-                const record: FindingRecord = {
-                    kind: "notice", policy: j.policy, urn: args.urn, user: named.userName,
-                    accountId: j.access.identity?.accountId ?? null, account: j.access.label, ...credentialRecord(finding),
-                };
                 const retiring = finding.unused ? retiringText(j, finding) : undefined;
                 if (retiring) {
                     reportViolation(retiring);
                 } else if (!finding.unused && finding.idleDays >= from) {
                     reportViolation(noticeMessage(finding, j.policy, now, { accountLabel: j.access.label }));
-                    recordFinding({ ...record, unusedFrom: finding.unusedFrom.toISOString() });
+                    recordFinding({
+                        kind: "notice", policy: j.policy, urn: args.urn, user: named.userName, ...accountRecord(j.access),
+                        ...credentialRecord(finding), unusedFrom: finding.unusedFrom.toISOString(),
+                    });
                 }
             }
         }

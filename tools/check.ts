@@ -16,7 +16,7 @@ import { settingsFrom } from "../rules/config/settings";
 import { checkReport, formatPolicies } from "./check/format-report";
 import { planFixes, runFixes } from "./check/fix";
 import { StackForCheck, stackFromExport } from "./check/stack-export";
-import { formatAccounts, ProviderAccount, verifiedAccounts } from "./check/accounts";
+import { formatAccounts, ProviderAccount, userProviders, verifiedAccounts } from "./check/accounts";
 import { CheckedStack, checkStack } from "./check/checked-stack";
 import { listAccountUsers, unmanagedResources } from "./check/account-wide";
 
@@ -153,9 +153,9 @@ async function main(argv: string[]): Promise<number> {
     try {
         const sources = new Accounts(settingsFrom(env), env);
         const providerAccounts: ProviderAccount[] = [];
-        for (const { name, stack } of stacks) providerAccounts.push(...(await verifiedAccounts(name, stack.resources, sources)));
+        for (const { name, stack } of stacks) providerAccounts.push(...(await verifiedAccounts(name, userProviders(stack.resources), sources)));
         // Without a stack, --account-wide covers the account this shell's credentials reach.
-        if (stacks.length === 0) providerAccounts.push(...(await verifiedAccounts("environment", [{ type: "aws:iam/user:User", name: "", urn: "", props: {} }], sources)));
+        if (stacks.length === 0) providerAccounts.push(...(await verifiedAccounts("environment", [undefined], sources)));
         const drive = { packDir: PACK_DIR, env, configFile, concurrency };
         const checked: CheckedStack[] = [];
         for (const { name, stack } of stacks) {

@@ -48,7 +48,8 @@ export function newPackRun(env: NodeJS.ProcessEnv = process.env): PackRun {
 }
 
 export type CredentialKind = "password" | "access-key";
-const NEED: Record<CredentialKind, keyof Need> = { password: "passwordDays", "access-key": "accessKeyDays" };
+/** The Need key each kind of credential is asked about under. */
+export const NEED: Record<CredentialKind, keyof Need> = { password: "passwordDays", "access-key": "accessKeyDays" };
 
 /** The IAM user a resource is (name and tags), or undefined when it is not one; "not applicable" while its name is unknown. */
 export function managedUser(args: ResourceValidationArgs): NamedUser | undefined {
@@ -58,7 +59,7 @@ export function managedUser(args: ResourceValidationArgs): NamedUser | undefined
     return user.kind === "user" ? user : undefined;
 }
 
-function accountRecord(access: AccountAccess): Pick<FindingRecord, "accountId" | "account"> {
+export function accountRecord(access: AccountAccess): Pick<FindingRecord, "accountId" | "account"> {
     return { accountId: access.identity?.accountId ?? null, account: access.label };
 }
 

@@ -1,7 +1,7 @@
 // Finding → the text a person reads. Names the user, the credential (never a secret), the last use,
 // the idle days, the threshold, and the change that fixes it.
 import { retiringTagValue } from "./retirement";
-import { AccessKeyAssessment, Assessment, PasswordAssessment } from "./verdict";
+import { AccessKeyAssessment, Assessment, MS_PER_DAY, PasswordAssessment } from "./verdict";
 import { UnjudgedCredentials } from "../iam/usage";
 
 // IAM records password use only since 2014-10-20 and key use since 2015-04-22: older use reads as "never".
@@ -113,7 +113,7 @@ export function retiringMessage(finding: Assessment, policy: string, until: stri
 
 /** A credential that will reach its policy's threshold soon. */
 export function noticeMessage(finding: Assessment, policy: string, now: Date, ctx: MessageContext = {}): string {
-    const days = Math.max(0, Math.ceil((finding.unusedFrom.getTime() - now.getTime()) / 86_400_000));
+    const days = Math.max(0, Math.ceil((finding.unusedFrom.getTime() - now.getTime()) / MS_PER_DAY));
     return (
         `IAM user '${finding.userName}'${inAccount(ctx.accountLabel)}: ${credentialText(finding)} will count as unused on ` +
         `${formatUtc(finding.unusedFrom)}, in ${plural(days, "day")}, and from then ${policy} reports it ` +

@@ -1,24 +1,15 @@
 // `check` as a user runs it: preview-style output, --json, exit codes.
 import { strict as assert } from "node:assert";
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { startLocalIam } from "../../tools/local-iam/server";
+import { runCheck } from "../helpers/check-cli";
 import { REPO } from "./demo-stack.e2e.spec";
 
-const CHECK = path.join(REPO, "bin", "tools", "check.js");
 const SAMPLE_ACCOUNT = JSON.parse(fs.readFileSync(path.join(REPO, "samples", "demo-account.json"), "utf8"));
 
-// Asynchronous, so that a local IAM endpoint in this process can answer the pack.
-function check(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    const child = spawn(process.execPath, [CHECK, ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", c => (stdout += c));
-    child.stderr.on("data", c => (stderr += c));
-    return new Promise(resolve => child.on("close", code => resolve({ code, stdout, stderr })));
-}
+const check = runCheck;
 
 describe("the check command", function () {
     this.timeout(120_000);

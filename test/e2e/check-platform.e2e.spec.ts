@@ -1,28 +1,20 @@
 // `check` for platform teams: several stacks at once, every user of the account with its owner, the exemptions
 // a security team reviews, exit codes a CI job can trust, and no credentials invented for real endpoints.
 import { strict as assert } from "node:assert";
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { LocalIam, startLocalIam } from "../../tools/local-iam/server";
+import { runCheck } from "../helpers/check-cli";
 import { REPO } from "./demo-stack.e2e.spec";
 
-const CHECK = path.join(REPO, "bin", "tools", "check.js");
 const SAMPLE_ACCOUNT = () => JSON.parse(fs.readFileSync(path.join(REPO, "samples", "demo-account.json"), "utf8"));
 const SAMPLE_EXPORT = () => JSON.parse(fs.readFileSync(path.join(REPO, "samples", "demo-stack.json"), "utf8"));
 const CREDS = { AWS_ACCESS_KEY_ID: "AKIDPLATFORMTEST0000", AWS_SECRET_ACCESS_KEY: "x", AWS_REGION: "us-east-1" };
 const SECRET = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", ciphertext: "v1:AAAAencrypted" };
 const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 
-function check(args: string[], env: NodeJS.ProcessEnv = CREDS): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    const child = spawn(process.execPath, [CHECK, ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", c => (stdout += c));
-    child.stderr.on("data", c => (stderr += c));
-    return new Promise(resolve => child.on("close", code => resolve({ code, stdout, stderr })));
-}
+const check = (args: string[], env: NodeJS.ProcessEnv = CREDS) => runCheck(args, env);
 
 interface ExportResource { urn: string; type: string; inputs?: Record<string, unknown> }
 

@@ -1,6 +1,5 @@
 // `check --deactivate` end to end: the sample stack export against the local IAM endpoint.
 import { strict as assert } from "node:assert";
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -8,21 +7,14 @@ import { LocalIam, startLocalIam } from "../../tools/local-iam/server";
 import { checkStack } from "../../tools/check/checked-stack";
 import { stackFromExport } from "../../tools/check/stack-export";
 import { AuditRecord, planFixes, runFixes } from "../../tools/check/fix";
+import { runCheck } from "../helpers/check-cli";
 import { REPO } from "./demo-stack.e2e.spec";
 
-const CHECK = path.join(REPO, "bin", "tools", "check.js");
 const EXPORT = path.join(REPO, "samples", "demo-stack.json");
 const sampleAccount = () => JSON.parse(fs.readFileSync(path.join(REPO, "samples", "demo-account.json"), "utf8"));
 const CREDS = { AWS_ACCESS_KEY_ID: "AKIDFIXTESTS00000000", AWS_SECRET_ACCESS_KEY: "x", AWS_REGION: "us-east-1" };
 
-function check(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    const child = spawn(process.execPath, [CHECK, ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...CREDS, ...env } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", c => (stdout += c));
-    child.stderr.on("data", c => (stderr += c));
-    return new Promise(resolve => child.on("close", code => resolve({ code, stdout, stderr })));
-}
+const check = (args: string[], env: NodeJS.ProcessEnv = {}) => runCheck(args, { ...CREDS, ...env });
 
 const statusOf = (iam: LocalIam, userName: string, keyId: string) => iam.users.get(userName)!.accessKeys.find(k => k.accessKeyId === keyId)!.status;
 

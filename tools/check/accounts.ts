@@ -2,6 +2,7 @@
 // not), with the same rules and the same environment as the pack, before it reports anything.
 import { AccountAccess, Accounts } from "../../rules/accounts/accounts";
 import { ProviderLike } from "../../rules/accounts/provider-settings";
+import { USER_TYPES } from "../../rules/run/managed-user";
 import { AnalyzedResource } from "../driver/analyzer-client";
 
 export interface AccountLine {
@@ -22,12 +23,14 @@ export interface ProviderAccount {
     line: AccountLine;
 }
 
-export const USER_TYPES = new Set(["aws:iam/user:User", "aws-native:iam:User"]);
+/** The distinct providers of a stack's IAM users (undefined: a user with no provider). */
+export function userProviders(resources: AnalyzedResource[]): (ProviderLike | undefined)[] {
+    return [...new Map(resources.filter(r => r.type in USER_TYPES).map(r => [r.provider?.urn ?? "", r.provider])).values()];
+}
 
-export async function verifiedAccounts(stack: string, resources: AnalyzedResource[], sources: Accounts): Promise<ProviderAccount[]> {
-    const providers = new Map(resources.filter(r => USER_TYPES.has(r.type)).map(r => [r.provider?.urn ?? "", r.provider]));
+export async function verifiedAccounts(stack: string, providers: (ProviderLike | undefined)[], sources: Accounts): Promise<ProviderAccount[]> {
     const found: ProviderAccount[] = [];
-    for (const provider of providers.values()) {
+    for (const provider of providers) {
         const source = await sources.accessFor(provider);
         const name = provider ? `provider ${provider.name}` : source.readWith;
         const line: AccountLine = source.identity

@@ -2,6 +2,7 @@
 // each IAM user's inputs and its provider's inputs (non-strings as JSON strings, as the engine sends them).
 import { AnalyzedResource } from "../driver/analyzer-client";
 import { StackIdentity } from "../driver/pack-process";
+import { USER_TYPES } from "../../rules/run/managed-user";
 
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 /** What the engine sends for a value it cannot know: the pack treats it as present but unreadable. */
@@ -33,27 +34,16 @@ export interface StackForCheck {
     secretUserNames: string[];
 }
 
-/** Encrypted secrets cannot be read without the stack's secrets provider: each stays present, its value unknown. */
-function secretsAsUnknown(value: unknown): unknown {
-    if (Array.isArray(value)) return value.map(secretsAsUnknown);
+/**
+ * Encrypted secrets cannot be read without the stack's secrets provider: each is replaced by `by`. A resource's
+ * secret stays present with an unknown value; a provider's is left out (`undefined` drops the field), and the
+ * provider inputs that decide identity are refused when secret (above).
+ */
+function replaceSecrets(value: unknown, by: unknown): unknown {
+    if (Array.isArray(value)) return value.map(v => replaceSecrets(v, by));
     if (value && typeof value === "object") {
-        if (SECRET_SIG in value) return UNKNOWN;
-        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, secretsAsUnknown(v)]));
-    }
-    return value;
-}
-
-/** Provider inputs without their secrets: a secret input stays out, and an identity input is refused (above). */
-function withoutSecrets(value: unknown): unknown {
-    if (Array.isArray(value)) return value.map(withoutSecrets);
-    if (value && typeof value === "object") {
-        if (SECRET_SIG in value) return undefined;
-        const out: Record<string, unknown> = {};
-        for (const [k, v] of Object.entries(value)) {
-            const clean = withoutSecrets(v);
-            if (clean !== undefined) out[k] = clean;
-        }
-        return out;
+        if (SECRET_SIG in value) return by;
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replaceSecrets(v, by)]).filter(([, v]) => v !== undefined));
     }
     return value;
 }
@@ -70,7 +60,7 @@ function secretInputs(inputs: Record<string, unknown>): string[] {
 
 function providerProps(inputs: Record<string, unknown>): Record<string, unknown> {
     const props: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries((withoutSecrets(inputs) as Record<string, unknown>) ?? {})) {
+    for (const [k, v] of Object.entries((replaceSecrets(inputs, undefined) as Record<string, unknown>) ?? {})) {
         if (v !== undefined) props[k] = typeof v === "string" ? v : JSON.stringify(v);
     }
     return props;
@@ -100,12 +90,12 @@ export function stackFromExport(exported: StackExport): StackForCheck {
         if (r.type.startsWith("pulumi:")) continue;
         if (r.type === "aws:iam/accessKey:AccessKey" && typeof r.outputs?.id === "string") managed.accessKeys.set(r.outputs.id, r.urn);
         if (r.type === "aws:iam/userLoginProfile:UserLoginProfile" && typeof r.inputs?.user === "string") managed.loginProfiles.set(r.inputs.user, r.urn);
-        const props = (secretsAsUnknown(r.inputs ?? {}) as Record<string, unknown>) ?? {};
+        const props = (replaceSecrets(r.inputs ?? {}, UNKNOWN) as Record<string, unknown>) ?? {};
         // aws-native keeps the password in the user itself: a loginProfile that is a secret as a whole is still there.
         if (r.type === "aws-native:iam:User" && props.loginProfile !== undefined && typeof props.userName === "string" && props.userName !== UNKNOWN) {
             managed.loginProfiles.set(props.userName, r.urn);
         }
-        const nameKey = r.type === "aws:iam/user:User" ? "name" : r.type === "aws-native:iam:User" ? "userName" : undefined;
+        const nameKey = USER_TYPES[r.type];
         if (nameKey && props[nameKey] === UNKNOWN) secretUserNames.push(r.urn);
         const providerUrn = r.provider?.replace(/::[^:]*$/, "");
         const provider = providerUrn ? byUrn.get(providerUrn) : undefined;
