@@ -1,7 +1,8 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { unavailableMessage } from "./verdict/message";
 import { FRAMEWORK_TAGS, POLICY_URL } from "./config/policy-metadata";
-import { PackRun, unavailableUsage } from "./run/pack-run";
+import { unavailableMessage } from "./verdict/message";
+import { PackRun } from "./run/pack-run";
+import { managedUser } from "./run/user-to-judge";
 
 export const iamUserUsageDataUnavailable = (run: PackRun): ResourceValidationPolicy => ({
     name: "iam-user-usage-data-unavailable",
@@ -16,8 +17,11 @@ export const iamUserUsageDataUnavailable = (run: PackRun): ResourceValidationPol
         "message names the missing one), check that IAM is reachable, and run the preview again. Make this policy " +
         "mandatory to block deployments that could not be checked.",
     configSchema: { properties: {} },
-    validateResource: async (args, reportViolation) => {
-        const unavailable = await unavailableUsage(run, args);
-        if (unavailable) reportViolation(unavailableMessage(unavailable.user.userName, unavailable.unjudged, unavailable.access.label));
+    // It reads nothing itself: it runs last in each Analyze call and reports the run's record of the credentials the
+    // judging policies asked about and could not judge (an exempt user, or one the report clears, needs no data).
+    validateResource: (args, reportViolation) => {
+        const user = managedUser(args);
+        const unjudged = user ? run.unjudgedOf(args.urn) : [];
+        if (user && unjudged.length) reportViolation(unavailableMessage(user.userName, unjudged));
     },
 });

@@ -1,11 +1,14 @@
 // The pack's policies, in the order the CLI lists them, and what the Policy Findings pages show of the pack.
 // Tests import this, never index.ts, so that no gRPC server starts.
 import type { PolicyPackArgs, ResourceValidationPolicy } from "@pulumi/policy";
-import type { PackRun } from "./run/pack-run";
+import { newPackRun, PackRun } from "./run/pack-run";
+import { DEFAULT_SETTINGS } from "./config/settings";
 import { iamUserUnusedAccessKey } from "./iam-user-unused-access-key";
 import { iamUserUnusedPassword } from "./iam-user-unused-password";
 import { iamUserUsageDataUnavailable } from "./iam-user-usage-data-unavailable";
 import { iamUserCredentialUnusedSoon } from "./iam-user-credential-unused-soon";
+import { MAX_RETIRING_DAYS } from "./model/limits";
+import { DEFAULT_MAX_EXEMPTION_DAYS, DEFAULT_MAX_UNUSED_DAYS, DEFAULT_NOTICE_DAYS, DEFAULT_RETIRING_TAG } from "./config/policy-config";
 
 export const PACK_NAME = "unused-iam-credentials";
 
@@ -18,16 +21,21 @@ export function packPolicies(run: PackRun): ResourceValidationPolicy[] {
     return [iamUserUnusedPassword(run), iamUserUnusedAccessKey(run), iamUserCredentialUnusedSoon(run), iamUserUsageDataUnavailable(run)];
 }
 
+/** Each policy's name and config fields, for a tool that checks a policy-pack config before it runs the pack. */
+export function policyCatalog(): { name: string; fields: string[] }[] {
+    return packPolicies(newPackRun({ settings: DEFAULT_SETTINGS, env: {} })).map(p => ({ name: p.name, fields: Object.keys(p.configSchema?.properties ?? {}) }));
+}
+
 const README = `Flags (advisory) or blocks (mandatory) IAM users that hold a console password or an active access key
-nobody has used for \`maxUnusedDays\` (90 by default), judged from **live** IAM data: in \`pulumi preview\` /
+nobody has used for \`maxUnusedDays\` (${DEFAULT_MAX_UNUSED_DAYS} by default), judged from **live** IAM data: in \`pulumi preview\` /
 \`pulumi up\` for the users a stack manages, and in audit runs (stack scans, accounts discovered by Insights,
 \`pulumi policy analyze\`) for every user they see.
 
 - Each finding names one credential (the access key ID, never a secret), when and where it was last used,
   its idle days and the fix.
-- \`iam-user-credential-unused-soon\` (advisory) warns \`noticeDays\` (14) days before a credential reaches its threshold.
-- The fix deployed in code passes the gate when the user carries the tag \`unused-credentials:retiring\` naming the
-  credential it retires (at most 14 days ahead); exemptions by tag reach at most \`maxExemptionDays\` (90) ahead.
+- \`iam-user-credential-unused-soon\` (advisory) warns \`noticeDays\` (${DEFAULT_NOTICE_DAYS}) days before a credential reaches its threshold.
+- The fix deployed in code passes the gate when the user carries the tag \`${DEFAULT_RETIRING_TAG}\` naming the
+  credential it retires (at most ${MAX_RETIRING_DAYS} days ahead); exemptions by tag reach at most \`maxExemptionDays\` (${DEFAULT_MAX_EXEMPTION_DAYS}) ahead.
 - The defaults implement Security Hub IAM.8 (90 days); \`compliance/cis-aws-foundations-1.12.json\` sets CIS 1.12 /
   Security Hub IAM.22 (45 days).
 - Data that could not be read, or read in another account than the user's, is reported by

@@ -2,7 +2,7 @@
 // the automatic choice, coalescing, and verdicts identical to the per-user path.
 import { strict as assert } from "node:assert";
 import { AccountUsageReader, READ_AHEAD_START } from "../rules/iam/account-usage-reader";
-import { Need } from "../rules/iam/credential-report";
+import { Need } from "../rules/model/credentials";
 import { SourceMode } from "../rules/config/settings";
 import { UserUsage } from "../rules/iam/usage";
 import { assessKind } from "../rules/verdict/verdict";
@@ -10,7 +10,7 @@ import { AccountFile, UserFile } from "../tools/local-iam/account-file";
 import { LocalIam, startLocalIam } from "../tools/local-iam/server";
 import { requesterFor } from "./helpers/local-account";
 
-const BOTH: Need = { passwordDays: 90, accessKeyDays: 90 };
+const BOTH: Need = { password: 90, "access-key": 90 };
 
 function accessFor(iam: LocalIam, source: SourceMode, extra: { reportWaitMs?: number; autoReportAfterUsers?: number } = {}) {
     return new AccountUsageReader(requesterFor(iam), { source, reportWaitMs: extra.reportWaitMs ?? 5_000, autoReportAfterUsers: extra.autoReportAfterUsers ?? 10, userDeadlineMs: 30_000 });
@@ -19,8 +19,8 @@ function accessFor(iam: LocalIam, source: SourceMode, extra: { reportWaitMs?: nu
 /** What the policies would report for a usage: the unused credentials, by key ID or "password". */
 function unusedOf(usage: UserUsage, now = new Date()): string[] {
     if (usage.status !== "found") return [];
-    const read = usage.facts.read ?? { password: true, keys: true };
-    return [...(read.password ? assessKind("password", usage.facts, 90, now) : []), ...(read.keys ? assessKind("access-key", usage.facts, 90, now) : [])]
+    const read = usage.facts.read;
+    return [...(read.password ? assessKind("password", usage.facts, 90, now).assessments : []), ...(read["access-key"] ? assessKind("access-key", usage.facts, 90, now).assessments : [])]
         .filter(a => a.unused)
         .map(a => (a.credential === "password" ? "password" : a.accessKeyId));
 }
@@ -72,8 +72,8 @@ describe("account usage source", () => {
         it("a stale key costs ListAccessKeys and that key's GetAccessKeyLastUsed: not its fresh sibling's, not the password's", async () => {
             await start(account());
             const source = accessFor(iam, "report");
-            assert.equal((await source.usageOf("stale-key", { passwordDays: 90 })).status, "fresh-by-report");
-            const usage = await source.usageOf("stale-key", { accessKeyDays: 90 });
+            assert.equal((await source.usageOf("stale-key", { password: 90 })).status, "fresh-by-report");
+            const usage = await source.usageOf("stale-key", { "access-key": 90 });
             assert.deepEqual(unusedOf(usage), [STALE]);
             assert.deepEqual(Object.fromEntries(iam.calls), { GetCredentialReport: 1, ListAccessKeys: 1, GetAccessKeyLastUsed: 1 });
         });
@@ -81,21 +81,21 @@ describe("account usage source", () => {
         it("a stale password costs GetLoginProfile and GetUser, and no key call", async () => {
             await start(account());
             const source = accessFor(iam, "report");
-            assert.deepEqual(unusedOf(await source.usageOf("stale-password", { passwordDays: 90 })), ["password"]);
-            assert.equal((await source.usageOf("stale-password", { accessKeyDays: 90 })).status, "fresh-by-report");
+            assert.deepEqual(unusedOf(await source.usageOf("stale-password", { password: 90 })), ["password"]);
+            assert.equal((await source.usageOf("stale-password", { "access-key": 90 })).status, "fresh-by-report");
             assert.deepEqual(Object.fromEntries(iam.calls), { GetCredentialReport: 1, GetLoginProfile: 1, GetUser: 1 });
         });
 
         it("a key the report proves fresh takes the report's last use, which is never later than the live one", async () => {
             await start(account());
-            const usage = await accessFor(iam, "report").usageOf("stale-key", { accessKeyDays: 90 });
+            const usage = await accessFor(iam, "report").usageOf("stale-key", { "access-key": 90 });
             const fresh = usage.status === "found" ? usage.facts.accessKeys.find(k => k.accessKeyId === FRESH) : undefined;
             assert.ok(fresh?.lastUsed && Date.now() - fresh.lastUsed.date.getTime() < 2 * 86_400_000);
         });
 
         it("facts read for one kind cannot be judged for the other: that is an error, never 'no password'", async () => {
             await start(account());
-            const usage = await accessFor(iam, "report").usageOf("stale-key", { accessKeyDays: 90 });
+            const usage = await accessFor(iam, "report").usageOf("stale-key", { "access-key": 90 });
             assert.equal(usage.status, "found");
             assert.throws(() => assessKind("password", usage.status === "found" ? usage.facts : (undefined as never), 90, new Date()), /were not read/);
         });
@@ -111,20 +111,20 @@ describe("account usage source", () => {
         it("once two users were asked about, the users the report cannot clear are read ahead; asking about them then costs no call", async () => {
             await start({ users: users(40, 10), credentialReport: { generatedHoursAgo: 1 } });
             const source = accessFor(iam, "report");
-            await source.usageOf("u0001", { accessKeyDays: 90 });
-            await source.usageOf("u0002", { accessKeyDays: 90 });
+            await source.usageOf("u0001", { "access-key": 90 });
+            await source.usageOf("u0002", { "access-key": 90 });
             await settle();
             assert.equal(iam.calls.get("ListAccessKeys"), 4, "u0000, u0010, u0020, u0030: the four stale users, none of the fresh ones");
             const before = iam.totalCalls();
-            assert.deepEqual(unusedOf(await source.usageOf("u0020", { accessKeyDays: 90 })), ["AKIAAHEAD00000000020"]);
+            assert.deepEqual(unusedOf(await source.usageOf("u0020", { "access-key": 90 })), ["AKIAAHEAD00000000020"]);
             assert.equal(iam.totalCalls(), before, "already confirmed");
         });
 
         it("is bounded when the stack manages few of the account's users: at most READ_AHEAD_START users ahead", async () => {
             await start({ users: users(400, 2), credentialReport: { generatedHoursAgo: 1 } });
             const source = accessFor(iam, "report");
-            await source.usageOf("u0001", { accessKeyDays: 90 });
-            await source.usageOf("u0003", { accessKeyDays: 90 });
+            await source.usageOf("u0001", { "access-key": 90 });
+            await source.usageOf("u0003", { "access-key": 90 });
             await settle();
             assert.equal(iam.calls.get("ListAccessKeys"), READ_AHEAD_START, "200 stale users in the account; 8 read ahead, then it stops");
         });
@@ -132,7 +132,7 @@ describe("account usage source", () => {
         it("grows while the users it reads ahead are the ones the engine asks about", async () => {
             await start({ users: users(400, 2), credentialReport: { generatedHoursAgo: 1 } });
             const source = accessFor(iam, "report");
-            for (let i = 1; i < 80; i++) await source.usageOf(`u${String(i).padStart(4, "0")}`, { accessKeyDays: 90 });
+            for (let i = 1; i < 80; i++) await source.usageOf(`u${String(i).padStart(4, "0")}`, { "access-key": 90 });
             await settle();
             const read = iam.calls.get("ListAccessKeys") ?? 0;
             assert.ok(read > 40 + READ_AHEAD_START, `read ahead of the engine as it asked (${read} users read for 40 stale asked)`);
@@ -190,7 +190,7 @@ describe("account usage source", () => {
         const users: UserFile[] = Array.from({ length: 40 }, (_, i) => ({ userName: `u${i}`, loginProfile: { created: { daysAgo: 200 } } }));
         await start({ users, credentialReport: { generatedHoursAgo: 1 } });
         const source = accessFor(iam, "auto");
-        await Promise.all(users.flatMap(u => [source.usageOf(u.userName, { passwordDays: 90 }), source.usageOf(u.userName, { accessKeyDays: 90 })]));
+        await Promise.all(users.flatMap(u => [source.usageOf(u.userName, { password: 90 }), source.usageOf(u.userName, { "access-key": 90 })]));
         assert.equal(iam.calls.get("GetCredentialReport"), 1);
         assert.equal(iam.calls.get("GetLoginProfile"), 40, "never-used passwords are confirmed once per user");
     });
@@ -221,9 +221,9 @@ describe("account usage source", () => {
         const viaApi = accessFor(iam, "api");
         const viaReport = accessFor(iam, "report");
         for (const u of users) {
-            for (const need of [{ passwordDays: 90 }, { accessKeyDays: 90 }] as Need[]) {
-                const expected = unusedOf(await viaApi.usageOf(u.userName, need)).filter(c => (need.passwordDays ? c === "password" : c !== "password"));
-                const actual = unusedOf(await viaReport.usageOf(u.userName, need)).filter(c => (need.passwordDays ? c === "password" : c !== "password"));
+            for (const need of [{ password: 90 }, { "access-key": 90 }] as Need[]) {
+                const expected = unusedOf(await viaApi.usageOf(u.userName, need)).filter(c => (need.password ? c === "password" : c !== "password"));
+                const actual = unusedOf(await viaReport.usageOf(u.userName, need)).filter(c => (need.password ? c === "password" : c !== "password"));
                 assert.deepEqual(actual, expected, `${u.userName} ${JSON.stringify(need)}`);
             }
         }

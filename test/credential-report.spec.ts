@@ -5,7 +5,7 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { CredentialReport, provenFreshByReport, readCredentialReport, ReportRow } from "../rules/iam/credential-report";
-import { MS_PER_DAY } from "../rules/verdict/verdict";
+import { MS_PER_DAY } from "../rules/model/credentials";
 import { credentialReportCsv, REPORT_COLUMNS } from "../tools/local-iam/credential-report-csv";
 import { resolveUser } from "../tools/local-iam/account-file";
 
@@ -69,47 +69,47 @@ describe("credential report", () => {
         const key = (active: boolean, rotatedDaysAgo: number, usedDaysAgo?: number) => ({ slot: 1 as const, active, lastRotated: daysAgo(rotatedDaysAgo), lastUsed: usedDaysAgo === undefined ? undefined : daysAgo(usedDaysAgo) });
 
         it("10. a key used within the threshold in the report is fresh now (last use only moves forward)", () => {
-            assert.equal(provenFreshByReport(row({ keys: [key(true, 400, 30)] }), report, { accessKeyDays: 90 }, NOW), true);
+            assert.equal(provenFreshByReport(row({ keys: [key(true, 400, 30)] }), report, { "access-key": 90 }, NOW), true);
         });
 
         it("10. a key that looks unused in the report must be confirmed live", () => {
-            assert.equal(provenFreshByReport(row({ keys: [key(true, 400, 120)] }), report, { accessKeyDays: 90 }, NOW), false);
+            assert.equal(provenFreshByReport(row({ keys: [key(true, 400, 120)] }), report, { "access-key": 90 }, NOW), false);
         });
 
         it("1. a never-used active key is never proven fresh by the report", () => {
-            assert.equal(provenFreshByReport(row({ keys: [key(true, 2)] }), report, { accessKeyDays: 90 }, NOW), false);
+            assert.equal(provenFreshByReport(row({ keys: [key(true, 2)] }), report, { "access-key": 90 }, NOW), false);
         });
 
         it("3. an old inactive key must be confirmed: it may have been re-activated since the report", () => {
-            assert.equal(provenFreshByReport(row({ keys: [key(false, 900, 800)] }), report, { accessKeyDays: 90 }, NOW), false);
-            assert.equal(provenFreshByReport(row({ keys: [key(false, 900, 10)] }), report, { accessKeyDays: 90 }, NOW), true);
+            assert.equal(provenFreshByReport(row({ keys: [key(false, 900, 800)] }), report, { "access-key": 90 }, NOW), false);
+            assert.equal(provenFreshByReport(row({ keys: [key(false, 900, 10)] }), report, { "access-key": 90 }, NOW), true);
         });
 
         it("a password used within the threshold is fresh; never used or stale needs confirmation", () => {
-            assert.equal(provenFreshByReport(row({ passwordEnabled: true, passwordLastUsed: daysAgo(10) }), report, { passwordDays: 90 }, NOW), true);
-            assert.equal(provenFreshByReport(row({ passwordEnabled: true }), report, { passwordDays: 90 }, NOW), false);
-            assert.equal(provenFreshByReport(row({ passwordEnabled: true, passwordLastUsed: daysAgo(100) }), report, { passwordDays: 90 }, NOW), false);
+            assert.equal(provenFreshByReport(row({ passwordEnabled: true, passwordLastUsed: daysAgo(10) }), report, { password: 90 }, NOW), true);
+            assert.equal(provenFreshByReport(row({ passwordEnabled: true }), report, { password: 90 }, NOW), false);
+            assert.equal(provenFreshByReport(row({ passwordEnabled: true, passwordLastUsed: daysAgo(100) }), report, { password: 90 }, NOW), false);
         });
 
         it("5. no password in the report: any password now is younger than the report", () => {
-            assert.equal(provenFreshByReport(row({ passwordEnabled: false, passwordLastUsed: daysAgo(400) }), report, { passwordDays: 1 }, NOW), true);
+            assert.equal(provenFreshByReport(row({ passwordEnabled: false, passwordLastUsed: daysAgo(400) }), report, { password: 1 }, NOW), true);
         });
 
         it("7. exactly at the threshold is not proven fresh (inclusive boundary)", () => {
-            assert.equal(provenFreshByReport(row({ keys: [key(true, 400, 90)] }), report, { accessKeyDays: 90 }, NOW), false);
+            assert.equal(provenFreshByReport(row({ keys: [key(true, 400, 90)] }), report, { "access-key": 90 }, NOW), false);
         });
 
         it("a report older than the key threshold proves no key fresh: a key created since is not in it", () => {
             const old = { generated: daysAgo(100), rows: new Map() };
-            assert.equal(provenFreshByReport(row({ keys: [key(true, 400, 1)] }), old, { accessKeyDays: 90 }, NOW), false);
-            assert.equal(provenFreshByReport(row({ keys: [] }), old, { accessKeyDays: 90 }, NOW), false);
-            assert.equal(provenFreshByReport(row({ keys: [key(true, 400, 1)] }), old, { accessKeyDays: 120 }, NOW), true);
+            assert.equal(provenFreshByReport(row({ keys: [key(true, 400, 1)] }), old, { "access-key": 90 }, NOW), false);
+            assert.equal(provenFreshByReport(row({ keys: [] }), old, { "access-key": 90 }, NOW), false);
+            assert.equal(provenFreshByReport(row({ keys: [key(true, 400, 1)] }), old, { "access-key": 120 }, NOW), true);
         });
 
         it("only the credentials asked about need proving", () => {
             const stalePassword = row({ passwordEnabled: true, passwordLastUsed: daysAgo(300), keys: [key(true, 400, 1)] });
-            assert.equal(provenFreshByReport(stalePassword, report, { accessKeyDays: 90 }, NOW), true);
-            assert.equal(provenFreshByReport(stalePassword, report, { passwordDays: 90 }, NOW), false);
+            assert.equal(provenFreshByReport(stalePassword, report, { "access-key": 90 }, NOW), true);
+            assert.equal(provenFreshByReport(stalePassword, report, { password: 90 }, NOW), false);
             assert.equal(provenFreshByReport(stalePassword, report, {}, NOW), true);
         });
     });
@@ -128,14 +128,14 @@ describe("credential report", () => {
             const row = rowOf(`\uFEFF${H}\r\n${alice()}\r\n`);
             assert.equal(row.doubt, undefined);
             assert.equal(row.passwordEnabled, true);
-            assert.equal(provenFreshByReport(row, report, { passwordDays: 90, accessKeyDays: 90 }, NOW), true);
+            assert.equal(provenFreshByReport(row, report, { password: 90, "access-key": 90 }, NOW), true);
         });
 
         it("reads TRUE/FALSE as the IAM user guide spells them: a stale password is not taken for no password", () => {
             const staleUpper = `bob,${ARN}bob,2020-01-01T00:00:00+00:00,TRUE,${iso(200)},2020-01-01T00:00:00+00:00,N/A,FALSE,FALSE,N/A,N/A,N/A,N/A,FALSE,N/A,N/A,N/A,N/A,FALSE,N/A,FALSE,N/A`;
             const row = rowOf(`${H}\n${staleUpper}`, "bob");
             assert.equal(row.passwordEnabled, true);
-            assert.equal(provenFreshByReport(row, report, { passwordDays: 90 }, NOW), false, "confirmed live, never cleared");
+            assert.equal(provenFreshByReport(row, report, { password: 90 }, NOW), false, "confirmed live, never cleared");
         });
 
         it("reads columns in any order, and ignores extra columns", () => {
@@ -150,7 +150,7 @@ describe("credential report", () => {
         it("a user listed twice is doubtful, whatever either row says", () => {
             const row = rowOf(`${H}\n${alice()}\n${alice()}`);
             assert.equal(row.doubt, "the user is listed twice in the report");
-            assert.equal(provenFreshByReport(row, report, { passwordDays: 90 }, NOW), false);
+            assert.equal(provenFreshByReport(row, report, { password: 90 }, NOW), false);
         });
 
         it("a row cut short is doubtful, and the rows after it still count", () => {
@@ -209,7 +209,7 @@ describe("credential report", () => {
         it("a password enabled with password_last_used N/A (IAM's word for no password) is doubtful", () => {
             const row = rowOf(`${H}\n${alice().replace(iso(10), "N/A")}`);
             assert.equal(row.doubt, "password_enabled is true but password_last_used is N/A");
-            assert.equal(provenFreshByReport(row, report, { passwordDays: 90 }, NOW), false);
+            assert.equal(provenFreshByReport(row, report, { password: 90 }, NOW), false);
         });
 
         it("a header and fields padded with spaces, and upper-case column names, are read", () => {
@@ -263,7 +263,7 @@ describe("credential report", () => {
             const out: Record<string, string[]> = {};
             for (const row of parsed.rows.values()) {
                 assert.equal(row.doubt, undefined, `${row.userName}: ${row.doubt}`);
-                out[row.userName] = (["passwordDays", "accessKeyDays"] as const).filter(need => provenFreshByReport(row, parsed, { [need]: days }, new Date(now)));
+                out[row.userName] = (["password", "access-key"] as const).filter(need => provenFreshByReport(row, parsed, { [need]: days }, new Date(now)));
             }
             return out;
         }
@@ -275,10 +275,10 @@ describe("credential report", () => {
             // 2017-05-24 (100 days) and inactive key 1 (2017-04-19) could be re-activated: confirm.
             // different-region's key was last used 2016-04-04: confirm. credential-user's key used 2017-08-30: cleared.
             assert.deepEqual(cleared(fixture("guardian-security-hq.csv"), "2017-08-31T00:00:00Z", "2017-09-01T12:00:00Z", 90), {
-                "IAM-user": ["accessKeyDays"],
-                "with-disabled-key": ["passwordDays"],
-                "different-region": ["passwordDays"],
-                "credential-user": ["passwordDays", "accessKeyDays"],
+                "IAM-user": ["access-key"],
+                "with-disabled-key": ["password"],
+                "different-region": ["password"],
+                "credential-user": ["password", "access-key"],
             });
         });
 
@@ -287,14 +287,14 @@ describe("credential report", () => {
             // At 90 days every password is stale (last uses June and July 2017); fakeuser's key (used 2017-11-08) is fresh.
             assert.deepEqual(cleared(fixture("coolfriends-oil.csv"), "2017-11-09T00:00:00Z", "2017-11-10T12:00:00Z", 90), {
                 "example.user": [],
-                fakeuser: ["accessKeyDays"],
+                fakeuser: ["access-key"],
                 "final.user": [],
             });
             // At 180 days the passwords (153 and 132 days) are fresh, but the never-used keys still are not.
             assert.deepEqual(cleared(fixture("coolfriends-oil.csv"), "2017-11-09T00:00:00Z", "2017-11-10T12:00:00Z", 180), {
-                "example.user": ["passwordDays"],
-                fakeuser: ["passwordDays", "accessKeyDays"],
-                "final.user": ["passwordDays"],
+                "example.user": ["password"],
+                fakeuser: ["password", "access-key"],
+                "final.user": ["password"],
             });
         });
     });

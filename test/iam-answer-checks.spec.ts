@@ -1,8 +1,9 @@
 // The checks every IAM answer passes before anything uses it: each names the action and what was wrong.
 import { strict as assert } from "node:assert";
 import {
-    accessKeyId, accessKeyStatus, CLOCK_SKEW_MS, dateProblem, EARLIEST_IAM_DATE, optionalDate, requiredDate, requiredObject, sameUser, UntrustedAnswer,
+    accessKeyId, accessKeyStatus, dateProblem, optionalDate, requiredDate, requiredObject, sameUser, UntrustedAnswer,
 } from "../rules/iam/iam-answer-checks";
+import { CLOCK_SKEW_MS, EARLIEST_IAM_DATE } from "../rules/model/limits";
 import { describeIamError } from "../rules/iam/iam-errors";
 
 const NOW = new Date("2026-11-30T12:00:00Z");
@@ -77,6 +78,6 @@ describe("IAM answer checks", () => {
 
     it("an untrusted answer is reported as such: its own error code, and the reason says the pack cannot judge from it", () => {
         const described = describeIamError(new UntrustedAnswer(ACTION, "without AccessKeyMetadata"), "iam", 20);
-        assert.deepEqual(described, { status: "unavailable", errorCode: "UntrustedAnswer", reason: "iam:ListAccessKeys answered without AccessKeyMetadata, which the pack cannot judge from" });
+        assert.deepEqual(described, { errorCode: "UntrustedAnswer", reason: "iam:ListAccessKeys answered without AccessKeyMetadata, which the pack cannot judge from" });
     });
 });

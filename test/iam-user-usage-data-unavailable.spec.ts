@@ -9,16 +9,16 @@ describe("policy iam-user-usage-data-unavailable", () => {
     const local = withLocalIam(() => ({
         users: [{ userName: "carol", accessKeys: [{ accessKeyId: "AKIACAROLCAROLCAROL1", created: { daysAgo: 400 } }] }],
     }));
-    // Created at the first policy call, after a spec has set the environment, as a pack process starts with it.
+    // Created at the first policy call, from the environment a spec has given, as a pack process starts with it.
     let pack: FreshPack | undefined;
-    beforeEach(() => (pack = undefined));
-    const policies = () => (pack ??= freshPack()).list;
-    const policy = () => policies().at(-1)!;
-    const keys = () => (pack ??= freshPack()).byName["iam-user-unused-access-key"];
-    afterEach(() => {
-        delete process.env[SETTINGS_ENV.requestTimeoutSeconds];
-        delete process.env[SETTINGS_ENV.maxAttempts];
+    let env: NodeJS.ProcessEnv = {};
+    beforeEach(() => {
+        pack = undefined;
+        env = {};
     });
+    const policies = () => (pack ??= freshPack(env)).list;
+    const policy = () => policies().at(-1)!;
+    const keys = () => (pack ??= freshPack(env)).byName["iam-user-unused-access-key"];
 
     const args = () => userArgs({ name: "carol", props: { name: "carol" }, provider: providerFor(local.iam()) });
     /** As the policy SDK runs a pack: each policy in order, this one last. */
@@ -53,14 +53,14 @@ describe("policy iam-user-usage-data-unavailable", () => {
     });
 
     it("reports a hung IAM within the configured deadline", async () => {
-        process.env[SETTINGS_ENV.requestTimeoutSeconds] = "0.3";
+        env[SETTINGS_ENV.requestTimeoutSeconds] = "0.3";
         local.iam().setFaults({ hang: [{ action: "ListAccessKeys" }] });
         const { violations } = await analyze();
         assert.match(violations[0], /IAM did not answer iam:ListAccessKeys within 0.3 s/);
     });
 
     it("reports throttling that outlasts the retries", async () => {
-        process.env[SETTINGS_ENV.maxAttempts] = "1";
+        env[SETTINGS_ENV.maxAttempts] = "1";
         local.iam().setFaults({ transient: [{ code: "Throttling", count: 10, action: "ListAccessKeys" }] });
         const { violations } = await analyze();
         assert.match(violations[0], /IAM throttled iam:/);

@@ -5,6 +5,7 @@ import { strict as assert } from "node:assert";
 import { AccountUsageReader } from "../rules/iam/account-usage-reader";
 import { readUserUsage } from "../rules/iam/per-user-reader";
 import { UserUsage } from "../rules/iam/usage";
+import { Unjudged } from "../rules/model/credentials";
 import { errorEnvelope, leaf, list, node, successEnvelope, XmlNode } from "../tools/local-iam/xml";
 import { requesterFor, withLocalIam } from "./helpers/local-account";
 
@@ -13,10 +14,21 @@ const FRESH = "AKIAFRESHFRESHFRESH1";
 const DAY = 86_400_000;
 const ago = (days: number) => new Date(Date.now() - days * DAY);
 
-/** The reason of an unavailable answer; fails the test for any other answer. */
+/** Why a read left something unjudged: the whole user unavailable, or its doubtful credentials; fails the test when it judged everything. */
 function unavailableReason(usage: UserUsage): string {
-    assert.equal(usage.status, "unavailable", JSON.stringify(usage));
-    return usage.status === "unavailable" ? usage.reason : "";
+    if (usage.status === "unavailable") return usage.reason;
+    assert.equal(usage.status, "found", JSON.stringify(usage));
+    const doubts = usage.status === "found" ? usage.facts.doubts : [];
+    assert.ok(doubts.length > 0, `everything was judged: ${JSON.stringify(usage)}`);
+    return doubts.map(d => d.reason).join("; ");
+}
+
+/** The one credential a read left unjudged; fails the test otherwise. */
+function onlyDoubt(usage: UserUsage): Unjudged {
+    assert.equal(usage.status, "found", JSON.stringify(usage));
+    const doubts = usage.status === "found" ? usage.facts.doubts : [];
+    assert.equal(doubts.length, 1, JSON.stringify(doubts));
+    return doubts[0];
 }
 
 const keyMember = (fields: Record<string, string | Date | undefined>): XmlNode[] =>
@@ -43,9 +55,8 @@ describe("per-user reader: untrusted answers", () => {
     describe("a 200 answer that is not what IAM sends", () => {
         it("a proxy's HTML page for ListAccessKeys is unavailable, not 'no keys'", async () => {
             local.iam().setFaults({ rawBody: [{ action: "ListAccessKeys", body: "<html><body><h1>Proxy Authentication Required</h1></body></html>" }] });
-            const usage = await read();
-            assert.equal(unavailableReason(usage), "iam:ListAccessKeys answered without AccessKeyMetadata, which the pack cannot judge from");
-            assert.deepEqual([usage.status === "unavailable" && usage.errorCode, usage.status === "unavailable" && usage.transient], ["UntrustedAnswer", undefined], "not retried later");
+            const doubt = onlyDoubt(await read());
+            assert.deepEqual(doubt, { credential: "access-key", accessKeyId: undefined, errorCode: "UntrustedAnswer", reason: "iam:ListAccessKeys answered without AccessKeyMetadata, which the pack cannot judge from" }, "every key, not retried later");
         });
 
         it("a key list without IsTruncated is unavailable: whether more pages follow cannot be known", async () => {
@@ -196,7 +207,9 @@ describe("per-user reader: untrusted answers", () => {
             local.iam().setFaults({ accessDenied: [{ action: "GetAccessKeyLastUsed" }] });
             const usage = await read();
             assert.match(unavailableReason(usage), /access denied to iam:GetAccessKeyLastUsed.*\(also when the user was read again\)/);
-            assert.equal(usage.status === "unavailable" && usage.missingAction, "iam:GetAccessKeyLastUsed");
+            const doubts = usage.status === "found" ? usage.facts.doubts : [];
+            assert.deepEqual(doubts.map(d => [d.accessKeyId, d.missingAction]), [[STALE, "iam:GetAccessKeyLastUsed"], [FRESH, "iam:GetAccessKeyLastUsed"]]);
+            assert.ok(usage.status === "found" && usage.facts.loginProfile, "the password is judged all the same");
         });
 
         it("NoSuchEntity for a listed key's last use, twice, is unavailable: never 'not in IAM', which would drop the user's findings", async () => {
@@ -209,8 +222,9 @@ describe("per-user reader: untrusted answers", () => {
         it("a second-round failure that is not a vanished credential is not read again", async () => {
             local.iam().setFaults({ accessDenied: [{ action: "GetUser" }] });
             const denied = await read();
-            assert.equal(unavailableReason(denied), "access denied to iam:GetUser: grant the identity that runs the pack iam:GetUser (see the README's IAM policy)");
-            assert.equal(denied.status === "unavailable" && denied.missingAction, "iam:GetUser");
+            const doubt = onlyDoubt(denied);
+            assert.deepEqual([doubt.credential, doubt.reason, doubt.missingAction], ["password", "access denied to iam:GetUser: grant the identity that runs the pack iam:GetUser (see the README's IAM policy)", "iam:GetUser"]);
+            assert.deepEqual(denied.status === "found" && denied.facts.accessKeys.map(k => k.accessKeyId), [STALE, FRESH], "the keys are judged all the same");
             assert.equal(local.iam().calls.get("ListAccessKeys"), 1);
             local.iam().setFaults({ transient: [{ code: "ServiceFailure", count: 100, action: "GetUser" }] });
             assert.doesNotMatch(unavailableReason(await read()), /read again/);
@@ -247,32 +261,30 @@ describe("per-user reader: untrusted answers", () => {
         it("a transient failure is read once more when the next policy asks, and both answers are kept apart", async () => {
             local.iam().setFaults({ transient: [{ code: "Throttling", count: 1, action: "GetLoginProfile" }] });
             const usage = source();
-            const first = await usage.usageOf("alice", { passwordDays: 90 });
-            assert.match(unavailableReason(first), /IAM throttled iam:GetLoginProfile/);
-            const keys = await usage.usageOf("alice", { accessKeyDays: 90 });
-            assert.equal(keys.status, "found", "the keys are read on their own, untouched by the password's failure");
-            const again = await usage.usageOf("alice", { passwordDays: 90 });
-            assert.equal(again.status, "found", "the next ask for the password reads it once more");
-            // The first policy's password was not judged: the unavailable policy must still say so.
-            const unjudged = await usage.failureOf("alice");
-            assert.deepEqual([...unjudged!.credentials], ["passwordDays"]);
-            assert.match(unjudged!.failure.reason, /IAM throttled/);
+            const first = onlyDoubt(await usage.usageOf("alice", { password: 90 }));
+            assert.deepEqual([first.credential, first.transient], ["password", true]);
+            assert.match(first.reason, /IAM throttled iam:GetLoginProfile/);
+            const keys = await usage.usageOf("alice", { "access-key": 90 });
+            assert.deepEqual(keys.status === "found" && keys.facts.doubts, [], "the keys are read on their own, untouched by the password's failure");
+            const again = await usage.usageOf("alice", { password: 90 });
+            assert.deepEqual(again.status === "found" && [again.facts.doubts, Boolean(again.facts.loginProfile)], [[], true], "the next ask for the password reads it once more");
         });
 
         it("a permanent failure (AccessDenied) is not read again, and fails only the kind of credential it reads", async () => {
             local.iam().setFaults({ accessDenied: [{ action: "ListAccessKeys" }] });
             const usage = source();
-            await usage.usageOf("alice", { accessKeyDays: 90 });
-            await usage.usageOf("alice", { accessKeyDays: 90 });
+            await usage.usageOf("alice", { "access-key": 90 });
+            const twice = onlyDoubt(await usage.usageOf("alice", { "access-key": 90 }));
             assert.equal(local.iam().calls.get("ListAccessKeys"), 1);
-            assert.equal((await usage.usageOf("alice", { passwordDays: 90 })).status, "found");
-            assert.deepEqual([...(await usage.failureOf("alice"))!.credentials], ["accessKeyDays"]);
+            assert.deepEqual([twice.credential, twice.accessKeyId, twice.missingAction], ["access-key", undefined, "iam:ListAccessKeys"]);
+            const password = await usage.usageOf("alice", { password: 90 });
+            assert.deepEqual(password.status === "found" && password.facts.doubts, []);
         });
 
         it("a transient failure is retried at most once", async () => {
             local.iam().setFaults({ transient: [{ code: "ServiceFailure", count: 100, action: "ListAccessKeys" }] });
             const usage = source();
-            for (let i = 0; i < 3; i++) await usage.usageOf("alice", { accessKeyDays: 90 });
+            for (let i = 0; i < 3; i++) await usage.usageOf("alice", { "access-key": 90 });
             assert.equal(local.iam().calls.get("ListAccessKeys"), 2);
         });
     });

@@ -2,7 +2,7 @@
 import { strict as assert } from "node:assert";
 import { readUserUsage, scopeKey } from "../rules/iam/per-user-reader";
 import { UserUsage } from "../rules/iam/usage";
-import { MS_PER_DAY } from "../rules/verdict/verdict";
+import { MS_PER_DAY } from "../rules/model/credentials";
 import { requesterFor, withLocalIam } from "./helpers/local-account";
 
 const KEY_A = "AKIAAAAAAAAAAAAAAAAA";
@@ -72,12 +72,12 @@ describe("per-user IAM reader", () => {
         assert.equal(local.iam().calls.get("ListAccessKeys"), 2);
     });
 
-    it("AccessDenied is unavailable and names the missing IAM action", async () => {
+    it("AccessDenied leaves what it denies unjudged, names the missing IAM action, and nothing else", async () => {
         local.iam().setFaults({ accessDenied: [{ action: "GetAccessKeyLastUsed" }] });
-        const usage = await readUserUsage(requesterFor(local.iam()), "alice");
-        assert.equal(usage.status, "unavailable");
-        assert.equal(usage.status === "unavailable" && usage.missingAction, "iam:GetAccessKeyLastUsed");
-        assert.match(usage.status === "unavailable" ? usage.reason : "", /access denied to iam:GetAccessKeyLastUsed/);
+        const facts = found(await readUserUsage(requesterFor(local.iam()), "alice"));
+        assert.deepEqual(facts.doubts.map(d => [d.credential, d.accessKeyId, d.missingAction]), [["access-key", KEY_A, "iam:GetAccessKeyLastUsed"], ["access-key", KEY_B, "iam:GetAccessKeyLastUsed"]]);
+        assert.match(facts.doubts[0].reason, /access denied to iam:GetAccessKeyLastUsed/);
+        assert.ok(facts.loginProfile, "the password is read and judged all the same");
     });
 
     it("throttling that the SDK's retries outlast still reads the data", async () => {
@@ -95,18 +95,17 @@ describe("per-user IAM reader", () => {
 
     it("throttling past the retries is unavailable, never a pass", async () => {
         local.iam().setFaults({ transient: [{ code: "Throttling", count: 100, action: "ListAccessKeys" }] });
-        const usage = await readUserUsage(requesterFor(local.iam(), { maxAttempts: 2 }), "alice");
-        assert.equal(usage.status, "unavailable");
-        assert.match(usage.status === "unavailable" ? usage.reason : "", /IAM throttled iam:ListAccessKeys after 2 attempts/);
+        const facts = found(await readUserUsage(requesterFor(local.iam(), { maxAttempts: 2 }), "alice"));
+        assert.deepEqual(facts.doubts.map(d => [d.credential, d.accessKeyId, d.transient]), [["access-key", undefined, true]], "every key, worth one more read later");
+        assert.match(facts.doubts[0].reason, /IAM throttled iam:ListAccessKeys after 2 attempts/);
     });
 
     it("a hung endpoint becomes unavailable within the request deadline", async () => {
         local.iam().setFaults({ hang: [{ action: "GetLoginProfile" }] });
         const started = Date.now();
-        const usage = await readUserUsage(requesterFor(local.iam(), { requestTimeoutMs: 300 }), "alice");
-        assert.equal(usage.status, "unavailable");
-        assert.equal(usage.status === "unavailable" && usage.errorCode, "Timeout");
-        assert.match(usage.status === "unavailable" ? usage.reason : "", /did not answer iam:GetLoginProfile within 0.3 s/);
+        const facts = found(await readUserUsage(requesterFor(local.iam(), { requestTimeoutMs: 300 }), "alice"));
+        assert.deepEqual(facts.doubts.map(d => [d.credential, d.errorCode]), [["password", "Timeout"]]);
+        assert.match(facts.doubts[0].reason, /did not answer iam:GetLoginProfile within 0.3 s/);
         assert.ok(Date.now() - started < 5_000, "bounded by the deadline, not by the hang");
     });
 
@@ -114,9 +113,9 @@ describe("per-user IAM reader", () => {
         const iam = local.iam();
         const requester = requesterFor(iam, { maxAttempts: 1 });
         await iam.close();
-        const usage = await readUserUsage(requester, "alice");
-        assert.equal(usage.status, "unavailable");
-        assert.match(usage.status === "unavailable" ? usage.reason : "", /unreachable .*ECONNREFUSED/);
+        const facts = found(await readUserUsage(requester, "alice"));
+        assert.deepEqual(facts.doubts.map(d => d.credential), ["password", "access-key"], "nothing is judged");
+        assert.ok(facts.doubts.every(d => /unreachable .*ECONNREFUSED/.test(d.reason)));
     });
 
     describe("a scope reads only what a caller will judge", () => {
@@ -126,7 +125,7 @@ describe("per-user IAM reader", () => {
         it("the password alone: GetLoginProfile and GetUser, no key call, and the keys are marked unread", async () => {
             const facts = found(await readUserUsage(requesterFor(local.iam()), "alice", { scope: { password: true, keys: false } }));
             assert.equal(approxDaysAgo(facts.passwordLastUsed), 100);
-            assert.deepEqual(facts.read, { password: true, keys: false });
+            assert.deepEqual(facts.read, { password: true, "access-key": false });
             assert.deepEqual(Object.fromEntries(local.iam().calls), { GetLoginProfile: 1, GetUser: 1 });
         });
 
@@ -134,7 +133,7 @@ describe("per-user IAM reader", () => {
             const reported = new Date(Date.now() - 3 * MS_PER_DAY);
             const facts = found(await readUserUsage(requesterFor(local.iam()), "alice", { scope: { password: false, keys: true, freshKeySlots: [slot(keyCreated(), reported)] } }));
             assert.equal(facts.accessKeys.find(k => k.accessKeyId === KEY_A)!.lastUsed?.date.getTime(), reported.getTime());
-            assert.deepEqual(facts.read, { password: false, keys: true });
+            assert.deepEqual(facts.read, { password: false, "access-key": true });
             assert.deepEqual(Object.fromEntries(local.iam().calls), { ListAccessKeys: 1, GetAccessKeyLastUsed: 1 }, "only KEY_B is read live");
         });
 

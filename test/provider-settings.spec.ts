@@ -4,7 +4,7 @@
 import { strict as assert } from "node:assert";
 import { ListAccessKeysCommand } from "@aws-sdk/client-iam";
 import { makeIamClient } from "../rules/accounts/accounts";
-import { checkIdentity } from "../rules/accounts/identity";
+import { CallerAnswer, checkIdentity } from "../rules/accounts/identity";
 import { credentialKey, ProviderReading, providerSettings, ProviderSettings } from "../rules/accounts/provider-settings";
 import { DEFAULT_SETTINGS } from "../rules/config/settings";
 import { UNKNOWN } from "./helpers/policy-args";
@@ -146,7 +146,7 @@ describe("provider settings: which identity reads a user", () => {
 
     describe("the verified identity must be the one the provider says", () => {
         const settings = (props: Record<string, unknown>) => ok(providerSettings(provider(props), {}));
-        const answer = (account: string, arn = `arn:aws:iam::${account}:user/ci`) => ({ Account: account, Arn: arn });
+        const answer = (account: string, arn = `arn:aws:iam::${account}:user/ci`): CallerAnswer => ({ status: "answered", account, arn });
         const reason = (check: ReturnType<typeof checkIdentity>) => (check.status === "unavailable" ? check.reason : "verified");
 
         it("verified: the account and partition of the caller", () => {
@@ -169,8 +169,8 @@ describe("provider settings: which identity reads a user", () => {
 
         it("a partition other than the region's, or an answer that does not name one account, is not verified", () => {
             assert.match(reason(checkIdentity(answer("111122223333", "arn:aws-cn:iam::111122223333:user/ci"), settings({ region: "us-east-1" }))), /in partition aws-cn, but its region us-east-1 is in aws/);
-            assert.match(reason(checkIdentity({ Account: "111122223333", Arn: "arn:aws:iam::444455556666:user/x" }, settings({}))), /do not name one account/);
-            assert.match(reason(checkIdentity({}, settings({}))), /do not name one account/);
+            assert.match(reason(checkIdentity({ status: "answered", account: "111122223333", arn: "arn:aws:iam::444455556666:user/x" }, settings({}))), /do not name one account/);
+            assert.match(reason(checkIdentity({ status: "answered" }, settings({}))), /do not name one account/);
         });
     });
 

@@ -1,7 +1,8 @@
 // Retiring a credential in code: a dated tag on the user names what the deployment deactivates or removes, so
 // the gate lets that deployment through; it covers nothing else, and nothing after its date.
 import { strict as assert } from "node:assert";
-import { MAX_RETIRING_DAYS, retirementOf, retires, retiringTagValue } from "../rules/verdict/retirement";
+import { MAX_RETIRING_DAYS } from "../rules/model/limits";
+import { retirementOf, retires, retiringTagValue } from "../rules/verdict/retirement";
 
 const NOW = new Date("2026-11-30T12:00:00Z");
 const TAG = "unused-credentials:retiring";

@@ -1,13 +1,19 @@
 // The rules of docs/unused.md, one spec per rule and numbered case, on the pure verdict.
 import { strict as assert } from "node:assert";
-import { assessAccessKey, assessCredentials, assessKind, assessPassword, CredentialFacts, MS_PER_DAY, UnreadFacts, wholeDaysBetween } from "../rules/verdict/verdict";
+import { Assessment, assessAccessKey, assessKind, assessPassword, UnreadFacts, wholeDaysBetween } from "../rules/verdict/verdict";
+import { CredentialFacts, MS_PER_DAY } from "../rules/model/credentials";
 
 const NOW = new Date("2026-11-30T12:00:00Z");
 const daysAgo = (days: number) => new Date(NOW.getTime() - days * MS_PER_DAY);
 const THRESHOLDS = { passwordDays: 90, accessKeyDays: 90 };
 
 function user(overrides: Partial<CredentialFacts>): CredentialFacts {
-    return { userName: "alice", accessKeys: [], ...overrides };
+    return { userName: "alice", accessKeys: [], read: { password: true, "access-key": true }, doubts: [], ...overrides };
+}
+
+/** The password's assessment, then each active key's, at each kind's threshold. */
+function assessCredentials(facts: CredentialFacts, thresholds: { passwordDays: number; accessKeyDays: number }, now: Date): Assessment[] {
+    return [...assessKind("password", facts, thresholds.passwordDays, now).assessments, ...assessKind("access-key", facts, thresholds.accessKeyDays, now).assessments];
 }
 
 function key(id: string, status: "Active" | "Inactive", createdDaysAgo: number, usedDaysAgo?: number) {
@@ -84,9 +90,9 @@ describe("verdict (docs/unused.md)", () => {
 
         it("6. facts that were not read are never judged as \"none\": judging a kind that was not read is an error", () => {
             // A confirmation reads only the kind asked about; keys read alone say nothing of the password.
-            const keysOnly = { ...user({ accessKeys: [key("AKIA1", "Active", 500, 100)] }), read: { password: false, keys: true } };
+            const keysOnly = { ...user({ accessKeys: [key("AKIA1", "Active", 500, 100)] }), read: { password: false, "access-key": true } };
             assert.throws(() => assessKind("password", keysOnly, 90, NOW), UnreadFacts);
-            assert.equal(assessKind("access-key", keysOnly, 90, NOW).length, 1);
+            assert.equal(assessKind("access-key", keysOnly, 90, NOW).assessments.length, 1);
             assert.throws(() => assessCredentials(keysOnly, THRESHOLDS, NOW), UnreadFacts);
         });
 
@@ -166,6 +172,35 @@ describe("verdict (docs/unused.md)", () => {
         it("keeps where a key was last used", () => {
             const a = assessAccessKey("alice", { accessKeyId: "AKIA1", status: "Active", createDate: daysAgo(400), lastUsed: { date: daysAgo(100), serviceName: "s3", region: "eu-west-1" } }, 90, NOW)!;
             assert.deepEqual(a.lastUsed, { date: daysAgo(100), serviceName: "s3", region: "eu-west-1" });
+        });
+    });
+
+    describe("doubt is as narrow as what it touches", () => {
+        const odd = { credential: "access-key" as const, accessKeyId: "AKIAODD", errorCode: "UntrustedAnswer", reason: "a CreateDate of key AKIAODD that is in the future" };
+
+        it("a stale key beside a doubtful one is still unused; the doubtful one is unjudged, by name", () => {
+            const facts = user({ accessKeys: [key("AKIASTALE", "Active", 2500, 220)], doubts: [odd] });
+            const verdict = assessKind("access-key", facts, 90, NOW);
+            assert.deepEqual(verdict.assessments.map(a => a.credential === "access-key" && [a.accessKeyId, a.unused]), [["AKIASTALE", true]]);
+            assert.deepEqual(verdict.unjudged, [odd]);
+        });
+
+        it("a doubtful key leaves the password judged", () => {
+            const facts = user({ loginProfile: { createDate: daysAgo(300) }, passwordLastUsed: daysAgo(200), doubts: [odd] });
+            const verdict = assessKind("password", facts, 90, NOW);
+            assert.deepEqual([verdict.assessments.map(a => a.unused), verdict.unjudged], [[true], []]);
+        });
+
+        it("a listing that cannot be trusted leaves every key unjudged, never \"no keys\"", () => {
+            const all = { credential: "access-key" as const, reason: "iam:ListAccessKeys answered without IsTruncated" };
+            const verdict = assessKind("access-key", user({ accessKeys: [key("AKIASTALE", "Active", 400, 200)], doubts: [all] }), 90, NOW);
+            assert.deepEqual([verdict.assessments, verdict.unjudged], [[], [all]]);
+        });
+
+        it("a doubtful password is unjudged, and no assessment is made from what is left of it", () => {
+            const doubt = { credential: "password" as const, reason: "access denied to iam:GetUser" };
+            const verdict = assessKind("password", user({ loginProfile: { createDate: daysAgo(300) }, doubts: [doubt] }), 90, NOW);
+            assert.deepEqual([verdict.assessments, verdict.unjudged], [[], [doubt]]);
         });
     });
 });

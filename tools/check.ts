@@ -8,17 +8,16 @@ import * as readline from "node:readline/promises";
 import { parseArgs } from "node:util";
 import { AccountFile } from "./local-iam/account-file";
 import { startLocalIam } from "./local-iam/server";
-import { configWarnings, PolicyConfigError } from "./driver/engine-config";
+import { closest } from "fastest-levenshtein";
+import { PolicyConfigError } from "./driver/engine-config";
 import { AnalyzedResource } from "./driver/analyzer-client";
-import { Accounts } from "../rules/accounts/accounts";
-import { managedUserOf } from "../rules/run/managed-user";
-import { settingsFrom } from "../rules/config/settings";
+import { Accounts, listAccountUsers, managedUserOf, parseJson, policyCatalog, settingsFrom, SettingsError } from "../rules/api";
 import { checkReport, formatPolicies } from "./check/format-report";
 import { planFixes, runFixes } from "./check/fix";
 import { StackForCheck, stackFromExport } from "./check/stack-export";
 import { formatAccounts, ProviderAccount, userProviders, verifiedAccounts } from "./check/accounts";
-import { CheckedStack, checkStack } from "./check/checked-stack";
-import { listAccountUsers, unmanagedResources } from "./check/account-wide";
+import { CheckedStack, checkStack, FindingsLost } from "./check/checked-stack";
+import { unmanagedResources } from "./check/account-wide";
 
 const PACK_DIR = path.resolve(__dirname, "..", "..");
 const SAMPLES = path.join(PACK_DIR, "samples");
@@ -51,25 +50,53 @@ exit: 0  every user judged and no mandatory violation left (--demo always exits 
 
 const EXIT = { ok: 0, mandatory: 1, usage: 2, unjudged: 4 } as const;
 
+class UsageError extends Error {}
+
+/** A JSON file, or a usage error naming it and where it goes wrong (never quoting it: it may hold a secret). */
 function readJson(file: string, what: string): unknown {
+    let text: string;
     try {
-        return JSON.parse(fs.readFileSync(file, "utf8"));
+        text = fs.readFileSync(file, "utf8");
     } catch (error) {
-        throw new UsageError(`cannot read ${what} ${file}: ${(error as Error).message}`);
+        throw new UsageError(`cannot read ${what} ${file}: ${(error as NodeJS.ErrnoException).code ?? "unreadable"}`);
+    }
+    try {
+        return parseJson(text, `${what} ${file}`);
+    } catch (error) {
+        throw new UsageError((error as Error).message);
     }
 }
 
-class UsageError extends Error {}
-
-/** Placeholder credentials are for a local endpoint only: real IAM must get the user's own credential chain. */
-function isLoopback(endpoint: string): boolean {
-    let host: string;
+/** The endpoint's URL: http or https only. Placeholder credentials go only to a loopback one. */
+function endpointOf(endpoint: string): { url: string; loopback: boolean } {
+    let url: URL;
     try {
-        host = new URL(endpoint).hostname;
+        url = new URL(endpoint);
     } catch {
         throw new UsageError(`--endpoint ${endpoint} is not a URL`);
     }
-    return host === "localhost" || host === "[::1]" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
+    if (url.protocol !== "http:" && url.protocol !== "https:") throw new UsageError(`--endpoint ${endpoint} is not an http(s) URL`);
+    const host = url.hostname;
+    return { url: endpoint, loopback: host === "localhost" || host === "[::1]" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host) };
+}
+
+/**
+ * A CI tool refuses what the engine would silently ignore: a policy the pack does not have, a field no policy
+ * reads. A typo must not quietly run the defaults (a CIS gate at 45 days judging at 90).
+ */
+function refuseUnknownConfig(file: Record<string, unknown>): void {
+    const catalog = policyCatalog();
+    const names = catalog.map(p => p.name);
+    for (const [key, entry] of Object.entries(file)) {
+        if (key === "all") continue;
+        const policy = catalog.find(p => p.name === key);
+        if (!policy) throw new UsageError(`policy pack config: "${key}" is not a policy of this pack; did you mean "${closest(key, names)}"? (policies: ${names.join(", ")})`);
+        if (!entry || typeof entry !== "object") continue;
+        const fields = ["enforcementLevel", ...policy.fields];
+        for (const field of Object.keys(entry)) {
+            if (!fields.includes(field)) throw new UsageError(`policy pack config: ${key}.${field} is not a setting of ${key}; did you mean "${closest(field, fields)}"? (settings: ${fields.join(", ")})`);
+        }
+    }
 }
 
 interface NamedExport {
@@ -129,14 +156,18 @@ async function main(argv: string[]): Promise<number> {
     const stacks = readStacks(exportFiles);
     if (!values["use-ambient-credentials"]) refuseSecretProviders(stacks);
     const configFile = values["policy-pack-config"] ? (readJson(values["policy-pack-config"], "policy pack config") as Record<string, unknown>) : undefined;
+    if (configFile !== undefined && (!configFile || typeof configFile !== "object" || Array.isArray(configFile))) throw new UsageError("policy pack config: the file is not a JSON object of policies");
+    if (configFile) refuseUnknownConfig(configFile);
     const concurrency = Number(values.concurrency);
     if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError("--concurrency must be a whole number ≥ 1");
     const fixing = values.deactivate || values["dry-run"];
     if (values["delete-unused-passwords"] && !fixing) throw new UsageError("--delete-unused-passwords goes with --deactivate");
-    const loopback = values.endpoint !== undefined && isLoopback(values.endpoint);
+    const given = values.endpoint !== undefined ? endpointOf(values.endpoint) : undefined;
 
     const demoIam = values.demo ? await startLocalIam(readJson(path.join(SAMPLES, "demo-account.json"), "sample account") as AccountFile) : undefined;
-    const endpoint = demoIam?.url ?? values.endpoint;
+    const endpoint = demoIam?.url ?? given?.url;
+    // The environment of this check: the pack runs with it, and check's own AWS calls (account checks, listings,
+    // re-reads and fixes) are made through it. The process's own environment is never changed.
     const env: NodeJS.ProcessEnv = { ...process.env };
     if (endpoint) {
         env.AWS_ENDPOINT_URL_IAM = endpoint;
@@ -144,18 +175,17 @@ async function main(argv: string[]): Promise<number> {
     }
     // A local endpoint does not check signatures, but the SDK must still sign. Anywhere else the user's own
     // chain (SSO, IMDS, web identity…) must decide: a placeholder would only get every call refused.
-    if ((demoIam || loopback) && !env.AWS_ACCESS_KEY_ID && !env.AWS_PROFILE) {
+    if ((demoIam || given?.loopback) && !env.AWS_ACCESS_KEY_ID && !env.AWS_PROFILE) {
         Object.assign(env, { AWS_ACCESS_KEY_ID: "AKIDLOCALENDPOINT000", AWS_SECRET_ACCESS_KEY: "local-endpoint" });
     }
-    // check's own AWS calls (account checks, listings, re-reads and fixes) go where the pack's go.
-    Object.assign(process.env, env);
     const progress = process.stderr.isTTY && !values.json;
     try {
-        const sources = new Accounts(settingsFrom(env), env);
+        // One set of accounts for judging and fixing: a fix acts through the account its finding was judged in.
+        const accounts = new Accounts(settingsFrom(env), env);
         const providerAccounts: ProviderAccount[] = [];
-        for (const { name, stack } of stacks) providerAccounts.push(...(await verifiedAccounts(name, userProviders(stack.resources), sources)));
+        for (const { name, stack } of stacks) providerAccounts.push(...(await verifiedAccounts(name, userProviders(stack.resources), accounts)));
         // Without a stack, --account-wide covers the account this shell's credentials reach.
-        if (stacks.length === 0) providerAccounts.push(...(await verifiedAccounts("environment", [undefined], sources)));
+        if (stacks.length === 0) providerAccounts.push(...(await verifiedAccounts("environment", [undefined], accounts)));
         const drive = { packDir: PACK_DIR, env, configFile, concurrency };
         const checked: CheckedStack[] = [];
         for (const { name, stack } of stacks) {
@@ -171,8 +201,6 @@ async function main(argv: string[]): Promise<number> {
             }
         }
         const first = checked[0]?.run;
-        // The CLI would not fail on these: say so, and go on as it would.
-        if (first) for (const warning of configWarnings(first.info, configFile)) console.error(`check: warning: policy pack config: ${warning}`);
         for (const c of checked) if (c.run.output.trim()) process.stderr.write(c.run.output);
         const lines = providerAccounts.map(p => p.line);
         const report = { ...checkReport(checked, lines), listingProblems };
@@ -184,7 +212,7 @@ async function main(argv: string[]): Promise<number> {
             const dryRun = values["dry-run"];
             const outOfBand = steps.filter(s => s.kind === "deactivate-key" || s.kind === "delete-login-profile").length;
             if (!dryRun && outOfBand > 0 && !values.yes && !(await confirmed(outOfBand))) return EXIT.usage;
-            const outcome = await runFixes(steps, dryRun, values["audit-log"]);
+            const outcome = await runFixes(steps, accounts, { dryRun, auditLog: values["audit-log"] });
             // Mandatory violations that are not unused credentials (e.g. unavailable data made mandatory) are not fixed here.
             mandatoryLeft = mandatoryLeft - steps.filter(s => s.mandatory).length + outcome.mandatoryLeft;
             fixes = { lines: [`${dryRun ? "Fixes (dry run: nothing is changed):" : "Fixes:"}`, ...(outcome.lines.length ? outcome.lines : ["  nothing to fix"])] };
@@ -196,7 +224,7 @@ async function main(argv: string[]): Promise<number> {
         } else {
             console.log(`${formatAccounts(lines, stacks.length > 1)}\n`);
             const descriptions = new Map((first?.info.policies ?? []).map(p => [p.name, p.description]));
-            console.log(formatPolicies(report, values.demo ? "unused-iam-credentials (demo account)" : PACK_DIR, descriptions));
+            console.log(formatPolicies(report, values.demo ? "unused-iam-credentials (demo account)" : PACK_DIR, { descriptions, notListed: listingProblems.length }));
             for (const problem of listingProblems) console.log(`NOT LISTED: ${problem}`);
         }
         if (fixes) {
@@ -222,22 +250,29 @@ async function accountWide(stacks: NamedExport[], providerAccounts: ProviderAcco
     const managed = new Set<string>();
     for (const { stack } of stacks) {
         for (const r of stack.resources) {
-            const account = providerAccounts.find(p => p.provider?.urn === r.provider?.urn)?.source.identity?.accountId;
             const user = managedUserOf(r);
-            if (account && user.kind === "user") managed.add(`${account}:${user.userName.toLowerCase()}`);
+            if (user.kind !== "user") continue;
+            // The account a user is in: its ARN's, else its provider's.
+            const access = providerAccounts.find(p => p.provider?.urn === r.provider?.urn)?.access;
+            const account = user.arn?.accountId ?? (access?.status === "verified" ? access.identity.accountId : undefined);
+            if (account) managed.add(`${account}:${user.userName.toLowerCase()}`);
         }
     }
     const listed = new Set<string>();
     const resources: AnalyzedResource[] = [];
-    for (const { provider, source } of providerAccounts) {
-        const accountId = source.identity?.accountId;
-        if (accountId && listed.has(accountId)) continue;
-        const listing = await listAccountUsers(source);
+    for (const { provider, access } of providerAccounts) {
+        if (access.status !== "verified") {
+            problems.push(`${access.label}: not verified, so its users are not listed: ${access.failure.reason}`);
+            continue;
+        }
+        const accountId = access.identity.accountId;
+        if (listed.has(accountId)) continue;
+        const listing = await listAccountUsers(access.iam, accountId);
         if ("problem" in listing) {
             problems.push(listing.problem);
             continue;
         }
-        listed.add(listing.accountId);
+        listed.add(accountId);
         resources.push(...unmanagedResources(listing, provider, managed));
     }
     return resources;
@@ -258,7 +293,9 @@ async function confirmed(actions: number): Promise<boolean> {
 main(process.argv.slice(2)).then(
     code => (process.exitCode = code),
     error => {
-        const known = error instanceof UsageError || error instanceof PolicyConfigError || String((error as { code?: string }).code).startsWith("ERR_PARSE_ARGS");
+        const known = error instanceof UsageError || error instanceof PolicyConfigError || error instanceof SettingsError || String((error as { code?: string }).code).startsWith("ERR_PARSE_ARGS");
+        // Lost records are a run error (exit 2), never a clean report.
+        if (error instanceof FindingsLost) console.error("check: the report is incomplete, so none is printed");
         console.error(`check: ${(error as Error).message}`);
         if (known) console.error(USAGE.split("\n")[0]);
         process.exitCode = EXIT.usage;

@@ -1,59 +1,50 @@
 // rules/accounts/ owns which verified account each user is read in (provider settings, credentials, identity); it reads no user's data.
-// Where each user's IAM data comes from, for the whole run. A provider's settings decide its credentials
-// (one configuration → one IAM client and one verified identity); the verified account and partition decide
-// the rest: one credential report, one cache of users' data and one rate cap per account, shared by every
-// region and every provider that reaches it (IAM's rate limit is the account's). A provider whose account
-// cannot be verified, or is not the one it must be, makes each of its users unavailable, with the reason.
-// In audit runs a user's state names its account (its ARN): a user of another account than the credentials
-// reach is read through the role mapped to that account, or reported unavailable: never judged elsewhere.
+// Where each user's IAM data comes from, for the whole run. A provider's settings decide its credentials (one
+// configuration → one IAM client and one GetCallerIdentity); the verified account and partition decide the rest:
+// one credential report, one cache of users' data and one rate cap per account, shared by every region and
+// provider that reaches it (IAM's rate limit is the account's). A provider whose account cannot be verified, or
+// is not the one it must be, is unverified, with the reason: its users are never read.
+// A user's state may name its account (its ARN): a user of another account than the credentials reach is read
+// through the role mapped to that account, or is unverified: never judged in another account.
 import { IAMClient } from "@aws-sdk/client-iam";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
 import { createHash } from "node:crypto";
+import type { UserArn } from "../model/arn";
+import type { Failure } from "../model/credentials";
+import { Memo } from "../lib/memo";
 import { AccountUsageReader } from "../iam/account-usage-reader";
-import { credentialsFor } from "./credentials";
 import { IamRequester, makeIamRequester } from "../iam/iam-requester";
-import { IdentityCheck, VerifiedIdentity, verifyIdentity } from "./identity";
-import { UserArn } from "../run/managed-user";
-import { credentialKey, ProviderLike, providerLabel, providerSettings, ProviderSettings } from "./provider-settings";
+import { UsageReader } from "../iam/usage";
 import { PackSettings } from "../config/settings";
-import { noteUnjudged, UnjudgedCredentials, UsageReader, UsageUnavailable, UserUsage } from "../iam/usage";
-import type { Need } from "../iam/credential-report";
+import { credentialsFor } from "./credentials";
+import { askCallerIdentity, CallerAnswer, checkIdentity, VerifiedIdentity } from "./identity";
+import { credentialKey, ProviderLike, providerLabel, providerSettings, ProviderSettings } from "./provider-settings";
 
-/** What a policy reads a user's data through. */
-export interface AccountAccess {
+interface AccessBase {
     /** How messages name the account: `account 111122223333 (provider prod)`, or the provider when unverified. */
     label: string;
     /** What the data is read with: `provider prod`, or `the environment's AWS configuration, role arn:…`. */
     readWith: string;
+}
+
+/** A verified account: what its users are read through. */
+export interface VerifiedAccess extends AccessBase {
+    status: "verified";
+    identity: VerifiedIdentity;
     usage: UsageReader;
-    /** The verified identity; undefined when it could not be verified (then every user is unavailable). */
-    identity?: VerifiedIdentity;
-    /** The account's requester (caps, deadline), for `check`'s re-reads and fixes; only when verified. */
-    iam?: IamRequester;
-    /** Why the account is not verified, when it is not. */
-    unverified?: string;
+    /** The account's requester (caps, deadline), for re-reads and fixes. */
+    iam: IamRequester;
 }
 
-/** Every user of a provider whose account is not verified: unavailable, never read, never a pass. */
-class UnverifiedAccountReader implements UsageReader {
-    private readonly unjudged = new Map<string, UnjudgedCredentials>();
-
-    constructor(private readonly failure: UsageUnavailable) {}
-
-    async usageOf(userName: string, need: Need): Promise<UserUsage> {
-        noteUnjudged(this.unjudged, userName, this.failure, need);
-        return this.failure;
-    }
-
-    async failureOf(userName: string): Promise<UnjudgedCredentials | undefined> {
-        return this.unjudged.get(userName);
-    }
+/** An account that could not be verified, or is not the one it must be: none of its users is read. */
+export interface UnverifiedAccess extends AccessBase {
+    status: "unverified";
+    failure: Failure;
 }
+
+export type AccountAccess = VerifiedAccess | UnverifiedAccess;
 
 export function makeIamClient(settings: ProviderSettings, credentials: AwsCredentialIdentity | AwsCredentialIdentityProvider, pack: PackSettings): IAMClient {
-    // The SDK warns on every run that its 2027 releases need Node 22; inside a preview that is noise
-    // about a pinned dependency, not about the stack. A user who sets the variable keeps their choice.
-    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
     return new IAMClient({
         region: settings.region,
         endpoint: settings.iamEndpoint,
@@ -68,138 +59,94 @@ export function makeIamClient(settings: ProviderSettings, credentials: AwsCreden
 
 const digest = (secret: string) => createHash("sha256").update(secret).digest("hex").slice(0, 16);
 
-interface Verified {
+interface Verification {
     client: IAMClient;
-    check: IdentityCheck;
+    answer: Promise<CallerAnswer>;
 }
 
+const unverified = (label: string, failure: Failure, readWith = label): UnverifiedAccess => ({ status: "unverified", label, readWith, failure });
+
 export class Accounts {
-    private readonly byProvider = new Map<string, Promise<AccountAccess>>();
-    private readonly byCredentials = new Map<string, Promise<Verified>>();
-    private readonly byAccount = new Map<string, { iam: IamRequester; usage: AccountUsageReader }>();
-    private readonly byMapping = new Map<string, Promise<AccountAccess>>();
-    private readonly preRead = new Map<string, AccountAccess>();
-    /** The sources each user resource was read through, for the policy that reports what went unjudged. */
-    private readonly usedByResource = new Map<string, Set<AccountAccess>>();
+    private readonly byProvider = new Memo<Promise<AccountAccess>>();
+    private readonly byCredentials = new Memo<Verification>();
+    private readonly byAccount = new Memo<{ iam: IamRequester; usage: AccountUsageReader }>();
+    private readonly byMapping = new Memo<Promise<AccountAccess>>();
 
-    constructor(private readonly pack: PackSettings, private readonly env: NodeJS.ProcessEnv = process.env) {}
+    /** `env` is the run's environment: provider settings fall back to it, never to the process's own. */
+    constructor(private readonly pack: PackSettings, private readonly env: NodeJS.ProcessEnv) {}
 
-    /** The source of a provider's users (a provider's inputs do not change during a run: resolved once). */
+    /** The account a provider's users are read in (a provider's inputs do not change during a run: resolved once). */
     accessFor(provider: ProviderLike | undefined): Promise<AccountAccess> {
-        const key = provider?.urn ?? "";
-        let source = this.byProvider.get(key);
-        if (!source) {
-            source = this.resolve(provider);
-            this.byProvider.set(key, source);
-        }
-        return source;
+        return this.byProvider.get(provider?.urn ?? "", () => this.resolve(provider));
     }
 
     /**
-     * The source of one user resource: its provider's account; or, when the user's ARN names another account,
+     * The account one user resource is read in: its provider's; or, when the user's ARN names another account,
      * that account through the role `accountRoles` maps it to (the pack's setting, then the policy's config).
      */
-    async accessForUser(resource: { urn: string; provider?: ProviderLike }, arn: UserArn | undefined, accountRoles: Record<string, string>): Promise<AccountAccess> {
+    async accessForUser(resource: { provider?: ProviderLike }, arn: UserArn | undefined, accountRoles: Record<string, string>): Promise<AccountAccess> {
         const base = await this.accessFor(resource.provider);
-        let source = base;
-        if (arn && base.identity?.accountId !== arn.accountId) {
-            const role = { ...this.pack.accountRoles, ...accountRoles }[arn.accountId];
-            if (role) source = await this.mapped(resource.provider, arn, role);
-            else if (base.identity) source = await this.elsewhere(resource.provider, arn, base);
-        }
-        const used = this.usedByResource.get(resource.urn) ?? new Set<AccountAccess>();
-        used.add(source);
-        this.usedByResource.set(resource.urn, used);
-        return source;
+        if (!arn || base.status !== "verified" || base.identity.accountId === arn.accountId) return base;
+        const role = { ...this.pack.accountRoles, ...accountRoles }[arn.accountId];
+        return role ? this.mapped(resource.provider, arn, role) : this.elsewhere(arn, base);
     }
 
-    /** Records credentials of a user resource that were not judged for a reason found before any read. */
-    async notJudged(resource: { urn: string; provider?: ProviderLike }, userName: string, need: Need, reason: string): Promise<void> {
-        let source = this.preRead.get(resource.urn);
-        if (!source) {
-            const label = providerLabel(resource.provider, this.env);
-            source = { label, readWith: label, unverified: reason, usage: new UnverifiedAccountReader({ status: "unavailable", errorCode: "NotKnownYet", reason }) };
-            this.preRead.set(resource.urn, source);
-            this.usedByResource.set(resource.urn, new Set([...(this.usedByResource.get(resource.urn) ?? []), source]));
-        }
-        await source.usage.usageOf(userName, need);
-    }
-
-    /** The sources a user resource was read through so far (none when no judging policy asked). */
-    accessesUsedBy(urn: string): AccountAccess[] {
-        return [...(this.usedByResource.get(urn) ?? [])];
+    /** How a resource's account is named before it is resolved (a reason found before any read). */
+    labelOf(provider: ProviderLike | undefined): string {
+        return providerLabel(provider, this.env);
     }
 
     /** The user's account through its mapped role, assumed with the provider's own credentials. */
     private mapped(provider: ProviderLike | undefined, arn: UserArn, roleArn: string): Promise<AccountAccess> {
-        const key = `${provider?.urn ?? ""}\n${roleArn}`;
-        let source = this.byMapping.get(key);
-        if (!source) {
+        return this.byMapping.get(`${provider?.urn ?? ""}\n${roleArn}`, async () => {
             const reading = providerSettings(provider, this.env);
-            source = reading.status === "unreadable"
-                ? Promise.resolve(this.unreadable(reading))
-                : this.resolveSettings({
-                    ...reading.settings,
-                    label: `${reading.settings.label}, role ${roleArn}`,
-                    assumeRoles: [...reading.settings.assumeRoles, { roleArn }],
-                    allowedAccountIds: [arn.accountId],
-                    forbiddenAccountIds: undefined,
-                });
-            this.byMapping.set(key, source);
-        }
-        return source;
+            if (reading.status === "unreadable") return unverified(reading.label, { errorCode: "UnreadableProvider", reason: reading.reason });
+            return this.resolveSettings({
+                ...reading.settings,
+                label: `${reading.settings.label}, role ${roleArn}`,
+                assumeRoles: [...reading.settings.assumeRoles, { roleArn }],
+                allowedAccountIds: [arn.accountId],
+                forbiddenAccountIds: undefined,
+            });
+        });
     }
 
-    /** A user of an account the credentials do not reach, with no role mapped to it: unavailable, naming both. */
-    private elsewhere(provider: ProviderLike | undefined, arn: UserArn, base: AccountAccess): Promise<AccountAccess> {
-        const key = `${provider?.urn ?? ""}\n!${arn.accountId}`;
-        let source = this.byMapping.get(key);
-        if (!source) {
-            const reason =
-                `the user's ARN names account ${arn.accountId}, but the credentials of ${base.readWith} reach account ` +
-                `${base.identity!.accountId}; map account ${arn.accountId} to a role in it (accountRoles in the policy config, or UNUSED_CREDENTIALS_ACCOUNT_ROLES) to judge it`;
-            source = Promise.resolve({ label: base.label, readWith: base.readWith, unverified: reason, usage: new UnverifiedAccountReader({ status: "unavailable", errorCode: "AccountMismatch", reason }) });
-            this.byMapping.set(key, source);
-        }
-        return source;
-    }
-
-    private unreadable(reading: { label: string; reason: string }): AccountAccess {
-        return { label: reading.label, readWith: reading.label, unverified: reading.reason, usage: new UnverifiedAccountReader({ status: "unavailable", errorCode: "UnreadableProvider", reason: reading.reason }) };
+    /** A user of an account the credentials do not reach, with no role mapped to it: unverified, naming both. */
+    private elsewhere(arn: UserArn, base: VerifiedAccess): Promise<AccountAccess> {
+        const reason =
+            `the user's ARN names account ${arn.accountId}, but the credentials of ${base.readWith} reach account ${base.identity.accountId}; ` +
+            `map account ${arn.accountId} to a role in it (accountRoles in the policy config, or UNUSED_CREDENTIALS_ACCOUNT_ROLES) to judge it`;
+        return Promise.resolve(unverified(base.label, { errorCode: "AccountMismatch", reason }, base.readWith));
     }
 
     private async resolve(provider: ProviderLike | undefined): Promise<AccountAccess> {
         const reading = providerSettings(provider, this.env);
-        return reading.status === "unreadable" ? this.unreadable(reading) : this.resolveSettings(reading.settings);
+        return reading.status === "unreadable" ? unverified(reading.label, { errorCode: "UnreadableProvider", reason: reading.reason }) : this.resolveSettings(reading.settings);
     }
 
     private async resolveSettings(settings: ProviderSettings): Promise<AccountAccess> {
-        const { client, check } = await this.verified(settings);
-        if (check.status !== "verified") return { label: settings.label, readWith: settings.label, unverified: check.reason, usage: new UnverifiedAccountReader(check) };
-        const { accountId, partition } = check.identity;
-        const accountKey = `${partition}:${accountId}`;
-        let account = this.byAccount.get(accountKey);
-        if (!account) {
-            const label = `account ${accountId}`;
-            const iam = makeIamRequester(client, { maxInFlight: this.pack.maxInFlight, timeoutMs: this.pack.requestTimeoutMs, maxRequestsPerSecond: this.pack.maxRequestsPerSecond });
-            account = { iam, usage: new AccountUsageReader(iam, this.pack, { accountName: label, accountId }) };
-            this.byAccount.set(accountKey, account);
+        const { client, answer } = this.verification(settings);
+        // The answer is shared by every provider of this configuration; each is checked against its own constraints.
+        const check = checkIdentity(await answer, settings);
+        if (check.status !== "verified") {
+            const { status: _status, ...failure } = check;
+            return unverified(settings.label, failure);
         }
-        return { label: `account ${accountId} (${settings.label})`, readWith: settings.label, usage: account.usage, identity: check.identity, iam: account.iam };
+        const { accountId, partition } = check.identity;
+        const account = this.byAccount.get(`${partition}:${accountId}`, () => {
+            const iam = makeIamRequester(client, { maxInFlight: this.pack.maxInFlight, timeoutMs: this.pack.requestTimeoutMs, maxRequestsPerSecond: this.pack.maxRequestsPerSecond });
+            return { iam, usage: new AccountUsageReader(iam, this.pack, { accountName: `account ${accountId}`, accountId }) };
+        });
+        return { status: "verified", label: `account ${accountId} (${settings.label})`, readWith: settings.label, usage: account.usage, identity: check.identity, iam: account.iam };
     }
 
     /** One client and one GetCallerIdentity per credential configuration. */
-    private verified(settings: ProviderSettings): Promise<Verified> {
-        const key = credentialKey(settings, digest);
-        let verified = this.byCredentials.get(key);
-        if (!verified) {
+    private verification(settings: ProviderSettings): Verification {
+        return this.byCredentials.get(credentialKey(settings, digest), () => {
             const sts = { region: settings.stsRegion ?? settings.region, endpoint: settings.stsEndpoint };
             const bounds = { timeoutMs: this.pack.requestTimeoutMs, maxAttempts: this.pack.maxAttempts, sts };
-            const credentials = credentialsFor(settings, bounds);
-            const client = makeIamClient(settings, credentials, this.pack);
-            verified = verifyIdentity(settings, credentials, bounds).then(check => ({ client, check }));
-            this.byCredentials.set(key, verified);
-        }
-        return verified;
+            const credentials = credentialsFor(settings, bounds, this.env);
+            return { client: makeIamClient(settings, credentials, this.pack), answer: askCallerIdentity(credentials, bounds) };
+        });
     }
 }

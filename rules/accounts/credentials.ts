@@ -5,16 +5,30 @@
 // I/O: STS and credential sources; judges nothing.
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
 import * as fs from "node:fs";
+import { withDeadline } from "../lib/deadline";
 import { AssumeRoleStep, ProviderSettings, WebIdentitySettings } from "./provider-settings";
 
 const REFRESH_BEFORE_EXPIRY_MS = 5 * 60_000;
 const SESSION_NAME = "unused-iam-credentials";
 
+/**
+ * What a failed step says, without what it must not: a credential_process command line (it can carry a token) or
+ * the output of a command or file that is not JSON (V8 quotes it, and it may be the secret itself).
+ */
+export function safeDetail(cause: unknown): string {
+    const e = cause as { name?: string; message?: string } | undefined;
+    const message = e?.message ?? String(cause);
+    if (/^Command failed/.test(message)) {
+        return "its credential_process command failed (its command line and output are not shown: they may hold a secret; run it yourself to see why)";
+    }
+    if (/not valid JSON|Unexpected token|in JSON at position|end of JSON input/.test(message)) return `${e?.name ?? "Error"}: an answer that is not JSON (not shown: it may hold a secret)`;
+    return `${e?.name ?? "Error"}: ${message.split("\n")[0].slice(0, 300)}`;
+}
+
 /** A credential step failed: the message names the role or source, so the report says which. */
 export class CredentialStepError extends Error {
     constructor(readonly what: string, cause: unknown) {
-        const e = cause as { name?: string; message?: string };
-        super(`could not ${what}: ${e?.name ?? "Error"}: ${(e?.message ?? String(cause)).split("\n")[0]}`);
+        super(`could not ${what}: ${safeDetail(cause)}`);
         this.name = "CredentialStepError";
     }
 }
@@ -31,16 +45,12 @@ export interface CredentialOptions {
 /** Fails a credential step that takes longer than its deadline, naming it: a hung STS never hangs a preview. */
 function bounded(provider: AwsCredentialIdentityProvider, timeoutMs: number, what: string): AwsCredentialIdentityProvider {
     return async () => {
-        let timer: NodeJS.Timeout | undefined;
-        const expired = new Promise<never>((_, reject) => {
-            timer = setTimeout(() => reject(new CredentialStepError(what, { name: "TimeoutError", message: `no answer within ${timeoutMs / 1000} s` })), timeoutMs);
-        });
         try {
-            return await Promise.race([provider(), expired]);
+            return await withDeadline(timeoutMs, () => provider(), () => {
+                throw new CredentialStepError(what, { name: "TimeoutError", message: `no answer within ${timeoutMs / 1000} s` });
+            });
         } catch (error) {
             throw error instanceof CredentialStepError ? error : new CredentialStepError(what, error);
-        } finally {
-            clearTimeout(timer);
         }
     };
 }
@@ -72,17 +82,22 @@ function stsClientConfig(options: CredentialOptions) {
     };
 }
 
-function base(settings: ProviderSettings, options: CredentialOptions): AwsCredentialIdentityProvider {
+function base(settings: ProviderSettings, options: CredentialOptions, env: NodeJS.ProcessEnv): AwsCredentialIdentityProvider {
     if (settings.staticCredentials) {
         const c = settings.staticCredentials;
         return async () => ({ accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken });
+    }
+    // The run's environment, not the process's, decides the environment's part of the chain: keys first, then its profile.
+    if (!settings.profile && env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {
+        const credentials = { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY, sessionToken: env.AWS_SESSION_TOKEN || undefined };
+        return async () => credentials;
     }
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { fromIni, fromNodeProviderChain } = require("@aws-sdk/credential-providers") as typeof import("@aws-sdk/credential-providers");
     const files = { filepath: settings.sharedCredentialsFile, configFilepath: settings.sharedConfigFile, clientConfig: stsClientConfig(options) };
     // A provider's own profile wins over environment keys; without one, the SDK's default chain (which reads
     // AWS_PROFILE and the provider's shared files) decides, as for pulumi-aws.
-    const provider = settings.profile ? fromIni({ ...files, profile: settings.profile }) : fromNodeProviderChain(files);
+    const provider = settings.profile ? fromIni({ ...files, profile: settings.profile }) : fromNodeProviderChain({ ...files, profile: env.AWS_PROFILE || undefined });
     const what = settings.profile ? `read the credentials of profile ${settings.profile}` : "find AWS credentials in the environment";
     return bounded(provider, options.timeoutMs, what);
 }
@@ -131,8 +146,8 @@ function roleStep(step: AssumeRoleStep, previous: AwsCredentialIdentityProvider,
 }
 
 /** The provider's final credentials, memoized: every client of this configuration shares one resolution. */
-export function credentialsFor(settings: ProviderSettings, options: CredentialOptions): AwsCredentialIdentityProvider {
-    let credentials = settings.webIdentity ? webIdentityStep(settings.webIdentity, options) : base(settings, options);
+export function credentialsFor(settings: ProviderSettings, options: CredentialOptions, env: NodeJS.ProcessEnv): AwsCredentialIdentityProvider {
+    let credentials = settings.webIdentity ? webIdentityStep(settings.webIdentity, options) : base(settings, options, env);
     for (const step of settings.assumeRoles) credentials = roleStep(step, credentials, options);
     return memoized(credentials);
 }

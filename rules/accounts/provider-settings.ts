@@ -3,8 +3,8 @@
 // the environment; the stack's `aws:*` config applies only to a resource with no provider at all (a default
 // provider's inputs already are that config). Reads only the fields that decide identity or endpoints, each
 // guarded: a value unknown during preview is named, never thrown. Pure: no I/O, judges nothing.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { UnknownValueError } = require("@pulumi/policy/proxy") as { UnknownValueError: new (...args: never[]) => Error };
+import { jsonProblem } from "../lib/json";
+import { isUnknownValue } from "../lib/unknown";
 
 export interface AssumeRoleStep {
     roleArn: string;
@@ -76,7 +76,7 @@ function input(props: Record<string, unknown>, field: string): unknown {
     try {
         return json(props[field]);
     } catch (error) {
-        if (error instanceof UnknownValueError) throw new UnreadableSetting(`its input \`${field}\` is not known during preview, so the account it reaches cannot be known`);
+        if (isUnknownValue(error)) throw new UnreadableSetting(`its input \`${field}\` is not known during preview, so the account it reaches cannot be known`);
         throw error;
     }
 }
@@ -190,15 +190,20 @@ function endpointOf(endpoints: unknown, name: string): string | undefined {
 /** Settings that decide identity which the pack cannot apply: never silently ignored. */
 const NOT_HONOURED = ["ec2MetadataServiceEndpoint", "ec2MetadataServiceEndpointMode", "customCaBundle"];
 
-/** The stack's config for one provider package, from PULUMI_CONFIG (`aws:region` → `region`). */
+/**
+ * The stack's config for one provider package, from PULUMI_CONFIG (`aws:region` → `region`). A PULUMI_CONFIG that
+ * cannot be read is no config: it may hold the stack's `aws:assumeRoles` or `aws:allowedAccountIds`.
+ */
 export function stackProviderConfig(env: NodeJS.ProcessEnv, packageName: string): Record<string, unknown> {
     let raw: unknown;
     try {
         raw = JSON.parse(env.PULUMI_CONFIG ?? "{}");
     } catch {
-        return {};
+        throw new UnreadableSetting(`the stack's configuration (PULUMI_CONFIG) is not JSON (${jsonProblem(env.PULUMI_CONFIG ?? "")}), so the account the stack's default AWS configuration reaches cannot be known`);
     }
-    if (!raw || typeof raw !== "object") return {};
+    if (!raw || typeof raw !== "object" || Array.isArray(raw)) {
+        throw new UnreadableSetting("the stack's configuration (PULUMI_CONFIG) is not a JSON object, so the account the stack's default AWS configuration reaches cannot be known");
+    }
     const prefix = `${packageName}:`;
     return Object.fromEntries(Object.entries(raw as Record<string, unknown>).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
 }
@@ -223,8 +228,9 @@ function read(props: Record<string, unknown>, label: string, env: NodeJS.Process
         label,
         region: text(input(props, "region"), "region") ?? text(env.AWS_REGION, "AWS_REGION") ?? text(env.AWS_DEFAULT_REGION, "AWS_DEFAULT_REGION") ?? DEFAULT_REGION,
         stsRegion: text(input(props, "stsRegion"), "stsRegion"),
-        iamEndpoint: endpointOf(endpoints, "iam"),
-        stsEndpoint: endpointOf(endpoints, "sts"),
+        // The provider's own endpoints, else the environment's, read here from the run's environment (not the process's).
+        iamEndpoint: endpointOf(endpoints, "iam") ?? text(env.AWS_ENDPOINT_URL_IAM, "AWS_ENDPOINT_URL_IAM") ?? text(env.AWS_ENDPOINT_URL, "AWS_ENDPOINT_URL"),
+        stsEndpoint: endpointOf(endpoints, "sts") ?? text(env.AWS_ENDPOINT_URL_STS, "AWS_ENDPOINT_URL_STS") ?? text(env.AWS_ENDPOINT_URL, "AWS_ENDPOINT_URL"),
         useFipsEndpoint: flag(input(props, "useFipsEndpoint"), "useFipsEndpoint"),
         useDualstackEndpoint: flag(input(props, "useDualstackEndpoint"), "useDualstackEndpoint"),
         profile: text(input(props, "profile"), "profile"),
@@ -240,16 +246,16 @@ function read(props: Record<string, unknown>, label: string, env: NodeJS.Process
     };
 }
 
-/**
- * A provider (default or explicit) is read from its own inputs, then the environment; a resource with no
- * provider (default providers disabled, or an audit of discovered resources) from the stack's config, then
- * the environment.
- */
 /** How messages name a provider, or what a resource without one is read with. */
 export function providerLabel(provider: ProviderLike | undefined, env: NodeJS.ProcessEnv): string {
     return provider ? `provider ${provider.name}` : env.PULUMI_CONFIG ? "the stack's default AWS configuration" : "the environment's AWS configuration";
 }
 
+/**
+ * A provider (default or explicit) is read from its own inputs, then the environment; a resource with no
+ * provider (default providers disabled, or an audit of discovered resources) from the stack's config, then
+ * the environment.
+ */
 export function providerSettings(provider: ProviderLike | undefined, env: NodeJS.ProcessEnv): ProviderReading {
     const packageName = provider?.type.replace(/^pulumi:providers:/, "") || "aws";
     const label = providerLabel(provider, env);
@@ -260,11 +266,6 @@ export function providerSettings(provider: ProviderLike | undefined, env: NodeJS
         if (error instanceof UnreadableSetting) return { status: "unreadable", label, reason: `${label}: ${error.message}` };
         throw error;
     }
-}
-
-/** The account a role ARN belongs to. */
-export function accountIdOfArn(arn: string | undefined): string | undefined {
-    return arn ? /^arn:aws[\w-]*:(?:iam|sts)::(\d{12}):/.exec(arn)?.[1] : undefined;
 }
 
 /** Two providers share one IAM client exactly when these are equal (no secret in the key). */

@@ -1,6 +1,7 @@
 // The config schema shared by the two unused-credential policies, its defaults, and the exemption rule.
 import type { PolicyConfigSchema } from "@pulumi/policy";
 import picomatch from "picomatch";
+import { MAX_RETIRING_DAYS } from "../model/limits";
 
 export const DEFAULT_MAX_UNUSED_DAYS = 90;
 export const DEFAULT_EXEMPT_UNTIL_TAG = "unused-credentials:exempt-until";
@@ -75,7 +76,7 @@ export function unusedCredentialConfigSchema(credential: string): PolicyConfigSc
                 maxLength: 128,
                 default: DEFAULT_RETIRING_TAG,
                 description:
-                    "Tag key on an IAM user whose value, `<access key ID or password> … until YYYY-MM-DD` (at most 14 days ahead), names " +
+                    `Tag key on an IAM user whose value, \`<access key ID or password> … until YYYY-MM-DD\` (at most ${MAX_RETIRING_DAYS} days ahead), names ` +
                     "the credentials the same deployment deactivates or removes, so that the fix is not blocked by the credential it retires.",
             },
         },

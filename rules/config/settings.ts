@@ -3,6 +3,9 @@
 // One definition of each knob, its default and its bounds. Read once, when the pack starts (index.ts): an
 // invalid value stops the pack with one message naming the variable, not one error per resource.
 
+import { roleAccountOf } from "../model/arn";
+import { jsonProblem } from "../lib/json";
+
 export type SourceMode = "auto" | "api" | "report";
 
 export interface PackSettings {
@@ -70,15 +73,14 @@ function sourceFrom(env: NodeJS.ProcessEnv): SourceMode {
     throw new SettingsError(`${SETTINGS_ENV.source}=${raw} must be auto, api or report`);
 }
 
-export const ACCOUNT_ID = /^\d{12}$/;
-export const ROLE_ARN = /^arn:aws[\w-]*:iam::(\d{12}):role\/[\w+=,.@\/-]+$/;
+const ACCOUNT_ID = /^\d{12}$/;
 
 /** A map of account IDs to role ARNs in those accounts, or the reason it is not one. */
 export function accountRolesProblem(value: unknown): string | undefined {
     if (!value || typeof value !== "object" || Array.isArray(value)) return "is not an object of account IDs to role ARNs";
     for (const [account, role] of Object.entries(value)) {
         if (!ACCOUNT_ID.test(account)) return `has ${JSON.stringify(account)}, which is not a 12-digit account ID`;
-        const roleAccount = typeof role === "string" ? ROLE_ARN.exec(role)?.[1] : undefined;
+        const roleAccount = roleAccountOf(role);
         if (roleAccount !== account) return `maps account ${account} to ${JSON.stringify(role)}, which is not a role ARN in that account`;
     }
     return undefined;
@@ -91,7 +93,7 @@ function accountRolesFrom(env: NodeJS.ProcessEnv): Record<string, string> {
     try {
         value = JSON.parse(raw);
     } catch {
-        throw new SettingsError(`${SETTINGS_ENV.accountRoles} is not JSON (an object of account IDs to role ARNs)`);
+        throw new SettingsError(`${SETTINGS_ENV.accountRoles} is not JSON (an object of account IDs to role ARNs; ${jsonProblem(raw)})`);
     }
     const problem = accountRolesProblem(value);
     if (problem) throw new SettingsError(`${SETTINGS_ENV.accountRoles} ${problem}`);

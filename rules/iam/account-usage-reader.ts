@@ -10,13 +10,14 @@
 // READ_AHEAD_START users ahead, plus two for each user read ahead that the engine then asked about, plus one
 // for each user the engine asked about that it had to confirm on the spot. A stack that manages every user
 // of the account keeps it growing; a stack that manages a few users of thousands stops it after a handful.
-import { CredentialReport, keySlotsProvenFresh, Need, provenFreshByReport, ReportRow } from "./credential-report";
+import { CredentialReport, keySlotsProvenFresh, provenFreshByReport, ReportRow } from "./credential-report";
 import { fetchCredentialReport, getCredentialReport, ReportResult } from "./credential-report-reader";
 import { CoalescingReader } from "./coalescing-reader";
 import { IamRequester } from "./iam-requester";
 import { ReadScope, readUserUsage } from "./per-user-reader";
 import { PackSettings } from "../config/settings";
-import { noteUnjudged, UnjudgedCredentials, UsageReader, UserUsage } from "./usage";
+import { UsageReader, UserUsage } from "./usage";
+import { kindsOf, Need } from "../model/credentials";
 
 /** Users read ahead at the start, before any has proven useful. */
 export const READ_AHEAD_START = 8;
@@ -40,7 +41,6 @@ export class AccountUsageReader implements UsageReader {
     private existingReport?: Promise<ReportResult>;
     private generatedReport?: Promise<ReportResult>;
     private readonly usersReadLive = new Set<string>();
-    private readonly unjudged = new Map<string, UnjudgedCredentials>();
     private setAside = false;
     private readonly now: () => Date;
     /** The smallest threshold asked for each kind of credential: what confirmations and read-ahead prepare for. */
@@ -55,7 +55,11 @@ export class AccountUsageReader implements UsageReader {
 
     constructor(private readonly iam: IamRequester, private readonly settings: UsageReaderSettings, private readonly options: UsageReaderOptions = {}) {
         this.now = options.now ?? (() => new Date());
-        this.live = new CoalescingReader((userName, scope, deadlineMs) => readUserUsage(iam, userName, { now: this.now, deadlineMs, scope }), settings.userDeadlineMs);
+        const deadlineSeconds = settings.userDeadlineMs / 1000;
+        this.live = new CoalescingReader(
+            (userName, scope, deadlineMs) => readUserUsage(iam, userName, { now: this.now, deadlineMs, deadlineSeconds, scope }),
+            settings.userDeadlineMs,
+        );
     }
 
     async usageOf(userName: string, need: Need): Promise<UserUsage> {
@@ -70,14 +74,12 @@ export class AccountUsageReader implements UsageReader {
         this.usersReadLive.add(userName.toLowerCase());
         const scope = this.scopeFor(row, need);
         if (firstAsk && !this.readAhead.has(userName.toLowerCase())) this.confirmedOnTheSpot++;
-        const usage = await this.live.usageOf(userName, scope);
-        if (usage.status === "unavailable") noteUnjudged(this.unjudged, userName, usage, need);
-        return usage;
+        return this.live.usageOf(userName, scope);
     }
 
     /** Counts the engine's asks (read-ahead's budget) and the thresholds asked; true the first time a user is asked about. */
     private noteAsked(userName: string, need: Need): boolean {
-        for (const kind of Object.keys(need) as (keyof Need)[]) this.smallest[kind] = Math.min(this.smallest[kind] ?? Infinity, need[kind]!);
+        for (const kind of kindsOf(need)) this.smallest[kind] = Math.min(this.smallest[kind] ?? Infinity, need[kind]!);
         const key = userName.toLowerCase();
         if (this.asked.has(key)) return false;
         this.asked.add(key);
@@ -90,9 +92,9 @@ export class AccountUsageReader implements UsageReader {
      * at the smallest threshold asked (the same for every ask of a run, so that read-ahead and asks share reads).
      */
     private scopeFor(row: ReportRow | undefined, need: Need): ReadScope {
-        const keys = need.accessKeyDays !== undefined;
-        const days = this.smallest.accessKeyDays ?? need.accessKeyDays;
-        return { password: need.passwordDays !== undefined, keys, freshKeySlots: keys && row && days !== undefined ? keySlotsProvenFresh(row, days, this.now()) : undefined };
+        const keys = need["access-key"] !== undefined;
+        const days = this.smallest["access-key"] ?? need["access-key"];
+        return { password: need.password !== undefined, keys, freshKeySlots: keys && row && days !== undefined ? keySlotsProvenFresh(row, days, this.now()) : undefined };
     }
 
     /** Confirms, in the background and within its budget, users of the report that the report cannot clear. */
@@ -108,21 +110,18 @@ export class AccountUsageReader implements UsageReader {
             const row = next.value;
             const key = row.userName.toLowerCase();
             if (this.asked.has(key) || this.readAhead.has(key)) continue;
-            const needs = (Object.keys(this.smallest) as (keyof Need)[])
-                .map(kind => ({ [kind]: this.smallest[kind] }) as Need)
+            const needs = kindsOf(this.smallest)
+                .map((kind): Need => ({ [kind]: this.smallest[kind] }))
                 .filter(need => !provenFreshByReport(row, report, need, this.now()));
             if (needs.length === 0) continue;
             this.readAhead.add(key);
             this.readAheadInFlight++;
-            void Promise.all(needs.map(need => this.live.usageOf(row.userName, this.scopeFor(row, need)))).finally(() => {
+            // Background work ends in a handled result, whatever a read does: the pack never dies of it.
+            void Promise.allSettled(needs.map(need => this.live.usageOf(row.userName, this.scopeFor(row, need)))).then(() => {
                 this.readAheadInFlight--;
                 this.readAheadFrom(report);
-            });
+            }).catch(() => undefined); // a read ahead that went wrong costs only the read the engine's ask then makes
         }
-    }
-
-    async failureOf(userName: string): Promise<UnjudgedCredentials | undefined> {
-        return this.unjudged.get(userName);
     }
 
     /** The report to screen with, or undefined to read this user with the per-user APIs. */

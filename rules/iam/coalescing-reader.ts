@@ -1,56 +1,56 @@
-// Each user's live data is read once per run and scope, however many policies ask and whether Analyze calls
-// arrive one at a time, in parallel or ahead of them (read-ahead): concurrent askers share the same promise. A transient failure (throttling
-// past the retries, a timeout, a 5xx) is read once more when the next policy asks, within what is left of
-// the user's deadline; a permanent one (AccessDenied, an untrusted answer) is not.
+// Each user's live data is read once per run and scope, however many policies ask and whether Analyze calls arrive
+// one at a time, in parallel or ahead of them (read-ahead): concurrent askers share the same promise. One deadline
+// per user, counted from the first ask of any scope, bounds every read of that user: a password read, a key read
+// and a retry share it. A transient failure (throttling past the retries, a timeout, a 5xx) is read once more when
+// the next policy asks, within what is left of it; a permanent one (AccessDenied, an untrusted answer) is not.
 import { ReadScope, scopeKey } from "./per-user-reader";
-import { UserUsage } from "./usage";
+import { hasTransientFailure, UserUsage } from "./usage";
 
 interface Entry {
     answer: Promise<UserUsage>;
     /** The answer once it has arrived. */
     settled?: UserUsage;
-    /** When the user's deadline, counted from the first ask, runs out (ms since the epoch). */
-    deadlineAt: number;
     retried: boolean;
 }
 
 export class CoalescingReader {
     private readonly entries = new Map<string, Entry>();
+    /** When each user's deadline runs out (ms since the epoch), from the first ask about that user. */
+    private readonly deadlines = new Map<string, number>();
 
-    /** `read` gets the time it may take; `deadlineMs` is the whole budget of one user, retry included. */
+    /** `read` gets the time it may take; `deadlineMs` is the whole budget of one user, every scope and retry included. */
     constructor(
         private readonly read: (userName: string, scope: ReadScope, deadlineMs: number) => Promise<UserUsage>,
         private readonly deadlineMs: number,
     ) {}
 
-    /** Whether this user's data for this scope has been asked for (by a policy or ahead of one). */
-    has(userName: string, scope: ReadScope): boolean {
-        return this.entries.has(`${userName}\n${scopeKey(scope)}`);
-    }
-
     usageOf(userName: string, scope: ReadScope): Promise<UserUsage> {
-        const key = `${userName}\n${scopeKey(scope)}`;
+        const user = userName.toLowerCase();
+        const deadlineAt = this.deadlines.get(user) ?? Date.now() + this.deadlineMs;
+        this.deadlines.set(user, deadlineAt);
+        const key = `${user}\n${scopeKey(scope)}`;
+        const left = deadlineAt - Date.now();
         const entry = this.entries.get(key);
         if (!entry) {
-            const fresh: Entry = { answer: Promise.resolve(undefined as never), deadlineAt: Date.now() + this.deadlineMs, retried: false };
-            this.start(userName, scope, fresh, this.deadlineMs);
+            const fresh: Entry = { answer: Promise.resolve(undefined as never), retried: false };
+            this.start(userName, scope, fresh, left);
             this.entries.set(key, fresh);
             return fresh.answer;
         }
-        const last = entry.settled;
-        const left = entry.deadlineAt - Date.now();
-        if (last?.status === "unavailable" && last.transient && !entry.retried && left > 0) {
+        if (entry.settled && hasTransientFailure(entry.settled) && !entry.retried && left > 0) {
             entry.retried = true;
             this.start(userName, scope, entry, left);
         }
         return entry.answer;
     }
 
-    private start(userName: string, scope: ReadScope, entry: Entry, deadlineMs: number): void {
+    private start(userName: string, scope: ReadScope, entry: Entry, leftMs: number): void {
         entry.settled = undefined;
-        entry.answer = this.read(userName, scope, deadlineMs).then(usage => {
-            entry.settled = usage;
-            return usage;
-        });
+        const seconds = this.deadlineMs / 1000;
+        const spent: UserUsage = { status: "unavailable", errorCode: "Timeout", transient: true, reason: `reading IAM user ${userName} did not finish within ${seconds} s` };
+        const reading = leftMs > 0 ? this.read(userName, scope, leftMs) : Promise.resolve(spent);
+        entry.answer = reading
+            .catch((error: unknown): UserUsage => ({ status: "unavailable", reason: `reading IAM user ${userName} failed: ${(error as Error)?.message ?? String(error)}` }))
+            .then(usage => (entry.settled = usage));
     }
 }

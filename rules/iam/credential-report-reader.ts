@@ -27,7 +27,7 @@ export async function getCredentialReport(iam: IamRequester, now: () => Date = (
     } catch (error) {
         if (error instanceof IamCallError) {
             if (NOT_READY.has((error.cause as Error)?.name)) return { status: "missing" };
-            return describeIamError(error.cause, error.action, iam.timeoutSeconds);
+            return { status: "unavailable", ...describeIamError(error.cause, error.action, iam.timeoutSeconds) };
         }
         return { status: "unusable", reason: `it could not be read (${(error as Error)?.message ?? String(error)})` };
     }
@@ -47,7 +47,7 @@ export async function fetchCredentialReport(iam: IamRequester, budgetMs: number,
                 if (report.status !== "missing") return report;
             }
         } catch (error) {
-            if (error instanceof IamCallError) return describeIamError(error.cause, error.action, iam.timeoutSeconds);
+            if (error instanceof IamCallError) return { status: "unavailable", ...describeIamError(error.cause, error.action, iam.timeoutSeconds) };
             return { status: "unusable", reason: `it could not be generated (${(error as Error)?.message ?? String(error)})` };
         }
         if (Date.now() + pause > deadline) {

@@ -4,8 +4,10 @@
 // could have changed since the report, or sits in a doubtful row must be confirmed live. A report that
 // fails validation as a whole is not used at all. Pure: no I/O.
 import { parse } from "csv-parse/sync";
-import { CLOCK_SKEW_MS, dateProblem, EARLIEST_IAM_DATE } from "./iam-answer-checks";
-import { MS_PER_DAY } from "../verdict/verdict";
+import { dateProblem } from "./iam-answer-checks";
+import { MS_PER_DAY, Need } from "../model/credentials";
+import { CLOCK_SKEW_MS, EARLIEST_IAM_DATE } from "../model/limits";
+import { accountOfArn } from "../model/arn";
 
 export interface ReportKeySlot {
     slot: 1 | 2;
@@ -36,12 +38,6 @@ export interface CredentialReport {
 /** A report to screen with, or why it was set aside as a whole. */
 export type ReportReading = { status: "ok"; report: CredentialReport } | { status: "unusable"; reason: string };
 
-/** What the caller will judge, with its threshold; only these credentials need to be proven fresh. */
-export interface Need {
-    passwordDays?: number;
-    accessKeyDays?: number;
-}
-
 /** The columns screening reads; any order, extra columns allowed. */
 export const REQUIRED_COLUMNS = [
     "user", "arn", "password_enabled", "password_last_used",
@@ -54,7 +50,6 @@ const ROOT_ROW = "<root_account>";
 const NO_DATE = new Set(["N/A", "no_information"]);
 /** As IAM writes them: `2016-11-25T09:37:34+00:00` (whole seconds, an offset or Z). */
 const REPORT_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(Z|[+-]\d{2}:\d{2})$/;
-const ACCOUNT_IN_ARN = /^arn:aws[\w-]*:iam::(\d{12}):/;
 
 /** A field that is not what its column promises: the row is doubtful. */
 class DoubtfulField extends Error {}
@@ -120,7 +115,7 @@ export function readCredentialReport(csv: string, generatedTime: Date | undefine
     for (const record of records.slice(1)) {
         const field = (column: string) => (record[index.get(column)!] ?? "").trim();
         const userName = field("user");
-        const arnAccount = ACCOUNT_IN_ARN.exec(field("arn"))?.[1];
+        const arnAccount = accountOfArn(field("arn")); // the root row's ARN names the account too
         if (arnAccount) {
             accountId ??= arnAccount;
             if (arnAccount !== accountId) return { status: "unusable", reason: `it mixes accounts ${accountId} and ${arnAccount}` };
@@ -130,6 +125,7 @@ export function readCredentialReport(csv: string, generatedTime: Date | undefine
         let row: ReportRow;
         try {
             if (record.length !== header.length) throw new DoubtfulField(`its row has ${record.length} fields, the header ${header.length}`);
+            // Recorded reports are often anonymised (`arn:aws:iam::fakearn:user/…`): only the name at the end is required.
             if (!field("arn").endsWith(`/${userName}`)) throw new DoubtfulField(`its arn ${JSON.stringify(field("arn"))} does not name the user`);
             row = { userName, ...readRow(field, generatedTime) };
         } catch (error) {
@@ -164,14 +160,14 @@ export function keySlotsProvenFresh(row: ReportRow, days: number, now: Date): Re
  */
 export function provenFreshByReport(row: ReportRow, report: CredentialReport, need: Need, now: Date): boolean {
     if (row.doubt) return false;
-    if (need.passwordDays !== undefined) {
-        const days = need.passwordDays;
+    if (need.password !== undefined) {
+        const days = need.password;
         // No password in the report: any password now was created after the report, so is younger than it.
         const passwordFresh = row.passwordEnabled ? within(row.passwordLastUsed, days, now) : within(report.generated, days, now);
         if (!passwordFresh) return false;
     }
-    if (need.accessKeyDays !== undefined) {
-        const days = need.accessKeyDays;
+    if (need["access-key"] !== undefined) {
+        const days = need["access-key"];
         if (!within(report.generated, days, now)) return false; // keys created since the report are not proven fresh
         if (!row.keys.every(key => slotFresh(key, days, now))) return false;
     }

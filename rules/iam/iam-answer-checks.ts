@@ -1,13 +1,8 @@
 // Checks on what IAM answers, before anything uses it: every field a verdict needs must be present,
 // well-formed and possible. Pure: no I/O. A failed check names the action and what was wrong, and the
 // reader turns it into "could not evaluate": never "no credential", never "never used".
+import { CLOCK_SKEW_MS, EARLIEST_IAM_DATE } from "../model/limits";
 
-/** How far into the future a date from IAM may be before it is impossible rather than clock skew. */
-export const CLOCK_SKEW_MS = 5 * 60_000;
-/** Nothing in IAM predates AWS: an earlier date is a zeroed or garbled field. */
-export const EARLIEST_IAM_DATE = new Date("2006-01-01T00:00:00Z");
-/** A user holds at most two access keys (IAM's quota). */
-export const MAX_ACCESS_KEYS = 2;
 /** IAM's access key IDs: AKIA… (or ASIA…), upper-case letters and digits. */
 const ACCESS_KEY_ID = /^[A-Z0-9]{16,128}$/;
 

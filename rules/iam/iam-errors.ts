@@ -1,5 +1,5 @@
 // Turns an error thrown by an IAM call into the "could not evaluate" answer a person can act on.
-import { UsageUnavailable } from "./usage";
+import type { Failure } from "../model/credentials";
 
 interface SdkLikeError {
     name?: string;
@@ -15,7 +15,7 @@ export function isNoSuchEntity(error: unknown): boolean {
     return e?.name === "NoSuchEntityException" || e?.name === "NoSuchEntity";
 }
 
-export function describeIamError(error: unknown, action: string, timeoutSeconds: number): UsageUnavailable {
+export function describeIamError(error: unknown, action: string, timeoutSeconds: number): Failure {
     const described = describe(error, action, timeoutSeconds);
     return isTransient(error, described) ? { ...described, transient: true } : described;
 }
@@ -23,15 +23,15 @@ export function describeIamError(error: unknown, action: string, timeoutSeconds:
 const TRANSIENT_CODES = new Set(["Throttling", "ThrottlingException", "LimitExceededException", "Timeout", ...NETWORK_CODES]);
 
 /** A failure that may not recur: throttling past the retries, a timeout, a network error or a 5xx. */
-function isTransient(error: unknown, described: UsageUnavailable): boolean {
+function isTransient(error: unknown, described: Failure): boolean {
     const status = (error as SdkLikeError)?.$metadata?.httpStatusCode;
     return TRANSIENT_CODES.has(described.errorCode ?? "") || (status !== undefined && status >= 500);
 }
 
-function describe(error: unknown, action: string, timeoutSeconds: number): UsageUnavailable {
+function describe(error: unknown, action: string, timeoutSeconds: number): Failure {
     const e = (error ?? {}) as SdkLikeError;
     if (e.name === "UntrustedAnswer") {
-        return { status: "unavailable", errorCode: "UntrustedAnswer", reason: `${e.message}, which the pack cannot judge from` };
+        return { errorCode: "UntrustedAnswer", reason: `${e.message}, which the pack cannot judge from` };
     }
     const name = e.name ?? "Error";
     const code = e.code && NETWORK_CODES.has(e.code) ? e.code : name;
@@ -39,28 +39,27 @@ function describe(error: unknown, action: string, timeoutSeconds: number): Usage
     const tries = attempts && attempts > 1 ? ` after ${attempts} attempts` : "";
     if (name === "AccessDenied" || name === "AccessDeniedException") {
         return {
-            status: "unavailable",
             errorCode: "AccessDenied",
             missingAction: action,
             reason: `access denied to ${action}: grant the identity that runs the pack ${action} (see the README's IAM policy)`,
         };
     }
     if (name === "Throttling" || name === "ThrottlingException" || name === "LimitExceededException") {
-        return { status: "unavailable", errorCode: name, reason: `${service(action)} throttled ${action}${tries} (${e.message ?? "Rate exceeded"})` };
+        return { errorCode: name, reason: `${service(action)} throttled ${action}${tries} (${e.message ?? "Rate exceeded"})` };
     }
     if (name === "AbortError" || name === "TimeoutError" || name === "RequestTimeout" || e.code === "ETIMEDOUT") {
-        return { status: "unavailable", errorCode: "Timeout", reason: `${service(action)} did not answer ${action} within ${timeoutSeconds} s` };
+        return { errorCode: "Timeout", reason: `${service(action)} did not answer ${action} within ${timeoutSeconds} s` };
     }
     if (NETWORK_CODES.has(code)) {
-        return { status: "unavailable", errorCode: code, reason: `${service(action)} endpoint unreachable for ${action} (${code})` };
+        return { errorCode: code, reason: `${service(action)} endpoint unreachable for ${action} (${code})` };
     }
     if (name === "CredentialStepError") {
-        return { status: "unavailable", errorCode: name, reason: e.message ?? "a credential step failed" };
+        return { errorCode: name, reason: e.message ?? "a credential step failed" };
     }
     if (name === "CredentialsProviderError" || /credential/i.test(name)) {
-        return { status: "unavailable", errorCode: name, reason: `no AWS credentials for ${action}: ${firstLine(e.message)}` };
+        return { errorCode: name, reason: `no AWS credentials for ${action}: ${firstLine(e.message)}` };
     }
-    return { status: "unavailable", errorCode: name, reason: `${action} failed${tries}: ${name}: ${firstLine(e.message)}` };
+    return { errorCode: name, reason: `${action} failed${tries}: ${name}: ${firstLine(e.message)}` };
 }
 
 /** "IAM" or "STS", as the action says. */

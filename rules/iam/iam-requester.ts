@@ -1,7 +1,10 @@
-// Every IAM request of an account goes through here: a cap on requests in flight (IAM's rate limit is
-// shared by the whole account) and a deadline per request, retries included, so nothing hangs a preview.
+// Every IAM request of an account goes through here: a cap on requests in flight (IAM's rate limit is shared by
+// the whole account) and a deadline per request, retries included, so nothing hangs a preview. A request that
+// outlives its deadline is abandoned and its connection destroyed, whatever the SDK is doing with the socket (a
+// body that drips a byte at a time never goes idle).
 import type { IAMClient } from "@aws-sdk/client-iam";
 import pLimit from "p-limit";
+import { withDeadline } from "../lib/deadline";
 
 /** An IAM call that failed, with the IAM action it was for. */
 export class IamCallError extends Error {
@@ -11,12 +14,18 @@ export class IamCallError extends Error {
     }
 }
 
+/** What a request that did not finish within its deadline failed with, whatever the SDK threw meanwhile. */
+function timeoutError(seconds: number): Error {
+    return Object.assign(new Error(`no answer within ${seconds} s`), { name: "TimeoutError" });
+}
+
 export interface IamRequester {
     /**
      * Runs one IAM request for `action` (e.g. "GetUser") under the cap and deadline; rejects with IamCallError.
-     * `request` gets the client and the abort signal to pass to `client.send`.
+     * `request` gets the client and the abort signal to pass to `client.send`; `signal` ends the request early
+     * (a caller's own deadline).
      */
-    call<Output>(action: string, request: (client: IAMClient, abortSignal: AbortSignal) => Promise<Output>): Promise<Output>;
+    call<Output>(action: string, request: (client: IAMClient, abortSignal: AbortSignal) => Promise<Output>, signal?: AbortSignal): Promise<Output>;
     readonly timeoutSeconds: number;
     /** Requests sent so far, by IAM action: what the benchmark and `check` report. */
     readonly calls: Map<string, number>;
@@ -46,25 +55,30 @@ export function makeIamRequester(client: IAMClient, options: RequesterOptions): 
     const limit = pLimit(options.maxInFlight);
     const waitTurn = rateCap(options.maxRequestsPerSecond);
     const calls = new Map<string, number>();
+    const seconds = options.timeoutMs / 1000;
     return {
-        timeoutSeconds: options.timeoutMs / 1000,
+        timeoutSeconds: seconds,
         calls,
-        call(operation, request) {
+        call(operation, request, signal) {
             const action = `iam:${operation}`;
             return limit(async () => {
+                if (signal?.aborted) throw new IamCallError(action, timeoutError(seconds));
                 await waitTurn();
                 calls.set(action, (calls.get(action) ?? 0) + 1);
-                // The clock starts when the request leaves the queue, so a long queue is not a timeout. The timer
-                // is cleared as soon as the answer arrives: AbortSignal.timeout would keep the signal, and the
-                // SDK's listeners on it (request and response included), alive for the whole deadline.
-                const controller = new AbortController();
-                const timer = setTimeout(() => controller.abort(), options.timeoutMs);
+                // The clock starts when the request leaves the queue, so a long queue is not a timeout.
+                let expired = false;
                 try {
-                    return await request(client, controller.signal);
+                    return await withDeadline(
+                        options.timeoutMs,
+                        deadline => request(client, signal ? AbortSignal.any([deadline, signal]) : deadline),
+                        () => {
+                            expired = true;
+                            throw timeoutError(seconds);
+                        },
+                    );
                 } catch (error) {
-                    throw new IamCallError(action, error);
-                } finally {
-                    clearTimeout(timer);
+                    // Once the deadline (or the caller's) has passed, what the aborted SDK throws (ECONNRESET…) is not the story.
+                    throw new IamCallError(action, expired || signal?.aborted ? timeoutError(seconds) : error);
                 }
             });
         },

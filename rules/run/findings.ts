@@ -1,18 +1,23 @@
-// Structured findings: what each policy decided, as data, for tools built on the pack (`check` builds its
-// report, its exemption review and its fixes from these, never from message text). Written, one JSON object
-// per line, to the file named by UNUSED_CREDENTIALS_FINDINGS_FILE when it is set; a CLI run sets nothing and
-// writes nothing. Holds no secret: users, key IDs, dates and counts only.
-import { appendFileSync } from "node:fs";
-import { ExemptionRecord } from "../verdict/exemption";
+// Structured findings: what each policy decided, as data, for tools built on the pack (`check` builds its report,
+// its exemption review, its exit code and its fixes from these, never from message text). One JSON object per line,
+// to the file a tool names when it starts the pack; a CLI run names none and nothing is written. Holds no secret:
+// users, key IDs, accounts, dates and counts only.
+import * as fs from "node:fs";
+import type { CredentialKind } from "../model/credentials";
+import type { ExemptionRecord } from "../verdict/exemption";
 
+/** The environment variable through which a tool names the findings file (read once, by index.ts). */
 export const FINDINGS_FILE_ENV = "UNUSED_CREDENTIALS_FINDINGS_FILE";
+
+export const FINDING_KINDS = ["unused", "retiring", "notice", "notice-unavailable", "exempt", "unjudged"] as const;
 
 export interface FindingRecord {
     /**
-     * unused: a violation of a judging policy; retiring: unused, but the deployment retires it (retiring tag);
-     * notice: reaches its threshold within noticeDays; exempt: the user is exempt; unjudged: not judged, never a pass.
+     * unused: a violation of a judging policy; retiring: unused, but the deployment retires it (retiring tag); notice:
+     * reaches its threshold within noticeDays; notice-unavailable: whether it does could not be read (the credential
+     * itself was judged); exempt: the user is exempt; unjudged: not judged, never a pass.
      */
-    kind: "unused" | "retiring" | "notice" | "exempt" | "unjudged";
+    kind: (typeof FINDING_KINDS)[number];
     policy: string;
     urn: string;
     user: string;
@@ -20,7 +25,8 @@ export interface FindingRecord {
     accountId: string | null;
     /** The account as messages name it. */
     account: string;
-    credential?: "password" | "access-key";
+    /** The credential: for unjudged, absent accessKeyId with access-key means every key of the user. */
+    credential?: CredentialKind;
     accessKeyId?: string;
     /** ISO time of the last use IAM records; null when never used. */
     lastUsed?: string | null;
@@ -31,17 +37,19 @@ export interface FindingRecord {
     /** The retiring tag's last day (retiring). */
     retiringUntil?: string;
     exemption?: ExemptionRecord;
-    /** Why it was not judged (unjudged). */
+    /** Why it was not judged (unjudged, notice-unavailable). */
     reason?: string;
 }
 
-/** Whether a tool asked for the records (a CLI run does not: then nothing extra is read for them). */
-export function recordingFindings(env: NodeJS.ProcessEnv = process.env): boolean {
-    return Boolean(env[FINDINGS_FILE_ENV]);
+export interface FindingsSink {
+    record(record: FindingRecord): void;
 }
 
-/** Appends one record to the findings file, if one was asked for. */
-export function recordFinding(record: FindingRecord, env: NodeJS.ProcessEnv = process.env): void {
-    const file = env[FINDINGS_FILE_ENV];
-    if (file) appendFileSync(file, `${JSON.stringify(record)}\n`);
+/**
+ * A sink writing to `file`, created (empty) at once: a tool that finds no file knows the pack's records were lost,
+ * rather than reading "no records" as a clean run.
+ */
+export function fileSink(file: string): FindingsSink {
+    fs.writeFileSync(file, "");
+    return { record: record => fs.appendFileSync(file, `${JSON.stringify(record)}\n`) };
 }

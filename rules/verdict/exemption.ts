@@ -2,7 +2,7 @@
 // (`unused-credentials:exempt-until` = YYYY-MM-DD, inclusive, with an optional reason tag). A tag may reach
 // at most `maxExemptionDays` ahead: a longer one is no exemption, so that no stack can exempt a user forever.
 import { matchingExemption, UnusedCredentialConfig } from "../config/policy-config";
-import { MS_PER_DAY } from "./verdict";
+import { MS_PER_DAY } from "../model/credentials";
 
 /** What a security team reviews of an exemption in force. */
 export interface ExemptionRecord {

@@ -1,12 +1,10 @@
 // Finding → the text a person reads. Names the user, the credential (never a secret), the last use,
 // the idle days, the threshold, and the change that fixes it.
+// Pure.
+import { MS_PER_DAY, Unjudged } from "../model/credentials";
+import { ACCESS_KEY_TRACKING_START, PASSWORD_TRACKING_START } from "../model/limits";
 import { retiringTagValue } from "./retirement";
-import { AccessKeyAssessment, Assessment, MS_PER_DAY, PasswordAssessment } from "./verdict";
-import { UnjudgedCredentials } from "../iam/usage";
-
-// IAM records password use only since 2014-10-20 and key use since 2015-04-22: older use reads as "never".
-export const PASSWORD_TRACKING_START = new Date("2014-10-20T00:00:00Z");
-export const ACCESS_KEY_TRACKING_START = new Date("2015-04-22T00:00:00Z");
+import { AccessKeyAssessment, Assessment, PasswordAssessment } from "./verdict";
 
 /** `2026-03-13 10:45 UTC`: minutes are what IAM records for key use. */
 export function formatUtc(date: Date): string {
@@ -122,18 +120,38 @@ export function noticeMessage(finding: Assessment, policy: string, now: Date, ct
     );
 }
 
-/** Which of the user's credentials went unjudged, as a message says it. */
-function unjudgedText(credentials: ReadonlySet<string>): string {
-    const password = credentials.has("passwordDays");
-    const keys = credentials.has("accessKeyDays");
-    if (password && !keys) return "Its console password was not judged";
-    if (keys && !password) return "Its access keys were not judged";
-    return "Its console password and access keys were not judged";
+/** A credential as messages name it: `console password`, `access key AKIA…`, or `access keys` for all of them. */
+function unjudgedName(u: Unjudged): string {
+    if (u.credential === "password") return "console password";
+    return u.accessKeyId ? `access key ${u.accessKeyId}` : "access keys";
 }
 
-export function unavailableMessage(userName: string, unjudged: UnjudgedCredentials, accountLabel?: string): string {
+function listed(names: string[]): string {
+    return names.length <= 1 ? names.join("") : `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
+}
+
+/**
+ * The credentials that were not judged, and why: one sentence when one reason stopped them all, else each with its
+ * own reason. Every message ends with "this is not a pass".
+ */
+export function unavailableMessage(userName: string, unjudged: readonly (Unjudged & { account: string })[]): string {
+    const reasons = [...new Set(unjudged.map(u => u.reason))];
+    const names = unjudged.map(unjudgedName);
+    const what = listed(names);
+    const where = inAccount(unjudged[0]?.account);
+    if (reasons.length === 1) {
+        return `IAM user '${userName}'${where}: credentials could not be evaluated: ${reasons[0]}. Its ${what} ${names.length > 1 || what === "access keys" ? "were" : "was"} not judged; this is not a pass.`;
+    }
+    const each = unjudged.map(u => `its ${unjudgedName(u)}: ${u.reason}`).join("; ");
+    return `IAM user '${userName}'${where}: credentials could not be evaluated: ${each}. These were not judged; this is not a pass.`;
+}
+
+/** A notice that could not be computed: the credential itself was judged against its threshold, its notice was not. */
+export function noticeUnavailableMessage(userName: string, unread: Unjudged, ctx: { policy: string; noticeDays: number; accountLabel?: string }): string {
+    const name = unjudgedName(unread);
     return (
-        `IAM user '${userName}'${inAccount(accountLabel)}: credentials could not be evaluated: ${unjudged.failure.reason}. ` +
-        `${unjudgedText(unjudged.credentials)}; this is not a pass.`
+        `IAM user '${userName}'${inAccount(ctx.accountLabel)}: whether its ${name} ${name === "access keys" ? "reach" : "reaches"} ` +
+        `the threshold of ${ctx.policy} within ${plural(ctx.noticeDays, "day")} could not be read: ${unread.reason}. ` +
+        `No notice can be given; ${ctx.policy} judged the credential against its threshold on its own.`
     );
 }

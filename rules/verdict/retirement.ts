@@ -3,10 +3,8 @@
 // the key's own step runs. A short, dated tag on the user names the credentials that change retires, so the
 // gate lets that deployment through and keeps blocking everything else: other credentials, and the named
 // ones once the date has passed. Pure: tags and now in, a decision out.
+import { MAX_RETIRING_DAYS } from "../model/limits";
 import { calendarDaysUntil, endOfUtcDay, utcDatePlus } from "./exemption";
-
-/** A retirement reaches at most this many days ahead: long enough for a review and a deploy, too short to park a key. */
-export const MAX_RETIRING_DAYS = 14;
 
 /** A credential as a retirement tag names it: an access key ID, or `password`. */
 export type CredentialRef = string;

@@ -1,43 +1,11 @@
 // rules/verdict/ owns what "unused" means and how a finding is told (verdict, messages, exemptions, retirements); it does no I/O.
-// The verdict: credential facts + thresholds + now → one assessment per usable credential.
-// Pure: no SDK types, no I/O, no policy types. Every rule of docs/unused.md is a test of this file.
+// The verdict: credential facts + a threshold + now → one assessment per usable credential, and the credentials
+// whose facts are in doubt, which it leaves unjudged. Pure: no SDK types, no I/O, no policy types. Every rule of
+// docs/unused.md is a test of this file.
+import { AccessKeyFacts, CredentialFacts, CredentialKind, LastUse, MS_PER_DAY, Unjudged } from "../model/credentials";
 
-export const MS_PER_DAY = 86_400_000;
-
-/** Where and when a credential was last used, as IAM records it. */
-export interface LastUse {
-    date: Date;
-    /** Access keys only: the AWS service and region of the last request, when IAM knows them. */
-    serviceName?: string;
-    region?: string;
-}
-
-export interface AccessKeyFacts {
-    accessKeyId: string;
-    status: "Active" | "Inactive";
-    createDate: Date;
-    lastUsed?: LastUse;
-}
-
-/** Everything IAM says about one user's passwords and keys. */
-export interface CredentialFacts {
-    userName: string;
-    /** Absent when the user has no login profile (GetLoginProfile → NoSuchEntity): no password. */
-    loginProfile?: { createDate: Date };
-    /** GetUser's PasswordLastUsed; may outlive a deleted login profile. */
-    passwordLastUsed?: Date;
-    accessKeys: AccessKeyFacts[];
-    /** Which parts were read (a confirmation reads only what is judged); undefined: all of them. */
-    read?: { password: boolean; keys: boolean };
-}
-
-/** Judging a part that was not read would turn "not read" into "none": refuse loudly instead. */
+/** Judging a kind that was not read would turn "not read" into "none": refuse loudly instead. */
 export class UnreadFacts extends Error {}
-
-export interface Thresholds {
-    passwordDays: number;
-    accessKeyDays: number;
-}
 
 interface AssessmentBase {
     userName: string;
@@ -64,6 +32,12 @@ export interface AccessKeyAssessment extends AssessmentBase {
 
 export type Assessment = PasswordAssessment | AccessKeyAssessment;
 
+/** What judging one kind gives: an assessment per usable credential, and the credentials left unjudged. */
+export interface KindVerdict {
+    assessments: Assessment[];
+    unjudged: Unjudged[];
+}
+
 /**
  * Whole days from `since` to `now`, in UTC (Date arithmetic is UTC by construction). Never negative: a date a
  * little after `now` (clock skew the IAM readers allow) is idle for 0 days, never a negative idle time.
@@ -76,22 +50,21 @@ function laterOf(a: Date, b: Date | undefined): Date {
     return b !== undefined && b.getTime() > a.getTime() ? b : a;
 }
 
+function assessed(idleSince: Date, thresholdDays: number, now: Date): Pick<AssessmentBase, "idleSince" | "idleDays" | "thresholdDays" | "unusedFrom" | "unused"> {
+    const idleDays = wholeDaysBetween(idleSince, now);
+    return { idleSince, idleDays, thresholdDays, unusedFrom: new Date(idleSince.getTime() + thresholdDays * MS_PER_DAY), unused: idleDays >= thresholdDays };
+}
+
 /** Password idle time starts at the later of its last use and its creation: a re-created password starts fresh. */
 export function assessPassword(facts: CredentialFacts, thresholdDays: number, now: Date): PasswordAssessment | undefined {
     if (!facts.loginProfile) return undefined; // a deleted password is not a credential, whatever PasswordLastUsed says
     const createDate = facts.loginProfile.createDate;
-    const idleSince = laterOf(createDate, facts.passwordLastUsed);
-    const idleDays = wholeDaysBetween(idleSince, now);
     return {
         credential: "password",
         userName: facts.userName,
         createDate,
         lastUsed: facts.passwordLastUsed ? { date: facts.passwordLastUsed } : undefined,
-        idleSince,
-        idleDays,
-        thresholdDays,
-        unusedFrom: new Date(idleSince.getTime() + thresholdDays * MS_PER_DAY),
-        unused: idleDays >= thresholdDays,
+        ...assessed(laterOf(createDate, facts.passwordLastUsed), thresholdDays, now),
     };
 }
 
@@ -102,33 +75,32 @@ export function assessPassword(facts: CredentialFacts, thresholdDays: number, no
  */
 export function assessAccessKey(userName: string, key: AccessKeyFacts, thresholdDays: number, now: Date): AccessKeyAssessment | undefined {
     if (key.status !== "Active") return undefined;
-    const idleSince = laterOf(key.createDate, key.lastUsed?.date);
-    const idleDays = wholeDaysBetween(idleSince, now);
     return {
         credential: "access-key",
         userName,
         accessKeyId: key.accessKeyId,
         createDate: key.createDate,
         lastUsed: key.lastUsed,
-        idleSince,
-        idleDays,
-        thresholdDays,
-        unusedFrom: new Date(idleSince.getTime() + thresholdDays * MS_PER_DAY),
-        unused: idleDays >= thresholdDays,
+        ...assessed(laterOf(key.createDate, key.lastUsed?.date), thresholdDays, now),
     };
 }
 
-/** The assessments of one kind of credential: the password, or each active key. */
-export function assessKind(kind: "password" | "access-key", facts: CredentialFacts, thresholdDays: number, now: Date): Assessment[] {
-    if (facts.read && !(kind === "password" ? facts.read.password : facts.read.keys)) throw new UnreadFacts(`the ${kind} facts of ${facts.userName} were not read`);
+/**
+ * One kind of credential: the password, or each active key. A credential in doubt is left unjudged and named;
+ * its siblings are judged as if it were not there (a stale key beside a doubtful one is still unused).
+ */
+export function assessKind(kind: CredentialKind, facts: CredentialFacts, thresholdDays: number, now: Date): KindVerdict {
+    if (!facts.read[kind]) throw new UnreadFacts(`the ${kind} facts of ${facts.userName} were not read`);
+    const unjudged = facts.doubts.filter(d => d.credential === kind);
     if (kind === "password") {
-        const password = assessPassword(facts, thresholdDays, now);
-        return password ? [password] : [];
+        const password = unjudged.length ? undefined : assessPassword(facts, thresholdDays, now);
+        return { assessments: password ? [password] : [], unjudged };
     }
-    return facts.accessKeys.map(key => assessAccessKey(facts.userName, key, thresholdDays, now)).filter((a): a is AccessKeyAssessment => a !== undefined);
-}
-
-/** One assessment per usable credential of the user: the password first, then each active key by ID. */
-export function assessCredentials(facts: CredentialFacts, thresholds: Thresholds, now: Date): Assessment[] {
-    return [...assessKind("password", facts, thresholds.passwordDays, now), ...assessKind("access-key", facts, thresholds.accessKeyDays, now)];
+    if (unjudged.some(d => d.accessKeyId === undefined)) return { assessments: [], unjudged };
+    const doubtful = new Set(unjudged.map(d => d.accessKeyId));
+    const assessments = facts.accessKeys
+        .filter(key => !doubtful.has(key.accessKeyId))
+        .map(key => assessAccessKey(facts.userName, key, thresholdDays, now))
+        .filter((a): a is AccessKeyAssessment => a !== undefined);
+    return { assessments, unjudged };
 }

@@ -25,7 +25,7 @@ describe("the check command", function () {
         assert.match(r.stdout, /Not exempt: the exemption unused-credentials:exempt-until=2099-12-31 reaches \d+ days ahead, further than maxExemptionDays \(90\) allows/);
         assert.match(r.stdout, /Unused credentials and their owners:\n(    - .*\n)*    - alice-stale-key \(account 111122223333 \(provider default_7_10_0\)\): access key AKIAALICESTALE000001, idle 120 days: managed by iam-team\/demo urn:pulumi:demo::iam-team::aws:iam\/accessKey:AccessKey::alice-key\n/);
         assert.match(r.stdout, /    - bob-never-used-key \(.*\): access key AKIABOBNEVERUSED0001, idle 200 days: unmanaged \(user: iam-team\/demo urn:pulumi:demo::iam-team::aws:iam\/user:User::bob-never-used-key\)/);
-        assert.match(r.stdout, /Not judged \(never a pass\):\n    - grace-access-denied: access denied to iam:GetAccessKeyLastUsed/);
+        assert.match(r.stdout, /Not judged \(never a pass\):\n    - grace-access-denied: access key AKIAGRACEDENIED00001: access denied to iam:GetAccessKeyLastUsed/);
         assert.match(r.stdout, /20 resources analyzed: 12 mandatory and 2 advisory violations, 1 users not judged\./);
     });
 

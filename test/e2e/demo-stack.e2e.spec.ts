@@ -42,7 +42,7 @@ export function verdictLines(run: DriveResult): string[] {
 
 const EXPECTED_DEFAULT = [
     "advisory iam-user-credential-unused-soon paul-idle-80-days AKIAPAULIDLE80DAYS01", // 80 of 90 days: notice 10 days ahead
-    "advisory iam-user-usage-data-unavailable grace-access-denied -", // 6. errors never pass
+    "advisory iam-user-usage-data-unavailable grace-access-denied AKIAGRACEDENIED00001", // 6. errors never pass: the key whose last use is denied is named
     "mandatory iam-user-unused-access-key alice-stale-key AKIAALICESTALE000001", // stale key; its fresh sibling passes
     "mandatory iam-user-unused-access-key bob-never-used-key AKIABOBNEVERUSED0001", // 1. never used, aged from creation
     "mandatory iam-user-unused-access-key dave-inactive-then-stale AKIADAVESTALE0000002", // 3. key 2 judged, inactive key 1 not
@@ -144,7 +144,7 @@ describe("end to end: the sample stack through the CLI-faithful driver", functio
             },
         });
         const lines = verdictLines(result);
-        assert.ok(lines.includes("mandatory iam-user-usage-data-unavailable grace-access-denied -"));
+        assert.ok(lines.includes("mandatory iam-user-usage-data-unavailable grace-access-denied AKIAGRACEDENIED00001"));
         assert.ok(lines.includes("advisory iam-user-unused-password ivan-stale-password password"), "`all` sets the level of policies without their own");
         assert.ok(!lines.some(l => l.includes("erin-two-stale-keys")), "exemptUsers glob");
         assert.ok(lines.includes("mandatory iam-user-unused-access-key peggy-idle-60-days AKIAPEGGYIDLE60DAYS1"), "CIS 45 days flags a key idle 60 days");

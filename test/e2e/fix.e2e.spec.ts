@@ -7,6 +7,7 @@ import { LocalIam, startLocalIam } from "../../tools/local-iam/server";
 import { checkStack } from "../../tools/check/checked-stack";
 import { stackFromExport } from "../../tools/check/stack-export";
 import { AuditRecord, planFixes, runFixes } from "../../tools/check/fix";
+import { Accounts, settingsFrom } from "../../rules/api";
 import { runCheck } from "../helpers/check-cli";
 import { REPO } from "./demo-stack.e2e.spec";
 
@@ -112,18 +113,13 @@ describe("check --deactivate: fixing what the pack found", function () {
         const steps = planFixes([checked], { deletePasswords: false });
         // Minutes later, bob's key is used.
         iam.users.get("bob-never-used-key")!.accessKeys[0].lastUsed = { date: new Date(), service: "s3", region: "us-east-1" };
-        const previous = { ...process.env };
-        Object.assign(process.env, CREDS, { AWS_ENDPOINT_URL_IAM: iam.url, AWS_ENDPOINT_URL_STS: iam.url });
-        try {
-            const outcome = await runFixes(steps, false, undefined);
-            const bob = outcome.records.find(x => x.user === "bob-never-used-key")!;
-            assert.equal(bob.result, "skipped");
-            assert.match(bob.detail, /used since the finding: idle 0 days now, threshold 90/);
-            assert.equal(statusOf(iam, "bob-never-used-key", "AKIABOBNEVERUSED0001"), "Active");
-            assert.equal(statusOf(iam, "erin-two-stale-keys", "AKIAERINSTALEKEY0001"), "Inactive");
-        } finally {
-            for (const key of Object.keys(process.env)) if (!(key in previous)) delete process.env[key];
-            Object.assign(process.env, previous);
-        }
+        // The same environment check gives its accounts: the fix acts in the account the finding was judged in.
+        const env = { PATH: process.env.PATH, ...CREDS, AWS_ENDPOINT_URL_IAM: iam.url, AWS_ENDPOINT_URL_STS: iam.url };
+        const outcome = await runFixes(steps, new Accounts(settingsFrom(env), env), { dryRun: false });
+        const bob = outcome.records.find(x => x.user === "bob-never-used-key")!;
+        assert.equal(bob.result, "skipped");
+        assert.match(bob.detail, /used since the finding: idle 0 days now, threshold 90/);
+        assert.equal(statusOf(iam, "bob-never-used-key", "AKIABOBNEVERUSED0001"), "Active");
+        assert.equal(statusOf(iam, "erin-two-stale-keys", "AKIAERINSTALEKEY0001"), "Inactive");
     });
 });

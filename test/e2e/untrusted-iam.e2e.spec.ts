@@ -151,7 +151,7 @@ describe("end to end: untrusted IAM answers", function () {
                     { userName: "used-in-future", accessKeys: [{ accessKeyId: "AKIAUSEDINTHEFUTURE1", created: { daysAgo: 300 }, lastUsed: { daysAgo: -3, service: "s3" } }] },
                 ],
             }, ["used-before-created", "used-in-future"], { UNUSED_CREDENTIALS_SOURCE: "api" });
-            assert.deepEqual(verdictLines(result), ["advisory iam-user-usage-data-unavailable used-in-future -"]);
+            assert.deepEqual(verdictLines(result), ["advisory iam-user-usage-data-unavailable used-in-future AKIAUSEDINTHEFUTURE1"]);
             assert.match(result.results[1].diagnostics[0].message, /LastUsedDate of key AKIAUSEDINTHEFUTURE1 that is in the future/);
         });
     });

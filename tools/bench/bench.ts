@@ -4,12 +4,11 @@
 // but it does check that every path gives identical verdicts (exit 1 if not).
 import * as path from "node:path";
 import { GetAccessKeyLastUsedCommand, GetCredentialReportCommand, GetLoginProfileCommand, GetUserCommand, IAMClient, ListAccessKeysCommand } from "@aws-sdk/client-iam";
-import { readCredentialReport } from "../../rules/iam/credential-report";
+import { assessKind, CredentialFacts, readCredentialReport } from "../../rules/api";
 import { AccountFile, UserFile } from "../local-iam/account-file";
 import { LocalIam, startLocalIam } from "../local-iam/server";
 import { AnalyzedResource } from "../driver/analyzer-client";
 import { drivePack, DriveResult } from "../driver/drive-pack";
-import { assessCredentials, CredentialFacts } from "../../rules/verdict/verdict";
 
 const REPO = path.resolve(__dirname, "..", "..", "..");
 const LATENCY_MS = 50;
@@ -69,7 +68,9 @@ function packVerdicts(run: DriveResult): string[] {
 function factVerdicts(facts: CredentialFacts[]): string[] {
     const now = new Date();
     return facts
-        .flatMap(f => assessCredentials(f, { passwordDays: 90, accessKeyDays: 90 }, now).filter(a => a.unused).map(a => `${f.userName} ${a.credential === "password" ? "password" : a.accessKeyId}`))
+        .flatMap(f => [...assessKind("password", f, 90, now).assessments, ...assessKind("access-key", f, 90, now).assessments]
+            .filter(a => a.unused)
+            .map(a => `${f.userName} ${a.credential === "password" ? "password" : a.accessKeyId}`))
         .sort();
 }
 
@@ -85,7 +86,14 @@ async function plainPerUser(client: IAMClient, userName: string): Promise<Creden
         const date = used.AccessKeyLastUsed?.LastUsedDate;
         accessKeys.push({ accessKeyId: k.AccessKeyId!, status: k.Status as "Active" | "Inactive", createDate: k.CreateDate!, lastUsed: date ? { date } : undefined });
     }
-    return { userName, loginProfile: profile?.LoginProfile ? { createDate: profile.LoginProfile.CreateDate! } : undefined, passwordLastUsed: user.User?.PasswordLastUsed, accessKeys };
+    return {
+        userName,
+        loginProfile: profile?.LoginProfile ? { createDate: profile.LoginProfile.CreateDate! } : undefined,
+        passwordLastUsed: user.User?.PasswordLastUsed,
+        accessKeys,
+        read: { password: true, "access-key": true },
+        doubts: [],
+    };
 }
 
 async function baseline(iam: LocalIam, names: string[]) {

@@ -1,8 +1,6 @@
-// `check` says, per provider of each stack, which account its credentials were verified to reach (or why
-// not), with the same rules and the same environment as the pack, before it reports anything.
-import { AccountAccess, Accounts } from "../../rules/accounts/accounts";
-import { ProviderLike } from "../../rules/accounts/provider-settings";
-import { USER_TYPES } from "../../rules/run/managed-user";
+// `check` says, per provider of each stack, which account its credentials were verified to reach (or why not), with
+// the same rules and the same environment as the pack, before it reports anything.
+import { AccountAccess, Accounts, ProviderLike, USER_TYPES } from "../../rules/api";
 import { AnalyzedResource } from "../driver/analyzer-client";
 
 export interface AccountLine {
@@ -12,14 +10,14 @@ export interface AccountLine {
     verified: boolean;
     accountId?: string;
     arn?: string;
-    /** Why the account is not verified; the pack reports every user of this provider unavailable. */
+    /** Why the account is not verified; the pack reports every user of this provider not judged. */
     reason?: string;
 }
 
-/** A provider of the stack's users, the source it resolves to, and the line check prints for it. */
+/** A provider of the stack's users, the access it resolves to, and the line check prints for it. */
 export interface ProviderAccount {
     provider?: ProviderLike;
-    source: AccountAccess;
+    access: AccountAccess;
     line: AccountLine;
 }
 
@@ -28,15 +26,16 @@ export function userProviders(resources: AnalyzedResource[]): (ProviderLike | un
     return [...new Map(resources.filter(r => r.type in USER_TYPES).map(r => [r.provider?.urn ?? "", r.provider])).values()];
 }
 
-export async function verifiedAccounts(stack: string, providers: (ProviderLike | undefined)[], sources: Accounts): Promise<ProviderAccount[]> {
+export async function verifiedAccounts(stack: string, providers: (ProviderLike | undefined)[], accounts: Accounts): Promise<ProviderAccount[]> {
     const found: ProviderAccount[] = [];
     for (const provider of providers) {
-        const source = await sources.accessFor(provider);
-        const name = provider ? `provider ${provider.name}` : source.readWith;
-        const line: AccountLine = source.identity
-            ? { stack, provider: name, verified: true, accountId: source.identity.accountId, arn: source.identity.arn }
-            : { stack, provider: name, verified: false, reason: source.unverified };
-        found.push({ provider, source, line });
+        const access = await accounts.accessFor(provider);
+        const name = provider ? `provider ${provider.name}` : access.readWith;
+        const line: AccountLine =
+            access.status === "verified"
+                ? { stack, provider: name, verified: true, accountId: access.identity.accountId, arn: access.identity.arn }
+                : { stack, provider: name, verified: false, reason: access.failure.reason };
+        found.push({ provider, access, line });
     }
     return found;
 }

@@ -3,7 +3,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { FINDINGS_FILE_ENV, FindingRecord } from "../../rules/run/findings";
+import { FINDING_KINDS, FINDINGS_FILE_ENV, FindingRecord } from "../../rules/api";
 import { AnalyzedResource } from "../driver/analyzer-client";
 import { drivePack, DriveOptions, DriveResult } from "../driver/drive-pack";
 import { StackForCheck } from "./stack-export";
@@ -19,14 +19,22 @@ export interface CheckedStack {
     resources: Map<string, AnalyzedResource>;
 }
 
-const KINDS = new Set(["unused", "retiring", "notice", "exempt", "unjudged"]);
+const KINDS = new Set<string>(FINDING_KINDS);
+
+/** The pack's records could not be read: check's report would be built on nothing (exit 2). */
+export class FindingsLost extends Error {}
 
 /** The pack's records, checked for the fields check uses: a line that is not a record stops check (exit 2). */
 export function parseFindings(text: string): FindingRecord[] {
     return text.split("\n").filter(line => line.trim() !== "").map((line, i) => {
-        const record = JSON.parse(line) as FindingRecord;
+        let record: FindingRecord;
+        try {
+            record = JSON.parse(line) as FindingRecord;
+        } catch {
+            throw new FindingsLost(`the pack's findings file has a line ${i + 1} that is not JSON`);
+        }
         if (!KINDS.has(record?.kind) || typeof record.user !== "string" || typeof record.urn !== "string" || typeof record.policy !== "string") {
-            throw new Error(`the pack's findings file has an unexpected line ${i + 1}`);
+            throw new FindingsLost(`the pack's findings file has an unexpected line ${i + 1}`);
         }
         return record;
     });
@@ -37,7 +45,9 @@ export async function checkStack(name: string, stack: StackForCheck | undefined,
     const file = path.join(dir, "findings.jsonl");
     try {
         const run = await drivePack({ ...options, env: { ...options.env, [FINDINGS_FILE_ENV]: file } });
-        const records = fs.existsSync(file) ? parseFindings(fs.readFileSync(file, "utf8")) : [];
+        // The pack creates the file when it starts: no file means its records were lost, never "nothing found".
+        if (!fs.existsSync(file)) throw new FindingsLost(`the pack wrote no findings file for ${name}: its records were lost, so check cannot report on it`);
+        const records = parseFindings(fs.readFileSync(file, "utf8"));
         return { name, stack, run, records, resources: new Map(options.resources.map(r => [r.urn, r])) };
     } finally {
         fs.rmSync(dir, { recursive: true, force: true });

@@ -1,23 +1,25 @@
-// `check --deactivate`: fixes what the pack found without fighting the stack that owns it. Credentials the
-// stack manages are fixed in code (the change is printed); the others are deactivated (keys) or deleted
-// (passwords, on request) after re-reading their live data, and every action is written to an audit log.
-import { DeleteLoginProfileCommand, UpdateAccessKeyCommand } from "@aws-sdk/client-iam";
+// `check --deactivate`: fixes what the pack found without fighting the stack that owns it. Credentials the stack
+// manages are fixed in code (the change is printed); the others are deactivated (keys) or deleted (passwords, on
+// request) after re-reading their live data, only in the account the finding was judged in, and every action is
+// written to an audit log.
 import * as fs from "node:fs";
-import { Accounts } from "../../rules/accounts/accounts";
-import { ProviderLike } from "../../rules/accounts/provider-settings";
-import { describeIamError } from "../../rules/iam/iam-errors";
-import { IamCallError, IamRequester } from "../../rules/iam/iam-requester";
-import { formatUtc } from "../../rules/verdict/message";
-import { readUserUsage } from "../../rules/iam/per-user-reader";
-import { settingsFrom } from "../../rules/config/settings";
-import { Assessment, assessAccessKey, assessPassword } from "../../rules/verdict/verdict";
+import { Accounts, applyFix, CredentialToFix, formatUtc, managedUserOf, MAX_RETIRING_DAYS, recheckCredential, DEFAULT_RETIRING_TAG } from "../../rules/api";
+import { AnalyzedResource } from "../driver/analyzer-client";
 import { CheckedStack, credentialOwner } from "./checked-stack";
+
+/** An unused credential fixed out of band: where it was judged, and what to read it with again. */
+interface OutOfBand extends CredentialToFix {
+    /** The account the finding was judged in: a fix acts there or not at all. */
+    accountId: string | null;
+    resource?: AnalyzedResource;
+    accountRoles: Record<string, string>;
+    mandatory: boolean;
+}
 
 /** One unused credential the pack reported, and what `check` will do about it. */
 export type FixStep =
     | { kind: "code-change"; userName: string; credential: string; resourceUrn: string; change: string; mandatory: boolean }
-    | { kind: "deactivate-key"; userName: string; accessKeyId: string; provider?: ProviderLike; thresholdDays: number; mandatory: boolean }
-    | { kind: "delete-login-profile"; userName: string; provider?: ProviderLike; thresholdDays: number; mandatory: boolean }
+    | ({ kind: "deactivate-key" | "delete-login-profile" } & OutOfBand)
     | { kind: "left-alone"; userName: string; credential: string; why: string; mandatory: boolean };
 
 export interface FixOptions {
@@ -28,6 +30,12 @@ function lastName(urn: string): string {
     return urn.split("::").pop() ?? urn;
 }
 
+/** The retiring tag a policy runs with (its config, defaults applied): the one a code change must carry. */
+function retiringTagOf(stack: CheckedStack, policy: string): string {
+    const tag = stack.run.config[policy]?.properties.retiringTag;
+    return typeof tag === "string" ? tag : DEFAULT_RETIRING_TAG;
+}
+
 /** Decides, per unused credential the pack recorded, whether it is fixed in code or out of band. */
 export function planFixes(checked: CheckedStack[], options: FixOptions): FixStep[] {
     const steps: FixStep[] = [];
@@ -35,24 +43,28 @@ export function planFixes(checked: CheckedStack[], options: FixOptions): FixStep
         for (const record of stack.records) {
             if (record.kind !== "unused" || typeof record.thresholdDays !== "number") continue;
             const mandatory = stack.run.config[record.policy]?.enforcementLevel === "mandatory";
-            const provider = stack.resources.get(record.urn)?.provider;
+            const resource = stack.resources.get(record.urn);
             const owner = credentialOwner(stack, record);
-            const thresholdDays = record.thresholdDays;
             const userName = record.user;
+            const tag = retiringTagOf(stack, record.policy);
+            const roles = stack.run.config[record.policy]?.properties.accountRoles;
+            const outOfBand = {
+                userName, thresholdDays: record.thresholdDays, accountId: record.accountId, resource, mandatory,
+                accountRoles: roles && typeof roles === "object" ? (roles as Record<string, string>) : {},
+            };
+            const retiring = (credential: string) => `tag the user "${tag}": "${credential} until <a date within ${MAX_RETIRING_DAYS} days>" in the same change, then pulumi up`;
             if (record.credential === "access-key" && record.accessKeyId) {
                 const accessKeyId = record.accessKeyId;
                 steps.push(owner !== "unmanaged"
                     ? { kind: "code-change", userName, credential: `access key ${accessKeyId}`, resourceUrn: owner.urn, mandatory,
-                        change: `set status: "Inactive" on aws.iam.AccessKey "${lastName(owner.urn)}" (or remove the resource) and tag the user ` +
-                            `"unused-credentials:retiring": "${accessKeyId} until <a date within 14 days>" in the same change, then pulumi up` }
-                    : { kind: "deactivate-key", userName, accessKeyId, provider, thresholdDays, mandatory });
+                        change: `set status: "Inactive" on aws.iam.AccessKey "${lastName(owner.urn)}" (or remove the resource) and ${retiring(accessKeyId)}` }
+                    : { kind: "deactivate-key", ...outOfBand, credential: "access-key", accessKeyId });
             } else if (record.credential === "password") {
                 if (owner !== "unmanaged") {
                     const what = owner.urn === record.urn ? `remove loginProfile from aws-native:iam:User "${lastName(owner.urn)}"` : `remove the aws.iam.UserLoginProfile "${lastName(owner.urn)}"`;
-                    const change = `${what} and tag the user "unused-credentials:retiring": "password until <a date within 14 days>" in the same change, then pulumi up`;
-                    steps.push({ kind: "code-change", userName, credential: "console password", resourceUrn: owner.urn, change, mandatory });
+                    steps.push({ kind: "code-change", userName, credential: "console password", resourceUrn: owner.urn, change: `${what} and ${retiring("password")}`, mandatory });
                 } else if (options.deletePasswords) {
-                    steps.push({ kind: "delete-login-profile", userName, provider, thresholdDays, mandatory });
+                    steps.push({ kind: "delete-login-profile", ...outOfBand, credential: "password" });
                 } else {
                     steps.push({ kind: "left-alone", userName, credential: "console password", why: "pass --delete-unused-passwords to delete unused login profiles", mandatory });
                 }
@@ -64,7 +76,7 @@ export function planFixes(checked: CheckedStack[], options: FixOptions): FixStep
 
 export interface AuditRecord {
     time: string;
-    /** The verified account ID; null when it could not be verified (then nothing was done). */
+    /** The account acted in (the finding's, verified again); null when it could not be verified (then nothing was done). */
     accountId: string | null;
     /** The account as messages name it: `account 111122223333 (provider prod)`. */
     account: string;
@@ -73,72 +85,41 @@ export interface AuditRecord {
     lastUsed: string | null;
     idleDays: number | null;
     action: "deactivate-access-key" | "delete-login-profile";
-    result: "done" | "failed" | "skipped" | "dry-run";
+    /** refused: the account reached now is not the one the finding was judged in. */
+    result: "done" | "failed" | "refused" | "skipped" | "dry-run";
     detail: string;
     undo: string | null;
 }
 
-/** Re-reads the credential right before acting: the finding may be minutes old. */
-async function stillUnused(iam: IamRequester, step: Extract<FixStep, { kind: "deactivate-key" | "delete-login-profile" }>): Promise<{ assessment?: Assessment; skip?: string; error?: string }> {
-    const usage = await readUserUsage(iam, step.userName);
-    if (usage.status === "unavailable") return { error: usage.reason };
-    if (usage.status !== "found") return { skip: "the user no longer exists" };
-    const now = new Date();
-    let assessment: Assessment | undefined;
-    if (step.kind === "deactivate-key") {
-        const key = usage.facts.accessKeys.find(k => k.accessKeyId === step.accessKeyId);
-        if (!key) return { skip: "the key no longer exists" };
-        if (key.status !== "Active") return { skip: "the key is already inactive" };
-        assessment = assessAccessKey(step.userName, key, step.thresholdDays, now);
-    } else {
-        assessment = assessPassword(usage.facts, step.thresholdDays, now);
-        if (!assessment) return { skip: "the user no longer has a console password" };
-    }
-    if (!assessment || assessment.unused) return { assessment };
-    return { assessment, skip: `used since the finding: idle ${assessment.idleDays} days now, threshold ${step.thresholdDays}` };
-}
-
-export async function applyFix(
-    step: Extract<FixStep, { kind: "deactivate-key" | "delete-login-profile" }>,
-    sources: Accounts,
-    dryRun: boolean,
-): Promise<{ record: AuditRecord }> {
-    const source = await sources.accessFor(step.provider);
+/** Acts on one credential: in the finding's account only, after re-reading it. */
+export async function fixOutOfBand(step: Extract<FixStep, { kind: "deactivate-key" | "delete-login-profile" }>, accounts: Accounts, dryRun: boolean): Promise<AuditRecord> {
+    const user = step.resource ? managedUserOf(step.resource) : undefined;
+    const access = await accounts.accessForUser({ provider: step.resource?.provider }, user?.kind === "user" ? user.arn : undefined, step.accountRoles);
     const key = step.kind === "deactivate-key";
     const credential = key ? `access key ${step.accessKeyId}` : "console password";
     const undo = key
         ? `aws iam update-access-key --user-name ${step.userName} --access-key-id ${step.accessKeyId} --status Active`
         : `aws iam create-login-profile --user-name ${step.userName} --password-reset-required --password <new password>`;
-    const who = { time: new Date().toISOString(), accountId: source.identity?.accountId ?? null, account: source.label, user: step.userName, credential };
     const action = key ? ("deactivate-access-key" as const) : ("delete-login-profile" as const);
-    // Never act on an account that was not verified to be the one the provider must reach.
-    if (!source.iam || !source.identity) {
-        return { record: { ...who, lastUsed: null, idleDays: null, action, result: "failed", detail: `not changed: ${source.unverified ?? "the account was not verified"}`, undo: null } };
+    const reached = access.status === "verified" ? access.identity.accountId : null;
+    const who = { time: new Date().toISOString(), accountId: reached, account: access.label, user: step.userName, credential, action };
+    const untouched = { lastUsed: null, idleDays: null, undo: null };
+    // Never act on an account that was not verified, nor on another account than the one the finding was judged in.
+    if (access.status !== "verified") return { ...who, ...untouched, result: "failed", detail: `not changed: ${access.failure.reason}` };
+    if (step.accountId === null || reached !== step.accountId) {
+        const judged = step.accountId === null ? "an account that was not verified" : `account ${step.accountId}`;
+        return { ...who, ...untouched, result: "refused", detail: `not changed: the finding was judged in ${judged}, but ${access.readWith} now reaches account ${reached}` };
     }
-    const iam = source.iam;
-    const check = await stillUnused(iam, step);
-    const base = {
-        ...who,
-        lastUsed: check.assessment?.lastUsed ? check.assessment.lastUsed.date.toISOString() : null,
-        idleDays: check.assessment?.idleDays ?? null,
-        action,
-    };
-    if (check.error) return { record: { ...base, result: "failed", detail: `could not re-read: ${check.error}`, undo: null } };
-    if (check.skip) return { record: { ...base, result: "skipped", detail: check.skip, undo: null } };
-    const lastUse = check.assessment?.lastUsed ? `last used ${formatUtc(check.assessment.lastUsed.date)}` : "never used";
-    if (dryRun) return { record: { ...base, result: "dry-run", detail: `would ${key ? "deactivate" : "delete"} (${lastUse}, idle ${base.idleDays} days)`, undo } };
-    try {
-        if (key) {
-            await iam.call("UpdateAccessKey", (c, abortSignal) =>
-                c.send(new UpdateAccessKeyCommand({ UserName: step.userName, AccessKeyId: step.accessKeyId, Status: "Inactive" }), { abortSignal }));
-        } else {
-            await iam.call("DeleteLoginProfile", (c, abortSignal) => c.send(new DeleteLoginProfileCommand({ UserName: step.userName }), { abortSignal }));
-        }
-        return { record: { ...base, result: "done", detail: `${key ? "deactivated" : "deleted"} (${lastUse}, idle ${base.idleDays} days)`, undo } };
-    } catch (error) {
-        const reason = error instanceof IamCallError ? describeIamError(error.cause, error.action, iam.timeoutSeconds).reason : String(error);
-        return { record: { ...base, result: "failed", detail: reason, undo: null } };
-    }
+    const recheck = await recheckCredential(access, step);
+    const assessment = recheck.status === "unreadable" ? undefined : recheck.assessment;
+    const base = { ...who, lastUsed: assessment?.lastUsed ? assessment.lastUsed.date.toISOString() : null, idleDays: assessment?.idleDays ?? null };
+    if (recheck.status === "unreadable") return { ...base, result: "failed", detail: `could not re-read: ${recheck.reason}`, undo: null };
+    if (recheck.status === "resolved") return { ...base, result: "skipped", detail: recheck.why, undo: null };
+    const lastUse = assessment?.lastUsed ? `last used ${formatUtc(assessment.lastUsed.date)}` : "never used";
+    if (dryRun) return { ...base, result: "dry-run", detail: `would ${key ? "deactivate" : "delete"} (${lastUse}, idle ${base.idleDays} days)`, undo };
+    const failure = await applyFix(access, step);
+    if (failure) return { ...base, result: "failed", detail: failure.reason, undo: null };
+    return { ...base, result: "done", detail: `${key ? "deactivated" : "deleted"} (${lastUse}, idle ${base.idleDays} days)`, undo };
 }
 
 export interface FixOutcome {
@@ -150,9 +131,8 @@ export interface FixOutcome {
     mandatoryLeft: number;
 }
 
-/** Carries out the plan, one credential at a time; a failure is recorded and the others go on. */
-export async function runFixes(steps: FixStep[], dryRun: boolean, auditLog: string | undefined): Promise<FixOutcome> {
-    const sources = new Accounts(settingsFrom(process.env));
+/** Carries out the plan, one credential at a time, through the accounts the findings were judged with; a failure is recorded and the others go on. */
+export async function runFixes(steps: FixStep[], accounts: Accounts, options: { dryRun: boolean; auditLog?: string }): Promise<FixOutcome> {
     const lines: string[] = [];
     const records: AuditRecord[] = [];
     let mandatoryLeft = 0;
@@ -166,18 +146,18 @@ export async function runFixes(steps: FixStep[], dryRun: boolean, auditLog: stri
             lines.push(`  left alone    ${step.userName}: ${step.credential}: ${step.why}`);
             continue;
         }
-        const { record } = await applyFix(step, sources, dryRun);
+        const record = await fixOutOfBand(step, accounts, options.dryRun);
         records.push(record);
         // Skipped means IAM shows it resolved (used since, inactive, gone); anything else leaves it in place.
         if (step.mandatory && record.result !== "done" && record.result !== "skipped") mandatoryLeft++;
-        if (auditLog && !dryRun) fs.appendFileSync(auditLog, `${JSON.stringify(record)}\n`);
-        const label = { done: "done", failed: "FAILED", skipped: "skipped", "dry-run": "would do" }[record.result];
+        if (options.auditLog && !options.dryRun) fs.appendFileSync(options.auditLog, `${JSON.stringify(record)}\n`);
+        const label = { done: "done", failed: "FAILED", refused: "REFUSED", skipped: "skipped", "dry-run": "would do" }[record.result];
         lines.push(`  ${label.padEnd(13)} ${record.user}: ${record.credential}: ${record.detail}${record.undo && record.result === "done" ? `; undo: ${record.undo}` : ""}`);
     }
     return {
         lines,
         records,
-        failed: records.filter(r => r.result === "failed").length,
+        failed: records.filter(r => r.result === "failed" || r.result === "refused").length,
         codeChanges: steps.filter(s => s.kind === "code-change").length,
         mandatoryLeft,
     };

@@ -1,7 +1,8 @@
 // `check`'s report: the diagnostics as `pulumi preview` prints its Policies section, and, from the pack's
 // structured findings, each credential with its owner, the exemptions in force and the users not judged.
-import { ExemptionRecord } from "../../rules/verdict/exemption";
-import { FindingRecord } from "../../rules/run/findings";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { ExemptionRecord, FindingRecord } from "../../rules/api";
 import { Diagnostic } from "../driver/analyzer-client";
 import { AccountLine } from "./accounts";
 import { CheckedStack, credentialOwner, Owner, userOwner } from "./checked-stack";
@@ -15,7 +16,9 @@ type CredentialFields = Pick<FindingRecord, "credential" | "accessKeyId" | "last
 
 export interface CredentialLine extends CredentialFields {
     stack: string;
-    kind: "unused" | "retiring" | "notice";
+    /** notice-unavailable: whether it reaches its threshold soon could not be read (the credential itself was judged). */
+    kind: "unused" | "retiring" | "notice" | "notice-unavailable";
+    reason?: string;
     policy: string;
     enforcementLevel: string;
     user: string;
@@ -36,19 +39,32 @@ export interface CheckReport {
     credentials: CredentialLine[];
     /** Every exemption in force, once per user, for a security team's review. */
     exemptions: ({ stack: string; user: string; urn: string; account: string; accountId: string | null; policies: string[] } & ExemptionRecord)[];
-    /** Users whose credentials were not judged, with why: never a pass. */
-    unjudged: { stack: string; user: string; urn: string; account: string; reason: string; policies: string[] }[];
+    /** Users whose credentials were not judged, each credential with why: never a pass. */
+    unjudged: UnjudgedUser[];
     summary: { mandatory: number; advisory: number; exempt: number; unjudged: number; notices: number; retiring: number };
 }
 
-/** One entry per user resource, merging the policies that recorded the same thing for it. */
-function perUser<T extends { urn: string; stack: string; policies: string[] }>(entries: T[]): T[] {
+export interface UnjudgedUser {
+    stack: string;
+    user: string;
+    urn: string;
+    account: string;
+    /** The first reason, for a one-line summary; each credential has its own. */
+    reason: string;
+    policies: string[];
+    credentials: { credential?: string; accessKeyId?: string; reason: string }[];
+}
+
+/** One entry per user resource, merging the policies (and credentials) that recorded the same thing for it. */
+function perUser<T extends { urn: string; stack: string; policies: string[]; credentials?: UnjudgedUser["credentials"] }>(entries: T[]): T[] {
     const byUser = new Map<string, T>();
     for (const entry of entries) {
         const key = `${entry.stack}\n${entry.urn}`;
         const seen = byUser.get(key);
-        if (seen) seen.policies = [...new Set([...seen.policies, ...entry.policies])];
-        else byUser.set(key, entry);
+        if (seen) {
+            seen.policies = [...new Set([...seen.policies, ...entry.policies])];
+            if (seen.credentials && entry.credentials) seen.credentials.push(...entry.credentials);
+        } else byUser.set(key, { ...entry, credentials: entry.credentials && [...entry.credentials] });
     }
     // In a stable order a reviewer can diff from one run to the next.
     return [...byUser.values()].sort((a, b) => `${a.stack}\n${a.urn}`.localeCompare(`${b.stack}\n${b.urn}`));
@@ -63,9 +79,9 @@ export function checkReport(checked: CheckedStack[], accounts: AccountLine[]): C
     );
     const credentials: CredentialLine[] = checked.flatMap(c =>
         c.records.flatMap(r =>
-            r.kind === "unused" || r.kind === "retiring" || r.kind === "notice"
+            r.kind === "unused" || r.kind === "retiring" || r.kind === "notice" || r.kind === "notice-unavailable"
                 ? [{
-                      stack: c.name, kind: r.kind, policy: r.policy, enforcementLevel: c.run.config[r.policy]?.enforcementLevel ?? "advisory",
+                      stack: c.name, kind: r.kind, reason: r.reason, policy: r.policy, enforcementLevel: c.run.config[r.policy]?.enforcementLevel ?? "advisory",
                       user: r.user, account: r.account, accountId: r.accountId, credential: r.credential, accessKeyId: r.accessKeyId,
                       lastUsed: r.lastUsed, idleDays: r.idleDays, thresholdDays: r.thresholdDays, unusedFrom: r.unusedFrom, retiringUntil: r.retiringUntil,
                       owner: credentialOwner(c, r), userOwner: userOwner(c, r),
@@ -79,13 +95,18 @@ export function checkReport(checked: CheckedStack[], accounts: AccountLine[]): C
         c.records.flatMap(r => (r.kind === "exempt" && r.exemption ? [{ stack: c.name, user: r.user, urn: r.urn, account: r.account, accountId: r.accountId, policies: [r.policy], ...r.exemption }] : [])),
     ));
     const unjudged = perUser([
-        ...checked.flatMap(c => c.records.flatMap(r => (r.kind === "unjudged" ? [{ stack: c.name, user: r.user, urn: r.urn, account: r.account, reason: r.reason ?? "", policies: [r.policy] }] : []))),
+        ...checked.flatMap(c => c.records.flatMap((r): UnjudgedUser[] => (r.kind === "unjudged"
+            ? [{ stack: c.name, user: r.user, urn: r.urn, account: r.account, reason: r.reason ?? "", policies: [r.policy], credentials: [{ credential: r.credential, accessKeyId: r.accessKeyId, reason: r.reason ?? "" }] }]
+            : []))),
         // A user whose name is a secret in the export: the pack cannot even say which user it is.
-        ...checked.flatMap(c => (c.stack?.secretUserNames ?? []).map(urn => ({ stack: c.name, user: urn.split("::").pop() ?? urn, urn, account: "", reason: "its name is a secret in the stack export, which check cannot decrypt", policies: [] }))),
+        ...checked.flatMap(c => (c.stack?.secretUserNames ?? []).map((urn): UnjudgedUser => {
+            const reason = "its name is a secret in the stack export, which check cannot decrypt";
+            return { stack: c.name, user: urn.split("::").pop() ?? urn, urn, account: "", reason, policies: [], credentials: [{ reason }] };
+        })),
     ]);
     return {
         pack: first?.name ?? "unused-iam-credentials",
-        version: first?.version ?? "",
+        version: first?.version ?? packageVersion(),
         stacks: checked.map(c => ({ name: c.name, resourcesAnalyzed: c.run.results.length })),
         accounts,
         violations,
@@ -111,8 +132,27 @@ function credentialName(c: CredentialLine): string {
     return c.credential === "password" ? "console password" : `access key ${c.accessKeyId}`;
 }
 
-export function formatPolicies(report: CheckReport, packLocation: string, descriptions: Map<string, string>): string {
-    const icon = report.summary.mandatory > 0 ? "❌" : report.violations.length > 0 ? "⚠️" : "✅";
+/** The pack's own version, when no run of it told it (nothing was analyzed). */
+function packageVersion(): string {
+    const file = path.resolve(__dirname, "..", "..", "..", "package.json");
+    return (JSON.parse(fs.readFileSync(file, "utf8")) as { version: string }).version;
+}
+
+function credentialOf(c: { credential?: string; accessKeyId?: string }): string {
+    if (c.credential === "password") return "console password";
+    if (c.credential === "access-key") return c.accessKeyId ? `access key ${c.accessKeyId}` : "access keys";
+    return "credentials";
+}
+
+/**
+ * The Policies section as a preview prints it, then owners, exemptions and what was not judged. The tick is earned:
+ * nothing analyzed, a user not judged or an account not listed is a warning, never ✅.
+ */
+export function formatPolicies(report: CheckReport, packLocation: string, options: { descriptions: Map<string, string>; notListed: number }): string {
+    const { descriptions } = options;
+    const analyzedCount = report.stacks.reduce((n, s) => n + s.resourcesAnalyzed, 0);
+    const incomplete = analyzedCount === 0 || report.summary.unjudged > 0 || options.notListed > 0;
+    const icon = report.summary.mandatory > 0 ? "❌" : report.violations.length > 0 || incomplete ? "⚠️" : "✅";
     const lines = ["Policies:", `    ${icon} ${report.pack}@v${report.version} (local: ${packLocation})`];
     const several = report.stacks.length > 1;
     for (const v of report.violations) {
@@ -121,7 +161,7 @@ export function formatPolicies(report: CheckReport, packLocation: string, descri
         if (description) lines.push(`          ${description}`);
         lines.push(`          ${v.message}`);
     }
-    const owned = report.credentials.filter(c => c.kind !== "notice");
+    const owned = report.credentials.filter(c => c.kind === "unused" || c.kind === "retiring");
     if (owned.length > 0) {
         lines.push("", "Unused credentials and their owners:");
         for (const c of owned) {
@@ -136,11 +176,20 @@ export function formatPolicies(report: CheckReport, packLocation: string, descri
             lines.push(`    - ${e.user}${several ? ` (${e.stack})` : ""}: exempt ${how}`);
         }
     }
+    const unavailableNotices = report.credentials.filter(c => c.kind === "notice-unavailable");
+    if (unavailableNotices.length > 0) {
+        lines.push("", "Notices that could not be computed (the credentials themselves were judged):");
+        for (const c of unavailableNotices) lines.push(`    - ${c.user} (${c.account}): ${credentialOf(c)}: ${c.reason}`);
+    }
     if (report.unjudged.length > 0) {
         lines.push("", "Not judged (never a pass):");
-        for (const u of report.unjudged) lines.push(`    - ${u.user}${several ? ` (${u.stack})` : ""}: ${u.reason}`);
+        for (const u of report.unjudged) {
+            const reasons = new Set(u.credentials.map(c => c.reason));
+            const text = reasons.size <= 1 ? `${u.credentials.map(credentialOf).join(", ")}: ${u.reason}` : u.credentials.map(c => `${credentialOf(c)}: ${c.reason}`).join("; ");
+            lines.push(`    - ${u.user}${several ? ` (${u.stack})` : ""}: ${text}`);
+        }
     }
-    const analyzed = report.stacks.reduce((n, s) => n + s.resourcesAnalyzed, 0);
+    const analyzed = analyzedCount;
     const extras = [
         report.summary.exempt ? `${report.summary.exempt} exempt users` : "",
         report.summary.unjudged ? `${report.summary.unjudged} users not judged` : "",

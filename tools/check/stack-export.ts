@@ -2,7 +2,7 @@
 // each IAM user's inputs and its provider's inputs (non-strings as JSON strings, as the engine sends them).
 import { AnalyzedResource } from "../driver/analyzer-client";
 import { StackIdentity } from "../driver/pack-process";
-import { USER_TYPES } from "../../rules/run/managed-user";
+import { USER_TYPES } from "../../rules/api";
 
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 /** What the engine sends for a value it cannot know: the pack treats it as present but unreadable. */
@@ -97,6 +97,10 @@ export function stackFromExport(exported: StackExport): StackForCheck {
         }
         const nameKey = USER_TYPES[r.type];
         if (nameKey && props[nameKey] === UNKNOWN) secretUserNames.push(r.urn);
+        // A deployed user's ARN names its account: the pack judges it there (or says it cannot), never a same-named
+        // user of whatever account the credentials reach.
+        const arn = r.outputs?.arn;
+        if (nameKey && typeof arn === "string") props.arn = arn;
         const providerUrn = r.provider?.replace(/::[^:]*$/, "");
         const provider = providerUrn ? byUrn.get(providerUrn) : undefined;
         analyzed.push({

@@ -27,8 +27,10 @@ export interface FaultsFile {
     accessDenied?: { action?: string; userName?: string }[];
     /** The next `count` matching requests fail with a retryable error. */
     transient?: { code: "Throttling" | "ServiceFailure" | "LimitExceeded"; count: number; action?: string }[];
-    /** Matching requests never get an answer. */
+    /** Matching requests never get an answer: the connection is accepted and stays silent. */
     hang?: { action?: string; userName?: string }[];
+    /** Matching answers send their headers at once and then their body a byte at a time over `seconds`. */
+    slowBody?: { action?: string; userName?: string; seconds: number }[];
     /** Added to every answer. */
     latencyMs?: number;
     /** Token bucket: requests per second and burst size; beyond it IAM answers Throttling. */

@@ -410,6 +410,21 @@ export async function startLocalIam(account: AccountFile, options: LocalIamOptio
         }
     }
 
+    /** Headers at once, then the body a byte at a time spread over `seconds`: a connection that never goes idle. */
+    function drip(res: http.ServerResponse, body: Buffer, seconds: number): void {
+        res.flushHeaders();
+        let sent = 0;
+        const timer = setInterval(() => {
+            if (res.destroyed) return clearInterval(timer);
+            res.write(body.subarray(sent, sent + 1));
+            if (++sent >= body.length) {
+                clearInterval(timer);
+                res.end();
+            }
+        }, Math.max(1, (seconds * 1000) / body.length));
+        res.on("close", () => clearInterval(timer));
+    }
+
     const sockets = new Set<import("node:net").Socket>();
     const server = http.createServer((req, res) => {
         const chunks: Buffer[] = [];
@@ -426,9 +441,11 @@ export async function startLocalIam(account: AccountFile, options: LocalIamOptio
             if (!result) return; // hang: keep the socket open, answer nothing
             local.afterAnswer?.(action, params);
             const requestId = /<RequestId>([^<]+)<\/RequestId>/.exec(result.body)?.[1] ?? randomUUID();
+            const slow = (faults.slowBody ?? []).find(rule => matches(rule, action, params));
             const send = () => {
                 res.writeHead(result.status, { "x-amzn-RequestId": requestId, "Content-Type": "text/xml", "Content-Length": Buffer.byteLength(result.body) });
-                res.end(result.body);
+                if (slow) drip(res, Buffer.from(result.body), slow.seconds);
+                else res.end(result.body);
             };
             if (faults.latencyMs) setTimeout(send, faults.latencyMs);
             else send();
