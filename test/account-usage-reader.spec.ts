@@ -9,6 +9,9 @@ import { assessKind } from "../rules/verdict/verdict";
 import { AccountFile, UserFile } from "../tools/local-iam/account-file";
 import { LocalIam, startLocalIam } from "../tools/local-iam/server";
 import { requesterFor } from "./helpers/local-account";
+import { IamRequester } from "../rules/iam/iam-requester";
+import { credentialReportCsv } from "../tools/local-iam/credential-report-csv";
+import { resolveUser } from "../tools/local-iam/account-file";
 
 const BOTH: Need = { password: 90, "access-key": 90 };
 
@@ -226,6 +229,39 @@ describe("account usage source", () => {
                 const actual = unusedOf(await viaReport.usageOf(u.userName, need)).filter(c => (need.password ? c === "password" : c !== "password"));
                 assert.deepEqual(actual, expected, `${u.userName} ${JSON.stringify(need)}`);
             }
+        }
+    });
+
+    it("a reader that throws, even in the background read-ahead, ends in a handled answer: the user unavailable, the pack alive", async () => {
+        // A narrow fake: the report answers; every live read fails, and describing the failure throws as a bug would,
+        // so that the reader's own promise rejects.
+        const now = new Date();
+        const stale = (i: number): UserFile => ({ userName: `stale-${i}`, accessKeys: [{ accessKeyId: `AKIASTALE${String(i).padStart(11, "0")}`, created: { daysAgo: 400 }, lastUsed: { daysAgo: 200 } }] });
+        const csv = credentialReportCsv(Array.from({ length: 12 }, (_, i) => resolveUser(stale(i), now)), "123456789012", new Date("2015-01-01T00:00:00Z"));
+        const requester: IamRequester = {
+            get timeoutSeconds(): number {
+                throw new TypeError("a bug in a reader");
+            },
+            calls: new Map(),
+            call: async <T>(action: string): Promise<T> => {
+                if (action === "GetCredentialReport") return { Content: Buffer.from(csv), GeneratedTime: new Date(now.getTime() - 3600_000) } as T;
+                throw new Error("no IAM here");
+            },
+        };
+        const unhandled: unknown[] = [];
+        const onUnhandled = (reason: unknown) => unhandled.push(reason);
+        process.on("unhandledRejection", onUnhandled);
+        try {
+            const reader = new AccountUsageReader(requester, { source: "auto", reportWaitMs: 0, autoReportAfterUsers: 10, userDeadlineMs: 30_000 });
+            const first = await reader.usageOf("stale-0", { "access-key": 90 });
+            const second = await reader.usageOf("stale-1", { "access-key": 90 }); // from here, read-ahead runs in the background
+            await new Promise(resolve => setTimeout(resolve, 100));
+            for (const usage of [first, second]) assert.deepEqual(usage, { status: "unavailable", reason: `reading IAM user ${usage === first ? "stale-0" : "stale-1"} failed: a bug in a reader` });
+            const ahead = await reader.usageOf("stale-5", { "access-key": 90 });
+            assert.deepEqual(ahead, { status: "unavailable", reason: "reading IAM user stale-5 failed: a bug in a reader" }, "read ahead, and still a handled answer");
+            assert.deepEqual(unhandled, []);
+        } finally {
+            process.off("unhandledRejection", onUnhandled);
         }
     });
 });

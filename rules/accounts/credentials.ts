@@ -5,6 +5,8 @@
 // I/O: STS and credential sources; judges nothing.
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
 import * as fs from "node:fs";
+import * as http from "node:http";
+import * as https from "node:https";
 import { withDeadline } from "../lib/deadline";
 import { AssumeRoleStep, ProviderSettings, WebIdentitySettings } from "./provider-settings";
 
@@ -42,11 +44,15 @@ export interface CredentialOptions {
     sts: { region: string; endpoint?: string };
 }
 
-/** Fails a credential step that takes longer than its deadline, naming it: a hung STS never hangs a preview. */
-function bounded(provider: AwsCredentialIdentityProvider, timeoutMs: number, what: string): AwsCredentialIdentityProvider {
+/**
+ * Fails a credential step that takes longer than its deadline, naming it: a hung STS never hangs a preview. At the
+ * deadline the step's own connections are destroyed (`release`): an answer dripping a byte at a time is let go.
+ */
+function bounded(provider: AwsCredentialIdentityProvider, timeoutMs: number, what: string, release?: () => void): AwsCredentialIdentityProvider {
     return async () => {
         try {
             return await withDeadline(timeoutMs, () => provider(), () => {
+                release?.();
                 throw new CredentialStepError(what, { name: "TimeoutError", message: `no answer within ${timeoutMs / 1000} s` });
             });
         } catch (error) {
@@ -72,13 +78,22 @@ export function memoized(provider: AwsCredentialIdentityProvider): AwsCredential
     };
 }
 
-function stsClientConfig(options: CredentialOptions) {
+/** The STS client settings of one credential step, on connections of its own that `release` destroys. */
+function stsConnections(options: CredentialOptions) {
     const timeout = options.timeoutMs;
+    const httpAgent = new http.Agent({ keepAlive: true });
+    const httpsAgent = new https.Agent({ keepAlive: true });
     return {
-        region: options.sts.region,
-        endpoint: options.sts.endpoint,
-        maxAttempts: options.maxAttempts,
-        requestHandler: { connectionTimeout: Math.min(5_000, timeout), requestTimeout: timeout },
+        clientConfig: {
+            region: options.sts.region,
+            endpoint: options.sts.endpoint,
+            maxAttempts: options.maxAttempts,
+            requestHandler: { connectionTimeout: Math.min(5_000, timeout), requestTimeout: timeout, httpAgent, httpsAgent },
+        },
+        release: () => {
+            httpAgent.destroy();
+            httpsAgent.destroy();
+        },
     };
 }
 
@@ -94,17 +109,19 @@ function base(settings: ProviderSettings, options: CredentialOptions, env: NodeJ
     }
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { fromIni, fromNodeProviderChain } = require("@aws-sdk/credential-providers") as typeof import("@aws-sdk/credential-providers");
-    const files = { filepath: settings.sharedCredentialsFile, configFilepath: settings.sharedConfigFile, clientConfig: stsClientConfig(options) };
+    const sts = stsConnections(options);
+    const files = { filepath: settings.sharedCredentialsFile, configFilepath: settings.sharedConfigFile, clientConfig: sts.clientConfig };
     // A provider's own profile wins over environment keys; without one, the SDK's default chain (which reads
     // AWS_PROFILE and the provider's shared files) decides, as for pulumi-aws.
     const provider = settings.profile ? fromIni({ ...files, profile: settings.profile }) : fromNodeProviderChain({ ...files, profile: env.AWS_PROFILE || undefined });
     const what = settings.profile ? `read the credentials of profile ${settings.profile}` : "find AWS credentials in the environment";
-    return bounded(provider, options.timeoutMs, what);
+    return bounded(provider, options.timeoutMs, what, sts.release);
 }
 
 function webIdentityStep(web: WebIdentitySettings, options: CredentialOptions): AwsCredentialIdentityProvider {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { fromWebToken } = require("@aws-sdk/credential-providers") as typeof import("@aws-sdk/credential-providers");
+    const sts = stsConnections(options);
     const provider: AwsCredentialIdentityProvider = async () => {
         const token = web.webIdentityToken ?? fs.readFileSync(web.webIdentityTokenFile!, "utf8").trim();
         return fromWebToken({
@@ -114,15 +131,16 @@ function webIdentityStep(web: WebIdentitySettings, options: CredentialOptions): 
             durationSeconds: web.durationSeconds,
             policy: web.policy,
             policyArns: web.policyArns?.map(arn => ({ arn })),
-            clientConfig: stsClientConfig(options),
+            clientConfig: sts.clientConfig,
         })();
     };
-    return bounded(provider, options.timeoutMs, `assume role ${web.roleArn} with a web identity`);
+    return bounded(provider, options.timeoutMs, `assume role ${web.roleArn} with a web identity`, sts.release);
 }
 
 function roleStep(step: AssumeRoleStep, previous: AwsCredentialIdentityProvider, options: CredentialOptions): AwsCredentialIdentityProvider {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { fromTemporaryCredentials } = require("@aws-sdk/credential-providers") as typeof import("@aws-sdk/credential-providers");
+    const sts = stsConnections(options);
     const assume = (master: AwsCredentialIdentity) => fromTemporaryCredentials({
         masterCredentials: master,
         params: {
@@ -136,12 +154,12 @@ function roleStep(step: AssumeRoleStep, previous: AwsCredentialIdentityProvider,
             TransitiveTagKeys: step.transitiveTagKeys,
             SourceIdentity: step.sourceIdentity,
         },
-        clientConfig: stsClientConfig(options),
+        clientConfig: sts.clientConfig,
     });
     // The previous step first, under its own deadline: a hang is then named after the step that hung.
     return memoized(async () => {
         const master = await previous();
-        return bounded(assume(master), options.timeoutMs, `assume role ${step.roleArn}`)();
+        return bounded(assume(master), options.timeoutMs, `assume role ${step.roleArn}`, sts.release)();
     });
 }
 

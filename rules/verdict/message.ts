@@ -120,6 +120,9 @@ export function noticeMessage(finding: Assessment, policy: string, now: Date, ct
     );
 }
 
+/** A reason as a sentence ends it: IAM's own messages end with a period already. */
+const clause = (reason: string) => reason.replace(/\.+$/, "");
+
 /** A credential as messages name it: `console password`, `access key AKIA…`, or `access keys` for all of them. */
 function unjudgedName(u: Unjudged): string {
     if (u.credential === "password") return "console password";
@@ -135,14 +138,14 @@ function listed(names: string[]): string {
  * own reason. Every message ends with "this is not a pass".
  */
 export function unavailableMessage(userName: string, unjudged: readonly (Unjudged & { account: string })[]): string {
-    const reasons = [...new Set(unjudged.map(u => u.reason))];
+    const reasons = [...new Set(unjudged.map(u => clause(u.reason)))];
     const names = unjudged.map(unjudgedName);
     const what = listed(names);
     const where = inAccount(unjudged[0]?.account);
     if (reasons.length === 1) {
         return `IAM user '${userName}'${where}: credentials could not be evaluated: ${reasons[0]}. Its ${what} ${names.length > 1 || what === "access keys" ? "were" : "was"} not judged; this is not a pass.`;
     }
-    const each = unjudged.map(u => `its ${unjudgedName(u)}: ${u.reason}`).join("; ");
+    const each = unjudged.map(u => `its ${unjudgedName(u)}: ${clause(u.reason)}`).join("; ");
     return `IAM user '${userName}'${where}: credentials could not be evaluated: ${each}. These were not judged; this is not a pass.`;
 }
 
@@ -151,7 +154,7 @@ export function noticeUnavailableMessage(userName: string, unread: Unjudged, ctx
     const name = unjudgedName(unread);
     return (
         `IAM user '${userName}'${inAccount(ctx.accountLabel)}: whether its ${name} ${name === "access keys" ? "reach" : "reaches"} ` +
-        `the threshold of ${ctx.policy} within ${plural(ctx.noticeDays, "day")} could not be read: ${unread.reason}. ` +
+        `the threshold of ${ctx.policy} within ${plural(ctx.noticeDays, "day")} could not be read: ${clause(unread.reason)}. ` +
         `No notice can be given; ${ctx.policy} judged the credential against its threshold on its own.`
     );
 }

@@ -6,7 +6,7 @@ import { strict as assert } from "node:assert";
 import { LocalIam, startLocalIam } from "../../tools/local-iam/server";
 import { drivePack } from "../../tools/driver/drive-pack";
 import { AnalyzedResource, UNKNOWN_STRING } from "../../tools/driver/analyzer-client";
-import { REPO, verdictLines } from "./demo-stack.e2e.spec";
+import { REPO, verdictLines } from "../helpers/samples";
 
 const HOP = "arn:aws:iam::222222222222:role/audit-hop";
 const AUDITOR = "arn:aws:iam::222222222222:role/unused-credentials-auditor";

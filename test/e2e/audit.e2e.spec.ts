@@ -11,7 +11,7 @@ import { drivePack } from "../../tools/driver/drive-pack";
 import { stackFromExport } from "../../tools/check/stack-export";
 import { AccountFile } from "../../tools/local-iam/account-file";
 import { LocalIam, startLocalIam } from "../../tools/local-iam/server";
-import { packEnv, REPO, verdictLines } from "./demo-stack.e2e.spec";
+import { packEnv, REPO, verdictLines } from "../helpers/samples";
 
 const A = "111111111111";
 const B = "222222222222";

@@ -5,7 +5,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { startLocalIam } from "../../tools/local-iam/server";
 import { runCheck } from "../helpers/check-cli";
-import { REPO } from "./demo-stack.e2e.spec";
+import { REPO } from "../helpers/samples";
 
 const SAMPLE_ACCOUNT = JSON.parse(fs.readFileSync(path.join(REPO, "samples", "demo-account.json"), "utf8"));
 

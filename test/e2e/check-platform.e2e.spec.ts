@@ -6,7 +6,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { LocalIam, startLocalIam } from "../../tools/local-iam/server";
 import { runCheck } from "../helpers/check-cli";
-import { REPO } from "./demo-stack.e2e.spec";
+import { REPO } from "../helpers/samples";
 
 const SAMPLE_ACCOUNT = () => JSON.parse(fs.readFileSync(path.join(REPO, "samples", "demo-account.json"), "utf8"));
 const SAMPLE_EXPORT = () => JSON.parse(fs.readFileSync(path.join(REPO, "samples", "demo-stack.json"), "utf8"));

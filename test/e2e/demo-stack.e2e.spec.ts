@@ -8,37 +8,7 @@ import { AccountFile } from "../../tools/local-iam/account-file";
 import { LocalIam, startLocalIam } from "../../tools/local-iam/server";
 import { drivePack, DriveResult } from "../../tools/driver/drive-pack";
 import { UNKNOWN_STRING } from "../../tools/driver/analyzer-client";
-import { stackFromExport } from "../../tools/check/stack-export";
-
-export const REPO = path.resolve(__dirname, "..", "..", "..");
-const sampleAccount = (): AccountFile => JSON.parse(fs.readFileSync(path.join(REPO, "samples", "demo-account.json"), "utf8"));
-const sampleStack = () => stackFromExport(JSON.parse(fs.readFileSync(path.join(REPO, "samples", "demo-stack.json"), "utf8")));
-
-export function packEnv(iam: LocalIam, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-    return {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        AWS_ENDPOINT_URL_IAM: iam.url,
-        AWS_ENDPOINT_URL_STS: iam.url,
-        AWS_ACCESS_KEY_ID: "AKIDE2ETESTS00000000",
-        AWS_SECRET_ACCESS_KEY: "e2e-not-a-secret",
-        AWS_REGION: "us-east-1",
-        ...extra,
-    };
-}
-
-/** One line per diagnostic: level, policy, user resource, and the key ID or "password". */
-export function verdictLines(run: DriveResult): string[] {
-    return run.results
-        .flatMap(r =>
-            r.diagnostics.map(d => {
-                const key = /access key (AKIA[A-Z0-9]{16})/.exec(d.message)?.[1];
-                const what = key ?? (d.policyName === "iam-user-unused-password" ? "password" : "-");
-                return `${d.enforcementLevel} ${d.policyName} ${r.resource.name} ${what}`;
-            }),
-        )
-        .sort();
-}
+import { packEnv, REPO, sampleAccount, sampleStack, verdictLines } from "../helpers/samples";
 
 const EXPECTED_DEFAULT = [
     "advisory iam-user-credential-unused-soon paul-idle-80-days AKIAPAULIDLE80DAYS01", // 80 of 90 days: notice 10 days ahead
@@ -162,6 +132,9 @@ describe("end to end: the sample stack through the CLI-faithful driver", functio
             assert.ok(lines.includes("mandatory iam-user-unused-access-key paul-idle-80-days AKIAPAULIDLE80DAYS01"));
             const alice = result.results.find(r => r.resource.name === "alice-stale-key")!.diagnostics.map(d => d.message).join("\n");
             assert.match(alice, /AKIAALICESTALE000001 is unused: .*threshold 45 days/);
+            // A preset that claims a framework lets no unknown pass: a user it could not read blocks the gate.
+            assert.equal(result.config["iam-user-usage-data-unavailable"].enforcementLevel, "mandatory");
+            assert.ok(lines.includes("mandatory iam-user-usage-data-unavailable grace-access-denied AKIAGRACEDENIED00001"));
         });
     }
 

@@ -6,7 +6,7 @@ import { strict as assert } from "node:assert";
 import { AnalyzedResource } from "../../tools/driver/analyzer-client";
 import { drivePack, DriveResult, ResourceResult } from "../../tools/driver/drive-pack";
 import { LocalIam, startLocalIam } from "../../tools/local-iam/server";
-import { packEnv, REPO } from "./demo-stack.e2e.spec";
+import { packEnv, REPO } from "../helpers/samples";
 
 const KEY = "AKIADEPLOYERSTALE001";
 const STACK = { stack: "prod", project: "platform", organization: "acme", config: { "aws:region": "us-east-1" }, dryRun: false };

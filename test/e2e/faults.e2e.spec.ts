@@ -2,7 +2,7 @@
 import { strict as assert } from "node:assert";
 import { LocalIam, startLocalIam } from "../../tools/local-iam/server";
 import { drivePack } from "../../tools/driver/drive-pack";
-import { packEnv, REPO, verdictLines } from "./demo-stack.e2e.spec";
+import { packEnv, REPO, verdictLines } from "../helpers/samples";
 
 const KEY = "AKIAFAULTSTALEKEY001";
 const userResource = (name: string) => ({ type: "aws:iam/user:User", name, urn: `urn:pulumi:dev::proj::aws:iam/user:User::${name}`, props: { name } });

@@ -9,7 +9,7 @@ import { stackFromExport } from "../../tools/check/stack-export";
 import { AuditRecord, planFixes, runFixes } from "../../tools/check/fix";
 import { Accounts, settingsFrom } from "../../rules/api";
 import { runCheck } from "../helpers/check-cli";
-import { REPO } from "./demo-stack.e2e.spec";
+import { REPO } from "../helpers/samples";
 
 const EXPORT = path.join(REPO, "samples", "demo-stack.json");
 const sampleAccount = () => JSON.parse(fs.readFileSync(path.join(REPO, "samples", "demo-account.json"), "utf8"));

@@ -9,7 +9,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { drivePack } from "../../tools/driver/drive-pack";
 import { LocalIam, startLocalIam } from "../../tools/local-iam/server";
-import { packEnv, REPO, verdictLines } from "./demo-stack.e2e.spec";
+import { packEnv, REPO, verdictLines } from "../helpers/samples";
 
 const STALE_KEY = "AKIAINSTALLSTALE0001";
 const user = { type: "aws:iam/user:User", name: "installed", urn: "urn:pulumi:dev::proj::aws:iam/user:User::installed", props: { name: "installed-user" } };

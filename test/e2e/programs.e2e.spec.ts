@@ -9,7 +9,7 @@ import { AnalyzedResource } from "../../tools/driver/analyzer-client";
 import { drivePack } from "../../tools/driver/drive-pack";
 import { AccountFile } from "../../tools/local-iam/account-file";
 import { LocalIam, startLocalIam } from "../../tools/local-iam/server";
-import { REPO, verdictLines } from "./demo-stack.e2e.spec";
+import { REPO, verdictLines } from "../helpers/samples";
 
 const CAPTURE = path.join(REPO, "test", "programs", "bin", "capture.js");
 const KEY_A = "AKIDPROGRAMSACCOUNTA";

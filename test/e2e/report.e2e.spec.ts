@@ -3,7 +3,7 @@ import { strict as assert } from "node:assert";
 import { LocalIam, startLocalIam } from "../../tools/local-iam/server";
 import { drivePack } from "../../tools/driver/drive-pack";
 import { AccountFile } from "../../tools/local-iam/account-file";
-import { packEnv, REPO, verdictLines } from "./demo-stack.e2e.spec";
+import { packEnv, REPO, verdictLines } from "../helpers/samples";
 
 const userResource = (name: string) => ({ type: "aws:iam/user:User", name, urn: `urn:pulumi:dev::proj::aws:iam/user:User::${name}`, props: { name } });
 const stack = { stack: "dev", project: "proj", organization: "org", config: { "aws:region": "us-east-1" }, dryRun: true };

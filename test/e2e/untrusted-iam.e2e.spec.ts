@@ -10,7 +10,7 @@ import { credentialReportCsv } from "../../tools/local-iam/credential-report-csv
 import { LocalIam, startLocalIam } from "../../tools/local-iam/server";
 import { drivePack } from "../../tools/driver/drive-pack";
 import { PackStartError } from "../../tools/driver/pack-process";
-import { packEnv, REPO, verdictLines } from "./demo-stack.e2e.spec";
+import { packEnv, REPO, verdictLines } from "../helpers/samples";
 
 const userResource = (name: string) => ({ type: "aws:iam/user:User", name, urn: `urn:pulumi:dev::proj::aws:iam/user:User::${name}`, props: { name } });
 const stack = { stack: "dev", project: "proj", organization: "org", config: { "aws:region": "us-east-1" }, dryRun: true };

@@ -105,9 +105,11 @@ export async function fixOutOfBand(step: Extract<FixStep, { kind: "deactivate-ke
     const who = { time: new Date().toISOString(), accountId: reached, account: access.label, user: step.userName, credential, action };
     const untouched = { lastUsed: null, idleDays: null, undo: null };
     // Never act on an account that was not verified, nor on another account than the one the finding was judged in.
-    if (access.status !== "verified") return { ...who, ...untouched, result: "failed", detail: `not changed: ${access.failure.reason}` };
+    const judged = step.accountId === null ? "an account that was not verified" : `account ${step.accountId}`;
+    if (access.status !== "verified") {
+        return { ...who, ...untouched, result: "refused", detail: `not changed: the finding was judged in ${judged}, which cannot be reached now: ${access.failure.reason}` };
+    }
     if (step.accountId === null || reached !== step.accountId) {
-        const judged = step.accountId === null ? "an account that was not verified" : `account ${step.accountId}`;
         return { ...who, ...untouched, result: "refused", detail: `not changed: the finding was judged in ${judged}, but ${access.readWith} now reaches account ${reached}` };
     }
     const recheck = await recheckCredential(access, step);

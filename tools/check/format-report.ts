@@ -189,14 +189,18 @@ export function formatPolicies(report: CheckReport, packLocation: string, option
             lines.push(`    - ${u.user}${several ? ` (${u.stack})` : ""}: ${text}`);
         }
     }
-    const analyzed = analyzedCount;
     const extras = [
         report.summary.exempt ? `${report.summary.exempt} exempt users` : "",
         report.summary.unjudged ? `${report.summary.unjudged} users not judged` : "",
+        options.notListed ? `${options.notListed} accounts not listed` : "",
     ].filter(Boolean);
     lines.push("");
+    if (analyzedCount === 0) {
+        lines.push(`Nothing was analyzed: no user was judged${extras.map(e => `, ${e}`).join("")}.`);
+        return lines.join("\n");
+    }
     lines.push(
-        `${analyzed} resources analyzed${several ? ` in ${report.stacks.length} runs` : ""}: ${report.summary.mandatory} mandatory and ` +
+        `${analyzedCount} resources analyzed${several ? ` in ${report.stacks.length} runs` : ""}: ${report.summary.mandatory} mandatory and ` +
             `${report.summary.advisory} advisory violations${extras.map(e => `, ${e}`).join("")}.`,
     );
     return lines.join("\n");

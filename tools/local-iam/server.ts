@@ -45,6 +45,8 @@ export interface LocalIam {
     calls: Map<string, number>;
     /** Requests refused by the token bucket. */
     throttled(): number;
+    /** Slow answers (slowBody) whose connection the client closed before the body was all sent. */
+    abandoned(): number;
     /** Who signed each request: the access key ID and, for an assumed-role session, the role. */
     signers: { action: string; accessKeyId?: string; roleArn?: string }[];
     totalCalls(): number;
@@ -74,6 +76,7 @@ export async function startLocalIam(account: AccountFile, options: LocalIamOptio
     let reportGenerationMs = 0;
     let bucket = { tokens: 0, at: 0 };
     let throttledByBucket = 0;
+    let abandoned = 0;
     let roles: RoleFile[] = [];
     let allowedCallers: AccountFile["allowedCallers"];
     let identities: NonNullable<AccountFile["identities"]> = [];
@@ -414,6 +417,9 @@ export async function startLocalIam(account: AccountFile, options: LocalIamOptio
     function drip(res: http.ServerResponse, body: Buffer, seconds: number): void {
         res.flushHeaders();
         let sent = 0;
+        res.on("close", () => {
+            if (sent < body.length) abandoned++;
+        });
         const timer = setInterval(() => {
             if (res.destroyed) return clearInterval(timer);
             res.write(body.subarray(sent, sent + 1));
@@ -466,6 +472,7 @@ export async function startLocalIam(account: AccountFile, options: LocalIamOptio
         calls,
         totalCalls: () => [...calls.values()].reduce((a, b) => a + b, 0),
         throttled: () => throttledByBucket,
+        abandoned: () => abandoned,
         signers,
         resetCalls: () => {
             calls.clear();
