@@ -6,7 +6,9 @@ const { staleBuild } = require("./tools/build-stamp");
 
 const stale = staleBuild();
 if (stale) {
-    process.stderr.write(`unused-iam-credentials: ${stale}, so the pack runs its TypeScript sources (a slower start); run \`npm run build\` to fix\n`);
+    process.stderr.write(
+        `unused-iam-credentials: ${stale}, so the pack runs its TypeScript sources (a slower start); run \`npm run build\` to fix\n`,
+    );
     require("./index.ts");
 } else {
     require("./bin/index.js");

@@ -39,13 +39,31 @@ export const iamUserCredentialUnusedSoon = (run: PackRun): ResourceValidationPol
             const unread = usage.status === "unavailable" ? [{ ...usage, credential: j.kind }] : (verdict?.unjudged ?? []);
             for (const doubt of unread) {
                 // What the judging policy could not judge is already on record; only the notice's own read is told here.
-                if (onRecord.some(e => e.credential === doubt.credential && (e.accessKeyId === undefined || e.accessKeyId === doubt.accessKeyId))) continue;
-                reportViolation(noticeUnavailableMessage(named.userName, doubt, { policy: j.policy, noticeDays, accountLabel: j.access.label }));
-                run.record({ ...base, kind: "notice-unavailable", credential: doubt.credential, accessKeyId: doubt.accessKeyId, reason: doubt.reason });
+                if (
+                    onRecord.some(
+                        e => e.credential === doubt.credential && (e.accessKeyId === undefined || e.accessKeyId === doubt.accessKeyId),
+                    )
+                )
+                    continue;
+                reportViolation(
+                    noticeUnavailableMessage(named.userName, doubt, { policy: j.policy, noticeDays, accountLabel: j.access.label }),
+                );
+                run.record({
+                    ...base,
+                    kind: "notice-unavailable",
+                    credential: doubt.credential,
+                    accessKeyId: doubt.accessKeyId,
+                    reason: doubt.reason,
+                });
             }
             for (const finding of verdict?.assessments ?? []) {
                 if (finding.unused && j.retirement.status === "in-force" && retires(j.retirement, refOf(finding)).retired) {
-                    reportViolation(retiringMessage(finding, j.policy, j.retirement.until, { accountLabel: j.access.label, retiringTag: j.retiringTag }));
+                    reportViolation(
+                        retiringMessage(finding, j.policy, j.retirement.until, {
+                            accountLabel: j.access.label,
+                            retiringTag: j.retiringTag,
+                        }),
+                    );
                 } else if (!finding.unused && finding.idleDays >= from) {
                     reportViolation(noticeMessage(finding, j.policy, now, { accountLabel: j.access.label }));
                     run.record({ ...base, kind: "notice", ...credentialRecord(finding), unusedFrom: finding.unusedFrom.toISOString() });

@@ -23,7 +23,10 @@ export function packPolicies(run: PackRun): ResourceValidationPolicy[] {
 
 /** Each policy's name and config fields, for a tool that checks a policy-pack config before it runs the pack. */
 export function policyCatalog(): { name: string; fields: string[] }[] {
-    return packPolicies(newPackRun({ settings: DEFAULT_SETTINGS, env: {} })).map(p => ({ name: p.name, fields: Object.keys(p.configSchema?.properties ?? {}) }));
+    return packPolicies(newPackRun({ settings: DEFAULT_SETTINGS, env: {} })).map(p => ({
+        name: p.name,
+        fields: Object.keys(p.configSchema?.properties ?? {}),
+    }));
 }
 
 const README = `Flags (advisory) or blocks (mandatory) IAM users that hold a console password or an active access key
@@ -48,7 +51,8 @@ nobody has used for \`maxUnusedDays\` (${DEFAULT_MAX_UNUSED_DAYS} by default), j
 export function packMetadata(repository?: string): Omit<PolicyPackArgs, "policies"> {
     return {
         displayName: "Unused IAM credentials",
-        description: "Flags or blocks IAM users holding console passwords or access keys unused past a threshold, judged from live IAM data.",
+        description:
+            "Flags or blocks IAM users holding console passwords or access keys unused past a threshold, judged from live IAM data.",
         readme: README,
         provider: "aws",
         tags: ["aws", "iam", "credentials", "security", "compliance"],

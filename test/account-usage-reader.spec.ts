@@ -16,14 +16,22 @@ import { resolveUser } from "../tools/local-iam/account-file";
 const BOTH: Need = { password: 90, "access-key": 90 };
 
 function accessFor(iam: LocalIam, source: SourceMode, extra: { reportWaitMs?: number; autoReportAfterUsers?: number } = {}) {
-    return new AccountUsageReader(requesterFor(iam), { source, reportWaitMs: extra.reportWaitMs ?? 5_000, autoReportAfterUsers: extra.autoReportAfterUsers ?? 10, userDeadlineMs: 30_000 });
+    return new AccountUsageReader(requesterFor(iam), {
+        source,
+        reportWaitMs: extra.reportWaitMs ?? 5_000,
+        autoReportAfterUsers: extra.autoReportAfterUsers ?? 10,
+        userDeadlineMs: 30_000,
+    });
 }
 
 /** What the policies would report for a usage: the unused credentials, by key ID or "password". */
 function unusedOf(usage: UserUsage, now = new Date()): string[] {
     if (usage.status !== "found") return [];
     const read = usage.facts.read;
-    return [...(read.password ? assessKind("password", usage.facts, 90, now).assessments : []), ...(read["access-key"] ? assessKind("access-key", usage.facts, 90, now).assessments : [])]
+    return [
+        ...(read.password ? assessKind("password", usage.facts, 90, now).assessments : []),
+        ...(read["access-key"] ? assessKind("access-key", usage.facts, 90, now).assessments : []),
+    ]
         .filter(a => a.unused)
         .map(a => (a.credential === "password" ? "password" : a.accessKeyId));
 }
@@ -38,7 +46,15 @@ describe("account usage source", () => {
     };
 
     it("report mode: a user fresh in the report costs no per-user call", async () => {
-        await start({ users: [{ userName: "fresh", accessKeys: [{ accessKeyId: "AKIAFRESH00000000001", created: { daysAgo: 300 }, lastUsed: { daysAgo: 1 } }] }], credentialReport: { generatedHoursAgo: 1 } });
+        await start({
+            users: [
+                {
+                    userName: "fresh",
+                    accessKeys: [{ accessKeyId: "AKIAFRESH00000000001", created: { daysAgo: 300 }, lastUsed: { daysAgo: 1 } }],
+                },
+            ],
+            credentialReport: { generatedHoursAgo: 1 },
+        });
         const usage = await accessFor(iam, "report").usageOf("fresh", BOTH);
         assert.equal(usage.status, "fresh-by-report");
         assert.deepEqual(Object.fromEntries(iam.calls), { GetCredentialReport: 1 });
@@ -48,7 +64,10 @@ describe("account usage source", () => {
         const key = { accessKeyId: "AKIASTALEREPORT00001", created: { daysAgo: 300 } };
         await start({
             users: [{ userName: "bob", accessKeys: [{ ...key, lastUsed: { daysAgo: 0, minutesAgo: 30, service: "s3" } }] }],
-            credentialReport: { generatedHoursAgo: 3.9, users: [{ userName: "bob", accessKeys: [{ ...key, lastUsed: { daysAgo: 120 } }] }] },
+            credentialReport: {
+                generatedHoursAgo: 3.9,
+                users: [{ userName: "bob", accessKeys: [{ ...key, lastUsed: { daysAgo: 120 } }] }],
+            },
         });
         const usage = await accessFor(iam, "report").usageOf("bob", BOTH);
         assert.equal(usage.status, "found");
@@ -61,13 +80,21 @@ describe("account usage source", () => {
         const FRESH = "AKIATARGETFRESH00001";
         const account = (): AccountFile => ({
             users: [
-                { userName: "stale-key", loginProfile: { created: { daysAgo: 400 } }, passwordLastUsed: { daysAgo: 2 }, accessKeys: [
-                    { accessKeyId: STALE, created: { daysAgo: 400 }, lastUsed: { daysAgo: 120 } },
-                    { accessKeyId: FRESH, created: { daysAgo: 300 }, lastUsed: { daysAgo: 1 } },
-                ] },
-                { userName: "stale-password", loginProfile: { created: { daysAgo: 400 } }, passwordLastUsed: { daysAgo: 150 }, accessKeys: [
-                    { accessKeyId: "AKIATARGETOTHER00001", created: { daysAgo: 300 }, lastUsed: { daysAgo: 1 } },
-                ] },
+                {
+                    userName: "stale-key",
+                    loginProfile: { created: { daysAgo: 400 } },
+                    passwordLastUsed: { daysAgo: 2 },
+                    accessKeys: [
+                        { accessKeyId: STALE, created: { daysAgo: 400 }, lastUsed: { daysAgo: 120 } },
+                        { accessKeyId: FRESH, created: { daysAgo: 300 }, lastUsed: { daysAgo: 1 } },
+                    ],
+                },
+                {
+                    userName: "stale-password",
+                    loginProfile: { created: { daysAgo: 400 } },
+                    passwordLastUsed: { daysAgo: 150 },
+                    accessKeys: [{ accessKeyId: "AKIATARGETOTHER00001", created: { daysAgo: 300 }, lastUsed: { daysAgo: 1 } }],
+                },
             ],
             credentialReport: { generatedHoursAgo: 1 },
         });
@@ -100,15 +127,25 @@ describe("account usage source", () => {
             await start(account());
             const usage = await accessFor(iam, "report").usageOf("stale-key", { "access-key": 90 });
             assert.equal(usage.status, "found");
-            assert.throws(() => assessKind("password", usage.status === "found" ? usage.facts : (undefined as never), 90, new Date()), /were not read/);
+            assert.throws(
+                () => assessKind("password", usage.status === "found" ? usage.facts : (undefined as never), 90, new Date()),
+                /were not read/,
+            );
         });
     });
 
     describe("read-ahead: confirming users before the engine asks about them", () => {
-        const users = (n: number, staleEvery: number): UserFile[] => Array.from({ length: n }, (_, i) => ({
-            userName: `u${String(i).padStart(4, "0")}`,
-            accessKeys: [{ accessKeyId: `AKIAAHEAD${String(i).padStart(11, "0")}`, created: { daysAgo: 300 }, lastUsed: { daysAgo: i % staleEvery === 0 ? 120 : 1 } }],
-        }));
+        const users = (n: number, staleEvery: number): UserFile[] =>
+            Array.from({ length: n }, (_, i) => ({
+                userName: `u${String(i).padStart(4, "0")}`,
+                accessKeys: [
+                    {
+                        accessKeyId: `AKIAAHEAD${String(i).padStart(11, "0")}`,
+                        created: { daysAgo: 300 },
+                        lastUsed: { daysAgo: i % staleEvery === 0 ? 120 : 1 },
+                    },
+                ],
+            }));
         const settle = () => new Promise(resolve => setTimeout(resolve, 300));
 
         it("once two users were asked about, the users the report cannot clear are read ahead; asking about them then costs no call", async () => {
@@ -144,7 +181,10 @@ describe("account usage source", () => {
     });
 
     it("a user created since the report is read live", async () => {
-        await start({ users: [{ userName: "new-user", accessKeys: [{ accessKeyId: "AKIANEWUSER000000001", created: { daysAgo: 0 } }] }], credentialReport: { generatedHoursAgo: 2, users: [] } });
+        await start({
+            users: [{ userName: "new-user", accessKeys: [{ accessKeyId: "AKIANEWUSER000000001", created: { daysAgo: 0 } }] }],
+            credentialReport: { generatedHoursAgo: 2, users: [] },
+        });
         assert.equal((await accessFor(iam, "report").usageOf("new-user", BOTH)).status, "found");
         assert.equal(iam.calls.get("ListAccessKeys"), 1);
     });
@@ -163,7 +203,11 @@ describe("account usage source", () => {
     });
 
     it("falls back to the per-user APIs when the report is denied", async () => {
-        await start({ users: [{ userName: "u", loginProfile: { created: { daysAgo: 200 } } }], credentialReport: { generatedHoursAgo: 1 }, faults: { accessDenied: [{ action: "GetCredentialReport" }] } });
+        await start({
+            users: [{ userName: "u", loginProfile: { created: { daysAgo: 200 } } }],
+            credentialReport: { generatedHoursAgo: 1 },
+            faults: { accessDenied: [{ action: "GetCredentialReport" }] },
+        });
         const usage = await accessFor(iam, "auto").usageOf("u", BOTH);
         assert.deepEqual(unusedOf(usage), ["password"]);
     });
@@ -180,7 +224,10 @@ describe("account usage source", () => {
     });
 
     it("auto mode without a report: a few users per user, then one generated report for the rest", async () => {
-        const users: UserFile[] = Array.from({ length: 6 }, (_, i) => ({ userName: `u${i}`, accessKeys: [{ accessKeyId: `AKIAUSER${String(i).padStart(12, "0")}`, created: { daysAgo: 300 }, lastUsed: { daysAgo: 1 } }] }));
+        const users: UserFile[] = Array.from({ length: 6 }, (_, i) => ({
+            userName: `u${i}`,
+            accessKeys: [{ accessKeyId: `AKIAUSER${String(i).padStart(12, "0")}`, created: { daysAgo: 300 }, lastUsed: { daysAgo: 1 } }],
+        }));
         await start({ users });
         const source = accessFor(iam, "auto", { autoReportAfterUsers: 2 });
         const statuses = [];
@@ -190,17 +237,22 @@ describe("account usage source", () => {
     });
 
     it("concurrent requests for one account share one report, and each user is read live at most once", async () => {
-        const users: UserFile[] = Array.from({ length: 40 }, (_, i) => ({ userName: `u${i}`, loginProfile: { created: { daysAgo: 200 } } }));
+        const users: UserFile[] = Array.from({ length: 40 }, (_, i) => ({
+            userName: `u${i}`,
+            loginProfile: { created: { daysAgo: 200 } },
+        }));
         await start({ users, credentialReport: { generatedHoursAgo: 1 } });
         const source = accessFor(iam, "auto");
-        await Promise.all(users.flatMap(u => [source.usageOf(u.userName, { password: 90 }), source.usageOf(u.userName, { "access-key": 90 })]));
+        await Promise.all(
+            users.flatMap(u => [source.usageOf(u.userName, { password: 90 }), source.usageOf(u.userName, { "access-key": 90 })]),
+        );
         assert.equal(iam.calls.get("GetCredentialReport"), 1);
         assert.equal(iam.calls.get("GetLoginProfile"), 40, "never-used passwords are confirmed once per user");
     });
 
     it("verdicts through the report are exactly those of the per-user APIs (random account, stale report)", async () => {
         let seed = 42;
-        const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+        const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
         const pick = <T>(xs: T[]) => xs[Math.floor(random() * xs.length)];
         const ages = [0, 1, 44, 45, 89, 90, 91, 200, 900];
         const users: UserFile[] = Array.from({ length: 60 }, (_, i) => ({
@@ -217,16 +269,26 @@ describe("account usage source", () => {
         // The report is 3 hours old and shows every use 30 days earlier than it really was.
         const older = users.map(u => ({
             ...u,
-            passwordLastUsed: u.passwordLastUsed && typeof u.passwordLastUsed === "object" ? { daysAgo: (u.passwordLastUsed.daysAgo ?? 0) + 30 } : u.passwordLastUsed,
-            accessKeys: u.accessKeys?.map(k => ({ ...k, lastUsed: k.lastUsed && "daysAgo" in k.lastUsed ? { ...k.lastUsed, daysAgo: (k.lastUsed.daysAgo ?? 0) + 30 } : k.lastUsed })),
+            passwordLastUsed:
+                u.passwordLastUsed && typeof u.passwordLastUsed === "object"
+                    ? { daysAgo: (u.passwordLastUsed.daysAgo ?? 0) + 30 }
+                    : u.passwordLastUsed,
+            accessKeys: u.accessKeys?.map(k => ({
+                ...k,
+                lastUsed: k.lastUsed && "daysAgo" in k.lastUsed ? { ...k.lastUsed, daysAgo: (k.lastUsed.daysAgo ?? 0) + 30 } : k.lastUsed,
+            })),
         }));
         await start({ users, credentialReport: { generatedHoursAgo: 3, users: older } });
         const viaApi = accessFor(iam, "api");
         const viaReport = accessFor(iam, "report");
         for (const u of users) {
             for (const need of [{ password: 90 }, { "access-key": 90 }] as Need[]) {
-                const expected = unusedOf(await viaApi.usageOf(u.userName, need)).filter(c => (need.password ? c === "password" : c !== "password"));
-                const actual = unusedOf(await viaReport.usageOf(u.userName, need)).filter(c => (need.password ? c === "password" : c !== "password"));
+                const expected = unusedOf(await viaApi.usageOf(u.userName, need)).filter(c =>
+                    need.password ? c === "password" : c !== "password",
+                );
+                const actual = unusedOf(await viaReport.usageOf(u.userName, need)).filter(c =>
+                    need.password ? c === "password" : c !== "password",
+                );
                 assert.deepEqual(actual, expected, `${u.userName} ${JSON.stringify(need)}`);
             }
         }
@@ -236,29 +298,49 @@ describe("account usage source", () => {
         // A narrow fake: the report answers; every live read fails, and describing the failure throws as a bug would,
         // so that the reader's own promise rejects.
         const now = new Date();
-        const stale = (i: number): UserFile => ({ userName: `stale-${i}`, accessKeys: [{ accessKeyId: `AKIASTALE${String(i).padStart(11, "0")}`, created: { daysAgo: 400 }, lastUsed: { daysAgo: 200 } }] });
-        const csv = credentialReportCsv(Array.from({ length: 12 }, (_, i) => resolveUser(stale(i), now)), "123456789012", new Date("2015-01-01T00:00:00Z"));
+        const stale = (i: number): UserFile => ({
+            userName: `stale-${i}`,
+            accessKeys: [{ accessKeyId: `AKIASTALE${String(i).padStart(11, "0")}`, created: { daysAgo: 400 }, lastUsed: { daysAgo: 200 } }],
+        });
+        const csv = credentialReportCsv(
+            Array.from({ length: 12 }, (_, i) => resolveUser(stale(i), now)),
+            "123456789012",
+            new Date("2015-01-01T00:00:00Z"),
+        );
         const requester: IamRequester = {
             get timeoutSeconds(): number {
                 throw new TypeError("a bug in a reader");
             },
             calls: new Map(),
-            call: async <T>(action: string): Promise<T> => {
-                if (action === "GetCredentialReport") return { Content: Buffer.from(csv), GeneratedTime: new Date(now.getTime() - 3600_000) } as T;
-                throw new Error("no IAM here");
-            },
+            call: <T>(action: string): Promise<T> =>
+                action === "GetCredentialReport"
+                    ? Promise.resolve({ Content: Buffer.from(csv), GeneratedTime: new Date(now.getTime() - 3600_000) } as T)
+                    : Promise.reject(new Error("no IAM here")),
         };
         const unhandled: unknown[] = [];
         const onUnhandled = (reason: unknown) => unhandled.push(reason);
         process.on("unhandledRejection", onUnhandled);
         try {
-            const reader = new AccountUsageReader(requester, { source: "auto", reportWaitMs: 0, autoReportAfterUsers: 10, userDeadlineMs: 30_000 });
+            const reader = new AccountUsageReader(requester, {
+                source: "auto",
+                reportWaitMs: 0,
+                autoReportAfterUsers: 10,
+                userDeadlineMs: 30_000,
+            });
             const first = await reader.usageOf("stale-0", { "access-key": 90 });
             const second = await reader.usageOf("stale-1", { "access-key": 90 }); // from here, read-ahead runs in the background
             await new Promise(resolve => setTimeout(resolve, 100));
-            for (const usage of [first, second]) assert.deepEqual(usage, { status: "unavailable", reason: `reading IAM user ${usage === first ? "stale-0" : "stale-1"} failed: a bug in a reader` });
+            for (const usage of [first, second])
+                assert.deepEqual(usage, {
+                    status: "unavailable",
+                    reason: `reading IAM user ${usage === first ? "stale-0" : "stale-1"} failed: a bug in a reader`,
+                });
             const ahead = await reader.usageOf("stale-5", { "access-key": 90 });
-            assert.deepEqual(ahead, { status: "unavailable", reason: "reading IAM user stale-5 failed: a bug in a reader" }, "read ahead, and still a handled answer");
+            assert.deepEqual(
+                ahead,
+                { status: "unavailable", reason: "reading IAM user stale-5 failed: a bug in a reader" },
+                "read ahead, and still a handled answer",
+            );
             assert.deepEqual(unhandled, []);
         } finally {
             process.off("unhandledRejection", onUnhandled);

@@ -22,16 +22,30 @@ const report = { generated: GENERATED, rows: new Map() };
 
 function usable(reading: ReturnType<typeof readCredentialReport>): CredentialReport {
     assert.equal(reading.status, "ok", JSON.stringify(reading));
-    return (reading as Extract<typeof reading, { status: "ok" }>).report;
+    return reading.report;
 }
 
 describe("credential report", () => {
     describe("parsing", () => {
         const csv = credentialReportCsv(
             [
-                resolveUser({ userName: "svc,deploy@corp", loginProfile: { created: { daysAgo: 50 } }, passwordLastUsed: { daysAgo: 7 },
-                    accessKeys: [{ accessKeyId: "AKIA0000000000000002", created: { daysAgo: 10 } }, { accessKeyId: "AKIA0000000000000001", status: "Inactive", created: { daysAgo: 400 }, lastUsed: { daysAgo: 300, service: "s3" } }] },
-                    NOW),
+                resolveUser(
+                    {
+                        userName: "svc,deploy@corp",
+                        loginProfile: { created: { daysAgo: 50 } },
+                        passwordLastUsed: { daysAgo: 7 },
+                        accessKeys: [
+                            { accessKeyId: "AKIA0000000000000002", created: { daysAgo: 10 } },
+                            {
+                                accessKeyId: "AKIA0000000000000001",
+                                status: "Inactive",
+                                created: { daysAgo: 400 },
+                                lastUsed: { daysAgo: 300, service: "s3" },
+                            },
+                        ],
+                    },
+                    NOW,
+                ),
                 resolveUser({ userName: "Bob", loginProfile: { created: { daysAgo: 5 } } }, NOW),
             ],
             "111122223333",
@@ -51,10 +65,13 @@ describe("credential report", () => {
 
         it("11. keeps key slots in creation order with last_rotated as the key's CreateDate", () => {
             const r = parsed.rows.get("svc,deploy@corp")!;
-            assert.deepEqual(r.keys.map(k => [k.slot, k.active, k.lastRotated.toISOString(), k.lastUsed?.toISOString()]), [
-                [1, false, daysAgo(400).toISOString(), daysAgo(300).toISOString()],
-                [2, true, daysAgo(10).toISOString(), undefined],
-            ]);
+            assert.deepEqual(
+                r.keys.map(k => [k.slot, k.active, k.lastRotated.toISOString(), k.lastUsed?.toISOString()]),
+                [
+                    [1, false, daysAgo(400).toISOString(), daysAgo(300).toISOString()],
+                    [2, true, daysAgo(10).toISOString(), undefined],
+                ],
+            );
         });
 
         it("no_information is never used; users are found case-insensitively", () => {
@@ -66,7 +83,12 @@ describe("credential report", () => {
     });
 
     describe("screening: what the report alone proves fresh", () => {
-        const key = (active: boolean, rotatedDaysAgo: number, usedDaysAgo?: number) => ({ slot: 1 as const, active, lastRotated: daysAgo(rotatedDaysAgo), lastUsed: usedDaysAgo === undefined ? undefined : daysAgo(usedDaysAgo) });
+        const key = (active: boolean, rotatedDaysAgo: number, usedDaysAgo?: number) => ({
+            slot: 1 as const,
+            active,
+            lastRotated: daysAgo(rotatedDaysAgo),
+            lastUsed: usedDaysAgo === undefined ? undefined : daysAgo(usedDaysAgo),
+        });
 
         it("10. a key used within the threshold in the report is fresh now (last use only moves forward)", () => {
             assert.equal(provenFreshByReport(row({ keys: [key(true, 400, 30)] }), report, { "access-key": 90 }, NOW), true);
@@ -86,13 +108,22 @@ describe("credential report", () => {
         });
 
         it("a password used within the threshold is fresh; never used or stale needs confirmation", () => {
-            assert.equal(provenFreshByReport(row({ passwordEnabled: true, passwordLastUsed: daysAgo(10) }), report, { password: 90 }, NOW), true);
+            assert.equal(
+                provenFreshByReport(row({ passwordEnabled: true, passwordLastUsed: daysAgo(10) }), report, { password: 90 }, NOW),
+                true,
+            );
             assert.equal(provenFreshByReport(row({ passwordEnabled: true }), report, { password: 90 }, NOW), false);
-            assert.equal(provenFreshByReport(row({ passwordEnabled: true, passwordLastUsed: daysAgo(100) }), report, { password: 90 }, NOW), false);
+            assert.equal(
+                provenFreshByReport(row({ passwordEnabled: true, passwordLastUsed: daysAgo(100) }), report, { password: 90 }, NOW),
+                false,
+            );
         });
 
         it("5. no password in the report: any password now is younger than the report", () => {
-            assert.equal(provenFreshByReport(row({ passwordEnabled: false, passwordLastUsed: daysAgo(400) }), report, { password: 1 }, NOW), true);
+            assert.equal(
+                provenFreshByReport(row({ passwordEnabled: false, passwordLastUsed: daysAgo(400) }), report, { password: 1 }, NOW),
+                true,
+            );
         });
 
         it("7. exactly at the threshold is not proven fresh (inclusive boundary)", () => {
@@ -154,7 +185,12 @@ describe("credential report", () => {
         });
 
         it("a row cut short is doubtful, and the rows after it still count", () => {
-            const short = alice().split(",").slice(0, 9).join(",").replace(/^alice/, "carl").replace("user/alice", "user/carl");
+            const short = alice()
+                .split(",")
+                .slice(0, 9)
+                .join(",")
+                .replace(/^alice/, "carl")
+                .replace("user/alice", "user/carl");
             const parsed = usable(read(`${H}\n${short}\n${alice()}`));
             assert.match(parsed.rows.get("carl")!.doubt ?? "", /its row has 9 fields, the header 22/);
             assert.equal(parsed.rows.get("alice")!.doubt, undefined);
@@ -164,12 +200,21 @@ describe("credential report", () => {
             const future = alice().replace(iso(5), new Date(GENERATED.getTime() + 3600_000).toISOString().replace(".000Z", "+00:00"));
             assert.match(rowOf(`${H}\n${future}`).doubt ?? "", /access_key_1_last_used_date .* is after the report was generated/);
             assert.match(rowOf(`${H}\n${alice("yes")}`).doubt ?? "", /access_key_1_active is "yes", not true or false/);
-            assert.match(rowOf(`${H}\n${alice().replace(iso(10), "last tuesday")}`).doubt ?? "", /password_last_used "last tuesday" is not a date/);
+            assert.match(
+                rowOf(`${H}\n${alice().replace(iso(10), "last tuesday")}`).doubt ?? "",
+                /password_last_used "last tuesday" is not a date/,
+            );
         });
 
         it("an active key without a creation date, or a row whose ARN names someone else, is doubtful", () => {
-            assert.match(rowOf(`${H}\n${alice().replace("true,2020-01-01T00:00:00+00:00,", "true,N/A,")}`).doubt ?? "", /access key 1 is active but has no access_key_1_last_rotated/);
-            assert.equal(rowOf(`${H}\n${alice().replace("user/alice", "user/mallory")}`).doubt, `its arn "${ARN}mallory" does not name the user`);
+            assert.match(
+                rowOf(`${H}\n${alice().replace("true,2020-01-01T00:00:00+00:00,", "true,N/A,")}`).doubt ?? "",
+                /access key 1 is active but has no access_key_1_last_rotated/,
+            );
+            assert.equal(
+                rowOf(`${H}\n${alice().replace("user/alice", "user/mallory")}`).doubt,
+                `its arn "${ARN}mallory" does not name the user`,
+            );
         });
 
         describe("dates as IAM writes them, and nothing else", () => {
@@ -181,29 +226,56 @@ describe("credential report", () => {
                     assert.equal(row.keys[0].lastUsed?.toISOString(), "2026-11-25T09:37:00.000Z");
                 });
             }
-            for (const doubtful of ["x2026-11-25T09:37:00+00:00", "2026-11-25T09:37:00+00:00x", "2026-11-25T09:37+00:00", "2026-11-25T09:37:00.5+00:00",
-                "2026-11-25T09:37:00+0000", "2026-11-25", "2026-13-45T09:37:00+00:00", "not_supported", ""]) {
+            for (const doubtful of [
+                "x2026-11-25T09:37:00+00:00",
+                "2026-11-25T09:37:00+00:00x",
+                "2026-11-25T09:37+00:00",
+                "2026-11-25T09:37:00.5+00:00",
+                "2026-11-25T09:37:00+0000",
+                "2026-11-25",
+                "2026-13-45T09:37:00+00:00",
+                "not_supported",
+                "",
+            ]) {
                 it(`${JSON.stringify(doubtful)} makes the row doubtful, naming the column`, () => {
                     assert.equal(withLastUse(doubtful).doubt, `access_key_1_last_used_date ${JSON.stringify(doubtful)} is not a date`);
                 });
             }
             it("a date before AWS existed makes the row doubtful; AWS's first day does not", () => {
-                assert.equal(withLastUse("1970-01-01T00:00:00+00:00").doubt, `access_key_1_last_used_date "1970-01-01T00:00:00+00:00" predates AWS`);
-                assert.equal(withLastUse("2005-12-31T23:59:59+00:00").doubt, `access_key_1_last_used_date "2005-12-31T23:59:59+00:00" predates AWS`);
+                assert.equal(
+                    withLastUse("1970-01-01T00:00:00+00:00").doubt,
+                    `access_key_1_last_used_date "1970-01-01T00:00:00+00:00" predates AWS`,
+                );
+                assert.equal(
+                    withLastUse("2005-12-31T23:59:59+00:00").doubt,
+                    `access_key_1_last_used_date "2005-12-31T23:59:59+00:00" predates AWS`,
+                );
                 assert.equal(withLastUse("2006-01-01T00:00:00+00:00").doubt, undefined);
             });
             it("a date up to five minutes after the report was generated is clock skew; later is doubtful", () => {
                 const at = (ms: number) => new Date(GENERATED.getTime() + ms).toISOString().replace(".000Z", "+00:00");
                 assert.equal(withLastUse(at(4 * 60_000)).doubt, undefined);
                 assert.equal(withLastUse(at(5 * 60_000)).doubt, undefined, "exactly five minutes");
-                assert.equal(withLastUse(at(5 * 60_000 + 1000)).doubt, `access_key_1_last_used_date ${JSON.stringify(at(5 * 60_000 + 1000))} is after the report was generated`);
-                assert.equal(withLastUse(at(6 * 60_000)).doubt, `access_key_1_last_used_date ${JSON.stringify(at(6 * 60_000))} is after the report was generated`);
+                assert.equal(
+                    withLastUse(at(5 * 60_000 + 1000)).doubt,
+                    `access_key_1_last_used_date ${JSON.stringify(at(5 * 60_000 + 1000))} is after the report was generated`,
+                );
+                assert.equal(
+                    withLastUse(at(6 * 60_000)).doubt,
+                    `access_key_1_last_used_date ${JSON.stringify(at(6 * 60_000))} is after the report was generated`,
+                );
             });
         });
 
         it("names the column of a value that is not what it promises", () => {
-            assert.equal(rowOf(`${H}\n${alice().replace("true,2020-01-01T00:00:00+00:00,", "true,yesterday,")}`).doubt, `access_key_1_last_rotated "yesterday" is not a date`);
-            assert.equal(rowOf(`${H}\n${alice().replace(",true,", ",enabled,")}`).doubt, `password_enabled is "enabled", not true or false`);
+            assert.equal(
+                rowOf(`${H}\n${alice().replace("true,2020-01-01T00:00:00+00:00,", "true,yesterday,")}`).doubt,
+                `access_key_1_last_rotated "yesterday" is not a date`,
+            );
+            assert.equal(
+                rowOf(`${H}\n${alice().replace(",true,", ",enabled,")}`).doubt,
+                `password_enabled is "enabled", not true or false`,
+            );
         });
 
         it("a password enabled with password_last_used N/A (IAM's word for no password) is doubtful", () => {
@@ -213,7 +285,10 @@ describe("credential report", () => {
         });
 
         it("a header and fields padded with spaces, and upper-case column names, are read", () => {
-            const padded = alice().split(",").map(v => ` ${v} `).join(",");
+            const padded = alice()
+                .split(",")
+                .map(v => ` ${v} `)
+                .join(",");
             const row = rowOf(`${REPORT_COLUMNS.map(c => ` ${c.toUpperCase()} `).join(",")}\n${padded}`);
             assert.equal(row.doubt, undefined);
             assert.equal(row.passwordLastUsed?.toISOString(), daysAgo(10).toISOString());
@@ -226,12 +301,19 @@ describe("credential report", () => {
             const mixed = usable(read(`${H}\n${alice()}\n${anonymised}`));
             assert.equal(mixed.accountId, "111122223333");
             assert.equal(mixed.rows.get("zoe")!.doubt, undefined);
-            assert.equal(read(`${H}\nzoe,xarn:aws:iam::999999999999:user/zoe${alice().slice(alice().indexOf(",2020"))}\n${alice()}`).status, "ok", "only an ARN that starts like one names an account");
+            assert.equal(
+                read(`${H}\nzoe,xarn:aws:iam::999999999999:user/zoe${alice().slice(alice().indexOf(",2020"))}\n${alice()}`).status,
+                "ok",
+                "only an ARN that starts like one names an account",
+            );
         });
 
         it("reads a quoted user name with a comma and a quote in it as one field", () => {
             const name = 'svc,"ops"';
-            const quoted = alice().replace(/^alice,arn:aws:iam::111122223333:user\/alice/, `"svc,""ops""","${ARN}${name.replace(/"/g, '""')}"`);
+            const quoted = alice().replace(
+                /^alice,arn:aws:iam::111122223333:user\/alice/,
+                `"svc,""ops""","${ARN}${name.replace(/"/g, '""')}"`,
+            );
             assert.equal(rowOf(`${H}\n${quoted}`, name).doubt, undefined);
         });
 
@@ -239,12 +321,22 @@ describe("credential report", () => {
             ["not CSV at all", "<html><body>Service Unavailable</body></html>", GENERATED, /lacks the columns user, arn, password_enabled/],
             ["empty", "", GENERATED, /^it is empty$/],
             ["with only blank lines", "\n\n", GENERATED, /^it is empty$/],
-            ["missing a column it needs", H.replace(",access_key_2_last_used_date", ""), GENERATED, /lacks the column access_key_2_last_used_date$/],
+            [
+                "missing a column it needs",
+                H.replace(",access_key_2_last_used_date", ""),
+                GENERATED,
+                /lacks the column access_key_2_last_used_date$/,
+            ],
             ["a header naming a column twice", `${H},user\n`, GENERATED, /a column appears twice/],
             ["unbalanced quotes", `${H}\n"alice,${ARN}alice`, GENERATED, /^it is not CSV \(Quote Not Closed: .*\)$/],
             ["without GeneratedTime", `${H}\n${alice()}`, undefined, /it has no GeneratedTime/],
             ["generated in the future", `${H}\n${alice()}`, new Date(NOW.getTime() + 3600_000), /its GeneratedTime is in the future/],
-            ["mixing two accounts", `${H}\n${alice()}\n${alice().replace(/alice/g, "zoe").replace("111122223333", "999988887777")}`, GENERATED, /mixes accounts 111122223333 and 999988887777/],
+            [
+                "mixing two accounts",
+                `${H}\n${alice()}\n${alice().replace(/alice/g, "zoe").replace("111122223333", "999988887777")}`,
+                GENERATED,
+                /mixes accounts 111122223333 and 999988887777/,
+            ],
         ];
         for (const [what, csv, generated, reason] of unusable) {
             it(`a report ${what} is set aside as a whole`, () => {
@@ -256,14 +348,17 @@ describe("credential report", () => {
     });
 
     describe("recorded reports of real accounts (test/fixtures/credential-reports)", () => {
-        const fixture = (name: string) => fs.readFileSync(path.join(__dirname, "..", "..", "test", "fixtures", "credential-reports", name), "utf8");
+        const fixture = (name: string) =>
+            fs.readFileSync(path.join(__dirname, "..", "..", "test", "fixtures", "credential-reports", name), "utf8");
         /** Which credentials the report alone clears, by user, at a threshold, judged at `now`. */
         function cleared(csv: string, generated: string, now: string, days: number): Record<string, string[]> {
             const parsed = usable(readCredentialReport(csv, new Date(generated), new Date(now)));
             const out: Record<string, string[]> = {};
             for (const row of parsed.rows.values()) {
                 assert.equal(row.doubt, undefined, `${row.userName}: ${row.doubt}`);
-                out[row.userName] = (["password", "access-key"] as const).filter(need => provenFreshByReport(row, parsed, { [need]: days }, new Date(now)));
+                out[row.userName] = (["password", "access-key"] as const).filter(need =>
+                    provenFreshByReport(row, parsed, { [need]: days }, new Date(now)),
+                );
             }
             return out;
         }

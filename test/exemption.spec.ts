@@ -35,7 +35,7 @@ describe("exemptions", () => {
         it(`"${bad}" is not a date, so no exemption`, () => {
             const result = exemptionOf("alice", tags(bad), config, NOW);
             assert.equal(result.exempt, false);
-            assert.match(!result.exempt ? result.note ?? "" : "", /is not a date \(YYYY-MM-DD\), so it exempts nothing/);
+            assert.match(!result.exempt ? (result.note ?? "") : "", /is not a date \(YYYY-MM-DD\), so it exempts nothing/);
         });
     }
 
@@ -58,7 +58,12 @@ describe("exemptions", () => {
         it("a date exactly maxExemptionDays ahead exempts, with its days left", () => {
             const result = exemptionOf("alice", tags("2027-02-28", "migration"), config, NOW);
             assert.equal(result.exempt, true);
-            assert.deepEqual(result.exempt === true && result.record, { by: "tag", until: "2027-02-28", daysLeft: 90, reason: "migration" });
+            assert.deepEqual(result.exempt === true && result.record, {
+                by: "tag",
+                until: "2027-02-28",
+                daysLeft: 90,
+                reason: "migration",
+            });
         });
 
         it("one day further is no exemption, and the violation says why and which date would do", () => {
@@ -83,12 +88,18 @@ describe("exemptions", () => {
         });
 
         it("a pattern exemption has no date, so no limit applies to it", () => {
-            assert.equal(exemptionOf("break-glass-1", {}, withDefaults({ exemptUsers: ["break-glass-*"], maxExemptionDays: 0 }), NOW).exempt, true);
+            assert.equal(
+                exemptionOf("break-glass-1", {}, withDefaults({ exemptUsers: ["break-glass-*"], maxExemptionDays: 0 }), NOW).exempt,
+                true,
+            );
         });
     });
 
     it("an expired tag without a reason says only that it expired", () => {
-        assert.deepEqual(exemptionOf("alice", tags("2026-10-01"), config, NOW), { exempt: false, note: "the exemption unused-credentials:exempt-until=2026-10-01 expired" });
+        assert.deepEqual(exemptionOf("alice", tags("2026-10-01"), config, NOW), {
+            exempt: false,
+            note: "the exemption unused-credentials:exempt-until=2026-10-01 expired",
+        });
     });
 
     it("holds to the last millisecond of its day and not one after", () => {
@@ -108,7 +119,10 @@ describe("exemptions", () => {
 
     describe("during preview, a tag that is not known yet", () => {
         it("all tags unknown: neither exempt nor judged", () => {
-            assert.deepEqual(exemptionOf("alice", {}, config, NOW, "all"), { exempt: "unknown", why: "its tags are not known during preview, so whether it is exempt cannot be known" });
+            assert.deepEqual(exemptionOf("alice", {}, config, NOW, "all"), {
+                exempt: "unknown",
+                why: "its tags are not known during preview, so whether it is exempt cannot be known",
+            });
         });
 
         it("the exempt-until tag unknown: neither exempt nor judged, naming the tag", () => {
@@ -129,7 +143,8 @@ describe("exemptions", () => {
     });
 
     it("endOfUtcDay rejects impossible dates", () => {
-        for (const impossible of ["2026-13-01", "2026-00-10", "2026-04-31", "2025-02-29", "2026-12-32"]) assert.equal(endOfUtcDay(impossible), undefined, impossible);
+        for (const impossible of ["2026-13-01", "2026-00-10", "2026-04-31", "2025-02-29", "2026-12-32"])
+            assert.equal(endOfUtcDay(impossible), undefined, impossible);
         assert.equal(endOfUtcDay("2024-02-29")?.toISOString(), "2024-02-29T23:59:59.999Z");
         assert.equal(endOfUtcDay("2026-12-31")?.toISOString(), "2026-12-31T23:59:59.999Z");
     });

@@ -6,7 +6,10 @@ import { freshPack } from "./helpers/pack";
 import { providerFor, withLocalIam } from "./helpers/local-account";
 import { userArgs, validate } from "./helpers/policy-args";
 
-const key = (id: string, idleDays: number, minutes = 0) => ({ userName: id.toLowerCase(), accessKeys: [{ accessKeyId: id, created: { daysAgo: 400 }, lastUsed: { daysAgo: idleDays, minutesAgo: minutes } }] });
+const key = (id: string, idleDays: number, minutes = 0) => ({
+    userName: id.toLowerCase(),
+    accessKeys: [{ accessKeyId: id, created: { daysAgo: 400 }, lastUsed: { daysAgo: idleDays, minutesAgo: minutes } }],
+});
 
 describe("policy iam-user-credential-unused-soon", () => {
     const local = withLocalIam(() => ({
@@ -23,12 +26,19 @@ describe("policy iam-user-credential-unused-soon", () => {
     /** A new pack process: the three policies share its run, as in one Analyze call. */
     const resetPackRun = () => {
         const pack = freshPack().byName;
-        [keys, passwords, notice] = [pack["iam-user-unused-access-key"], pack["iam-user-unused-password"], pack["iam-user-credential-unused-soon"]];
+        [keys, passwords, notice] = [
+            pack["iam-user-unused-access-key"],
+            pack["iam-user-unused-password"],
+            pack["iam-user-credential-unused-soon"],
+        ];
     };
     beforeEach(resetPackRun);
 
     /** One Analyze call: the pack's policies in order on the same resource, as the policy SDK runs them. */
-    async function analyze(name: string, config: { keys?: Record<string, unknown>; notice?: Record<string, unknown>; passwords?: Record<string, unknown> | "disabled" } = {}) {
+    async function analyze(
+        name: string,
+        config: { keys?: Record<string, unknown>; notice?: Record<string, unknown>; passwords?: Record<string, unknown> | "disabled" } = {},
+    ) {
         const args = (c?: Record<string, unknown>) => userArgs({ name, props: { name }, provider: providerFor(local.iam()), config: c });
         const judged = [...(await validate(keys, args(config.keys))).violations];
         if (config.passwords !== "disabled") judged.push(...(await validate(passwords, args(config.passwords))).violations);
@@ -45,7 +55,12 @@ describe("policy iam-user-credential-unused-soon", () => {
         assert.deepEqual(judged, []);
         assert.equal(noticed.length, 1);
         const unusedOn = new Date(Date.now() + 14 * 86_400_000 - 60_000).toISOString().slice(0, 10);
-        assert.match(noticed[0], new RegExp(`^IAM user 'akiaidle76days000001' in account 123456789012 \\(provider default_7_0_0\\): active access key AKIAIDLE76DAYS000001 will count as unused on ${unusedOn} \\d\\d:\\d\\d UTC, in 14 days, and from then iam-user-unused-access-key reports it`));
+        assert.match(
+            noticed[0],
+            new RegExp(
+                `^IAM user 'akiaidle76days000001' in account 123456789012 \\(provider default_7_0_0\\): active access key AKIAIDLE76DAYS000001 will count as unused on ${unusedOn} \\d\\d:\\d\\d UTC, in 14 days, and from then iam-user-unused-access-key reports it`,
+            ),
+        );
         assert.match(noticed[0], /idle 76 days, threshold 90 days/);
     });
 
@@ -70,7 +85,10 @@ describe("policy iam-user-credential-unused-soon", () => {
     });
 
     it("covers passwords at the password policy's threshold, and says nothing of a policy that did not run", async () => {
-        assert.match((await analyze("password-80")).noticed[0], /console password will count as unused on .*, in 10 days, and from then iam-user-unused-password reports it/);
+        assert.match(
+            (await analyze("password-80")).noticed[0],
+            /console password will count as unused on .*, in 10 days, and from then iam-user-unused-password reports it/,
+        );
         resetPackRun();
         assert.deepEqual((await analyze("password-80", { passwords: "disabled" })).noticed, []);
     });

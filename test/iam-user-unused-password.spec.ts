@@ -28,7 +28,10 @@ describe("policy iam-user-unused-password", () => {
     it("reports a password unused past the threshold, with last use, idle days and fix", async () => {
         const { violations } = await check("stale");
         assert.equal(violations.length, 1);
-        assert.match(violations[0], /IAM user 'stale' in account 123456789012 \(provider default_7_0_0\): console password is unused: last used \d{4}-\d\d-\d\d \d\d:\d\d UTC; idle 100 days, threshold 90 days/);
+        assert.match(
+            violations[0],
+            /IAM user 'stale' in account 123456789012 \(provider default_7_0_0\): console password is unused: last used \d{4}-\d\d-\d\d \d\d:\d\d UTC; idle 100 days, threshold 90 days/,
+        );
         assert.match(violations[0], /aws iam delete-login-profile --user-name stale/);
     });
 
@@ -57,20 +60,32 @@ describe("policy iam-user-unused-password", () => {
 
     it("tells an aws.iam user to remove its aws.iam.UserLoginProfile, with the retiring tag for the same change", async () => {
         const { violations } = await check("stale");
-        assert.match(violations[0], /Fix in code: remove its aws\.iam\.UserLoginProfile and, in the same change, add "unused-credentials:retiring": "password until \d{4}-\d\d-\d\d" to its tags/);
+        assert.match(
+            violations[0],
+            /Fix in code: remove its aws\.iam\.UserLoginProfile and, in the same change, add "unused-credentials:retiring": "password until \d{4}-\d\d-\d\d" to its tags/,
+        );
     });
 
     it("judges an aws-native user, and tells it to remove the user's loginProfile (aws-native's fix)", async () => {
-        const { violations } = await validate(policy, userArgs({ type: "aws-native:iam:User", name: "n", props: { userName: "stale" }, provider: providerFor(local.iam()) }));
+        const { violations } = await validate(
+            policy,
+            userArgs({ type: "aws-native:iam:User", name: "n", props: { userName: "stale" }, provider: providerFor(local.iam()) }),
+        );
         assert.equal(violations.length, 1);
-        assert.match(violations[0], /Fix in code: remove the loginProfile of its aws-native\.iam\.User and, in the same change, add \{key: "unused-credentials:retiring", value: "password until \d{4}-\d\d-\d\d"\} to its tags/);
+        assert.match(
+            violations[0],
+            /Fix in code: remove the loginProfile of its aws-native\.iam\.User and, in the same change, add \{key: "unused-credentials:retiring", value: "password until \d{4}-\d\d-\d\d"\} to its tags/,
+        );
         assert.doesNotMatch(violations[0], /UserLoginProfile/);
     });
 
     it("a retiring tag naming the password lets the deployment that removes it through (aws-native tags are a list)", async () => {
         const until = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
         const tags = [{ key: "unused-credentials:retiring", value: `password until ${until}` }];
-        const { violations } = await validate(policy, userArgs({ type: "aws-native:iam:User", name: "n", props: { userName: "stale", tags }, provider: providerFor(local.iam()) }));
+        const { violations } = await validate(
+            policy,
+            userArgs({ type: "aws-native:iam:User", name: "n", props: { userName: "stale", tags }, provider: providerFor(local.iam()) }),
+        );
         assert.deepEqual(violations, []);
     });
 });

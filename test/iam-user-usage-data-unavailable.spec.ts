@@ -35,7 +35,10 @@ describe("policy iam-user-usage-data-unavailable", () => {
         local.iam().setFaults({ accessDenied: [{ action: "ListAccessKeys", userName: "carol" }] });
         const { violations } = await analyze();
         assert.equal(violations.length, 1);
-        assert.match(violations[0], /IAM user 'carol' in account 123456789012 \(provider default_7_0_0\): credentials could not be evaluated: access denied to iam:ListAccessKeys/);
+        assert.match(
+            violations[0],
+            /IAM user 'carol' in account 123456789012 \(provider default_7_0_0\): credentials could not be evaluated: access denied to iam:ListAccessKeys/,
+        );
         assert.match(violations[0], /not a pass/);
     });
 
@@ -78,8 +81,14 @@ describe("policy iam-user-usage-data-unavailable", () => {
 
     it("says nothing of data no policy needed: the user exempt from both judging policies", async () => {
         local.iam().setFaults({ accessDenied: [{ userName: "carol" }] });
-        const exempt = userArgs({ name: "carol", props: { name: "carol" }, provider: providerFor(local.iam()), config: { exemptUsers: ["carol"] } });
-        for (const judging of policies().slice(0, 2)) assert.match((await validate(judging, exempt)).notApplicable ?? "", /is exempt by exemptUsers pattern "carol"/);
+        const exempt = userArgs({
+            name: "carol",
+            props: { name: "carol" },
+            provider: providerFor(local.iam()),
+            config: { exemptUsers: ["carol"] },
+        });
+        for (const judging of policies().slice(0, 2))
+            assert.match((await validate(judging, exempt)).notApplicable ?? "", /is exempt by exemptUsers pattern "carol"/);
         assert.deepEqual((await validate(policy(), args())).violations, []);
         assert.equal(local.iam().totalCalls(), 0, "an exempt user costs no IAM call");
     });

@@ -32,7 +32,9 @@ function onlyDoubt(usage: UserUsage): Unjudged {
 }
 
 const keyMember = (fields: Record<string, string | Date | undefined>): XmlNode[] =>
-    Object.entries(fields).filter(([, v]) => v !== undefined).map(([k, v]) => leaf(k, v!));
+    Object.entries(fields)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => leaf(k, v!));
 
 describe("per-user reader: untrusted answers", () => {
     const local = withLocalIam(() => ({
@@ -54,30 +56,54 @@ describe("per-user reader: untrusted answers", () => {
 
     describe("a 200 answer that is not what IAM sends", () => {
         it("a proxy's HTML page for ListAccessKeys is unavailable, not 'no keys'", async () => {
-            local.iam().setFaults({ rawBody: [{ action: "ListAccessKeys", body: "<html><body><h1>Proxy Authentication Required</h1></body></html>" }] });
+            local.iam().setFaults({
+                rawBody: [{ action: "ListAccessKeys", body: "<html><body><h1>Proxy Authentication Required</h1></body></html>" }],
+            });
             const doubt = onlyDoubt(await read());
-            assert.deepEqual(doubt, { credential: "access-key", accessKeyId: undefined, errorCode: "UntrustedAnswer", reason: "iam:ListAccessKeys answered without AccessKeyMetadata, which the pack cannot judge from" }, "every key, not retried later");
+            assert.deepEqual(
+                doubt,
+                {
+                    credential: "access-key",
+                    accessKeyId: undefined,
+                    errorCode: "UntrustedAnswer",
+                    reason: "iam:ListAccessKeys answered without AccessKeyMetadata, which the pack cannot judge from",
+                },
+                "every key, not retried later",
+            );
         });
 
         it("a key list without IsTruncated is unavailable: whether more pages follow cannot be known", async () => {
-            serve("ListAccessKeys", [list("AccessKeyMetadata", [keyMember({ UserName: "alice", AccessKeyId: STALE, Status: "Active", CreateDate: ago(400) })])]);
-            assert.equal(unavailableReason(await read()), "iam:ListAccessKeys answered without IsTruncated, which the pack cannot judge from");
+            serve("ListAccessKeys", [
+                list("AccessKeyMetadata", [keyMember({ UserName: "alice", AccessKeyId: STALE, Status: "Active", CreateDate: ago(400) })]),
+            ]);
+            assert.equal(
+                unavailableReason(await read()),
+                "iam:ListAccessKeys answered without IsTruncated, which the pack cannot judge from",
+            );
         });
 
         it("the same key listed twice is unavailable", async () => {
             const member = keyMember({ UserName: "alice", AccessKeyId: STALE, Status: "Active", CreateDate: ago(400) });
             serve("ListAccessKeys", [list("AccessKeyMetadata", [member, member]), leaf("IsTruncated", false)]);
-            assert.equal(unavailableReason(await read()), "iam:ListAccessKeys answered the same key twice, which the pack cannot judge from");
+            assert.equal(
+                unavailableReason(await read()),
+                "iam:ListAccessKeys answered the same key twice, which the pack cannot judge from",
+            );
         });
 
         it("a key listed without its user name is read as the user's", async () => {
-            serve("ListAccessKeys", [list("AccessKeyMetadata", [keyMember({ AccessKeyId: STALE, Status: "Active", CreateDate: ago(400) })]), leaf("IsTruncated", false)]);
+            serve("ListAccessKeys", [
+                list("AccessKeyMetadata", [keyMember({ AccessKeyId: STALE, Status: "Active", CreateDate: ago(400) })]),
+                leaf("IsTruncated", false),
+            ]);
             const usage = await read();
             assert.deepEqual(usage.status === "found" && usage.facts.accessKeys.map(k => k.accessKeyId), [STALE]);
         });
 
         it("a body that is not XML at all is unavailable, naming the action", async () => {
-            local.iam().setFaults({ rawBody: [{ action: "GetLoginProfile", body: "upstream connect error or disconnect/reset before headers" }] });
+            local
+                .iam()
+                .setFaults({ rawBody: [{ action: "GetLoginProfile", body: "upstream connect error or disconnect/reset before headers" }] });
             assert.match(unavailableReason(await read()), /iam:GetLoginProfile failed: .*XML parse error/);
         });
 
@@ -92,22 +118,33 @@ describe("per-user reader: untrusted answers", () => {
         });
 
         it("a key without CreateDate is unavailable, not a crash", async () => {
-            serve("ListAccessKeys", [list("AccessKeyMetadata", [keyMember({ UserName: "alice", AccessKeyId: STALE, Status: "Active" })]), leaf("IsTruncated", false)]);
+            serve("ListAccessKeys", [
+                list("AccessKeyMetadata", [keyMember({ UserName: "alice", AccessKeyId: STALE, Status: "Active" })]),
+                leaf("IsTruncated", false),
+            ]);
             assert.match(unavailableReason(await read()), new RegExp(`iam:ListAccessKeys answered without CreateDate of key ${STALE}`));
         });
 
         it("a key whose status is neither Active nor Inactive is unavailable", async () => {
-            serve("ListAccessKeys", [list("AccessKeyMetadata", [keyMember({ UserName: "alice", AccessKeyId: STALE, Status: "Expired", CreateDate: ago(400) })]), leaf("IsTruncated", false)]);
+            serve("ListAccessKeys", [
+                list("AccessKeyMetadata", [keyMember({ UserName: "alice", AccessKeyId: STALE, Status: "Expired", CreateDate: ago(400) })]),
+                leaf("IsTruncated", false),
+            ]);
             assert.match(unavailableReason(await read()), /key AKIASTALESTALESTALE1 with status "Expired", neither Active nor Inactive/);
         });
 
         it("a key list for another user is unavailable", async () => {
-            serve("ListAccessKeys", [list("AccessKeyMetadata", [keyMember({ UserName: "mallory", AccessKeyId: STALE, Status: "Active", CreateDate: ago(400) })]), leaf("IsTruncated", false)]);
+            serve("ListAccessKeys", [
+                list("AccessKeyMetadata", [keyMember({ UserName: "mallory", AccessKeyId: STALE, Status: "Active", CreateDate: ago(400) })]),
+                leaf("IsTruncated", false),
+            ]);
             assert.match(unavailableReason(await read()), /for user "mallory" when asked about "alice"/);
         });
 
         it("more than two keys for one user is unavailable (IAM holds at most two)", async () => {
-            const keys = ["AKIAAAAAAAAAAAAAAAA1", "AKIAAAAAAAAAAAAAAAA2", "AKIAAAAAAAAAAAAAAAA3"].map(id => keyMember({ UserName: "alice", AccessKeyId: id, Status: "Inactive", CreateDate: ago(10) }));
+            const keys = ["AKIAAAAAAAAAAAAAAAA1", "AKIAAAAAAAAAAAAAAAA2", "AKIAAAAAAAAAAAAAAAA3"].map(id =>
+                keyMember({ UserName: "alice", AccessKeyId: id, Status: "Inactive", CreateDate: ago(10) }),
+            );
             serve("ListAccessKeys", [list("AccessKeyMetadata", keys), leaf("IsTruncated", false)]);
             assert.match(unavailableReason(await read()), /3 keys for one user; IAM holds at most 2/);
         });
@@ -133,7 +170,10 @@ describe("per-user reader: untrusted answers", () => {
         alice.accessKeys[0].lastUsed = { date: ago(120), region: "eu-west-1" };
         alice.accessKeys[1].lastUsed = { date: ago(1), service: "sts" };
         const usage = await read();
-        assert.deepEqual(usage.status === "found" && usage.facts.accessKeys.map(k => [k.lastUsed?.serviceName, k.lastUsed?.region]), [[undefined, "eu-west-1"], ["sts", undefined]]);
+        assert.deepEqual(usage.status === "found" && usage.facts.accessKeys.map(k => [k.lastUsed?.serviceName, k.lastUsed?.region]), [
+            [undefined, "eu-west-1"],
+            ["sts", undefined],
+        ]);
     });
 
     describe("impossible dates", () => {
@@ -176,7 +216,12 @@ describe("per-user reader: untrusted answers", () => {
         it("pages beyond what two keys can fill are unavailable", async () => {
             // Truncated, empty pages, each with a new marker: a listing that never ends.
             let n = 0;
-            const endless = () => successEnvelope("ListAccessKeys", [node("AccessKeyMetadata", []), leaf("IsTruncated", true), leaf("Marker", `m${n++}`)], "r");
+            const endless = () =>
+                successEnvelope(
+                    "ListAccessKeys",
+                    [node("AccessKeyMetadata", []), leaf("IsTruncated", true), leaf("Marker", `m${n++}`)],
+                    "r",
+                );
             const server = local.iam();
             server.setFaults({ rawBody: [{ action: "ListAccessKeys", body: endless() }] });
             server.afterAnswer = action => {
@@ -208,14 +253,23 @@ describe("per-user reader: untrusted answers", () => {
             const usage = await read();
             assert.match(unavailableReason(usage), /access denied to iam:GetAccessKeyLastUsed.*\(also when the user was read again\)/);
             const doubts = usage.status === "found" ? usage.facts.doubts : [];
-            assert.deepEqual(doubts.map(d => [d.accessKeyId, d.missingAction]), [[STALE, "iam:GetAccessKeyLastUsed"], [FRESH, "iam:GetAccessKeyLastUsed"]]);
+            assert.deepEqual(
+                doubts.map(d => [d.accessKeyId, d.missingAction]),
+                [
+                    [STALE, "iam:GetAccessKeyLastUsed"],
+                    [FRESH, "iam:GetAccessKeyLastUsed"],
+                ],
+            );
             assert.ok(usage.status === "found" && usage.facts.loginProfile, "the password is judged all the same");
         });
 
         it("NoSuchEntity for a listed key's last use, twice, is unavailable: never 'not in IAM', which would drop the user's findings", async () => {
             const missing = errorEnvelope("Sender", "NoSuchEntity", `The Access Key with id ${STALE} cannot be found.`, "req-404");
             local.iam().setFaults({ rawBody: [{ action: "GetAccessKeyLastUsed", status: 404, body: missing }] });
-            assert.match(unavailableReason(await read()), /iam:GetAccessKeyLastUsed failed: NoSuchEntityException: .* \(also when the user was read again\)$/);
+            assert.match(
+                unavailableReason(await read()),
+                /iam:GetAccessKeyLastUsed failed: NoSuchEntityException: .* \(also when the user was read again\)$/,
+            );
             assert.equal(local.iam().calls.get("ListAccessKeys"), 2);
         });
 
@@ -223,8 +277,19 @@ describe("per-user reader: untrusted answers", () => {
             local.iam().setFaults({ accessDenied: [{ action: "GetUser" }] });
             const denied = await read();
             const doubt = onlyDoubt(denied);
-            assert.deepEqual([doubt.credential, doubt.reason, doubt.missingAction], ["password", "access denied to iam:GetUser: grant the identity that runs the pack iam:GetUser (see the README's IAM policy)", "iam:GetUser"]);
-            assert.deepEqual(denied.status === "found" && denied.facts.accessKeys.map(k => k.accessKeyId), [STALE, FRESH], "the keys are judged all the same");
+            assert.deepEqual(
+                [doubt.credential, doubt.reason, doubt.missingAction],
+                [
+                    "password",
+                    "access denied to iam:GetUser: grant the identity that runs the pack iam:GetUser (see the README's IAM policy)",
+                    "iam:GetUser",
+                ],
+            );
+            assert.deepEqual(
+                denied.status === "found" && denied.facts.accessKeys.map(k => k.accessKeyId),
+                [STALE, FRESH],
+                "the keys are judged all the same",
+            );
             assert.equal(local.iam().calls.get("ListAccessKeys"), 1);
             local.iam().setFaults({ transient: [{ code: "ServiceFailure", count: 100, action: "GetUser" }] });
             assert.doesNotMatch(unavailableReason(await read()), /read again/);
@@ -250,13 +315,22 @@ describe("per-user reader: untrusted answers", () => {
             const started = Date.now();
             const usage = await readUserUsage(requesterFor(local.iam(), { requestTimeoutMs: 5_000 }), "alice", { deadlineMs: 500 });
             assert.equal(unavailableReason(usage), "reading IAM user alice did not finish within 0.5 s");
-            assert.deepEqual([usage.status === "unavailable" && usage.errorCode, usage.status === "unavailable" && usage.transient], ["Timeout", true]);
+            assert.deepEqual(
+                [usage.status === "unavailable" && usage.errorCode, usage.status === "unavailable" && usage.transient],
+                ["Timeout", true],
+            );
             assert.ok(Date.now() - started < 2_000);
         });
     });
 
     describe("a failure met once", () => {
-        const source = () => new AccountUsageReader(requesterFor(local.iam(), { maxAttempts: 1 }), { source: "api", reportWaitMs: 0, autoReportAfterUsers: 0, userDeadlineMs: 30_000 });
+        const source = () =>
+            new AccountUsageReader(requesterFor(local.iam(), { maxAttempts: 1 }), {
+                source: "api",
+                reportWaitMs: 0,
+                autoReportAfterUsers: 0,
+                userDeadlineMs: 30_000,
+            });
 
         it("a transient failure is read once more when the next policy asks, and both answers are kept apart", async () => {
             local.iam().setFaults({ transient: [{ code: "Throttling", count: 1, action: "GetLoginProfile" }] });
@@ -265,9 +339,17 @@ describe("per-user reader: untrusted answers", () => {
             assert.deepEqual([first.credential, first.transient], ["password", true]);
             assert.match(first.reason, /IAM throttled iam:GetLoginProfile/);
             const keys = await usage.usageOf("alice", { "access-key": 90 });
-            assert.deepEqual(keys.status === "found" && keys.facts.doubts, [], "the keys are read on their own, untouched by the password's failure");
+            assert.deepEqual(
+                keys.status === "found" && keys.facts.doubts,
+                [],
+                "the keys are read on their own, untouched by the password's failure",
+            );
             const again = await usage.usageOf("alice", { password: 90 });
-            assert.deepEqual(again.status === "found" && [again.facts.doubts, Boolean(again.facts.loginProfile)], [[], true], "the next ask for the password reads it once more");
+            assert.deepEqual(
+                again.status === "found" && [again.facts.doubts, Boolean(again.facts.loginProfile)],
+                [[], true],
+                "the next ask for the password reads it once more",
+            );
         });
 
         it("a permanent failure (AccessDenied) is not read again, and fails only the kind of credential it reads", async () => {

@@ -10,7 +10,7 @@ const KEY_B = "AKIABBBBBBBBBBBBBBBB";
 
 function found(usage: UserUsage) {
     assert.equal(usage.status, "found", JSON.stringify(usage));
-    return (usage as Extract<UserUsage, { status: "found" }>).facts;
+    return usage.facts;
 }
 
 function approxDaysAgo(date: Date | undefined): number {
@@ -38,7 +38,13 @@ describe("per-user IAM reader", () => {
         const facts = found(await readUserUsage(requesterFor(local.iam()), "alice"));
         assert.equal(approxDaysAgo(facts.loginProfile?.createDate), 300);
         assert.equal(approxDaysAgo(facts.passwordLastUsed), 100);
-        assert.deepEqual(facts.accessKeys.map(k => [k.accessKeyId, k.status, approxDaysAgo(k.createDate)]), [[KEY_A, "Active", 400], [KEY_B, "Active", 200]]);
+        assert.deepEqual(
+            facts.accessKeys.map(k => [k.accessKeyId, k.status, approxDaysAgo(k.createDate)]),
+            [
+                [KEY_A, "Active", 400],
+                [KEY_B, "Active", 200],
+            ],
+        );
         assert.equal(facts.accessKeys[0].lastUsed?.serviceName, "s3");
         assert.equal(facts.accessKeys[0].lastUsed?.region, "eu-west-1");
     });
@@ -57,7 +63,10 @@ describe("per-user IAM reader", () => {
 
     it("does not ask for the last use of inactive keys", async () => {
         const facts = found(await readUserUsage(requesterFor(local.iam()), "retired"));
-        assert.deepEqual(facts.accessKeys.map(k => k.status), ["Inactive"]);
+        assert.deepEqual(
+            facts.accessKeys.map(k => k.status),
+            ["Inactive"],
+        );
         assert.equal(local.iam().calls.get("GetAccessKeyLastUsed"), undefined);
     });
 
@@ -68,14 +77,23 @@ describe("per-user IAM reader", () => {
     it("follows pagination, including short truncated pages", async () => {
         local.iam().setFaults({ maxPageSize: 1 });
         const facts = found(await readUserUsage(requesterFor(local.iam()), "alice"));
-        assert.deepEqual(facts.accessKeys.map(k => k.accessKeyId), [KEY_A, KEY_B]);
+        assert.deepEqual(
+            facts.accessKeys.map(k => k.accessKeyId),
+            [KEY_A, KEY_B],
+        );
         assert.equal(local.iam().calls.get("ListAccessKeys"), 2);
     });
 
     it("AccessDenied leaves what it denies unjudged, names the missing IAM action, and nothing else", async () => {
         local.iam().setFaults({ accessDenied: [{ action: "GetAccessKeyLastUsed" }] });
         const facts = found(await readUserUsage(requesterFor(local.iam()), "alice"));
-        assert.deepEqual(facts.doubts.map(d => [d.credential, d.accessKeyId, d.missingAction]), [["access-key", KEY_A, "iam:GetAccessKeyLastUsed"], ["access-key", KEY_B, "iam:GetAccessKeyLastUsed"]]);
+        assert.deepEqual(
+            facts.doubts.map(d => [d.credential, d.accessKeyId, d.missingAction]),
+            [
+                ["access-key", KEY_A, "iam:GetAccessKeyLastUsed"],
+                ["access-key", KEY_B, "iam:GetAccessKeyLastUsed"],
+            ],
+        );
         assert.match(facts.doubts[0].reason, /access denied to iam:GetAccessKeyLastUsed/);
         assert.ok(facts.loginProfile, "the password is read and judged all the same");
     });
@@ -96,7 +114,11 @@ describe("per-user IAM reader", () => {
     it("throttling past the retries is unavailable, never a pass", async () => {
         local.iam().setFaults({ transient: [{ code: "Throttling", count: 100, action: "ListAccessKeys" }] });
         const facts = found(await readUserUsage(requesterFor(local.iam(), { maxAttempts: 2 }), "alice"));
-        assert.deepEqual(facts.doubts.map(d => [d.credential, d.accessKeyId, d.transient]), [["access-key", undefined, true]], "every key, worth one more read later");
+        assert.deepEqual(
+            facts.doubts.map(d => [d.credential, d.accessKeyId, d.transient]),
+            [["access-key", undefined, true]],
+            "every key, worth one more read later",
+        );
         assert.match(facts.doubts[0].reason, /IAM throttled iam:ListAccessKeys after 2 attempts/);
     });
 
@@ -104,7 +126,10 @@ describe("per-user IAM reader", () => {
         local.iam().setFaults({ hang: [{ action: "GetLoginProfile" }] });
         const started = Date.now();
         const facts = found(await readUserUsage(requesterFor(local.iam(), { requestTimeoutMs: 300 }), "alice"));
-        assert.deepEqual(facts.doubts.map(d => [d.credential, d.errorCode]), [["password", "Timeout"]]);
+        assert.deepEqual(
+            facts.doubts.map(d => [d.credential, d.errorCode]),
+            [["password", "Timeout"]],
+        );
         assert.match(facts.doubts[0].reason, /did not answer iam:GetLoginProfile within 0.3 s/);
         assert.ok(Date.now() - started < 5_000, "bounded by the deadline, not by the hang");
     });
@@ -114,7 +139,11 @@ describe("per-user IAM reader", () => {
         const requester = requesterFor(iam, { maxAttempts: 1 });
         await iam.close();
         const facts = found(await readUserUsage(requester, "alice"));
-        assert.deepEqual(facts.doubts.map(d => d.credential), ["password", "access-key"], "nothing is judged");
+        assert.deepEqual(
+            facts.doubts.map(d => d.credential),
+            ["password", "access-key"],
+            "nothing is judged",
+        );
         assert.ok(facts.doubts.every(d => /unreachable .*ECONNREFUSED/.test(d.reason)));
     });
 
@@ -131,21 +160,33 @@ describe("per-user IAM reader", () => {
 
         it("the keys alone, taking a key the report proves fresh from its slot (matched by creation date)", async () => {
             const reported = new Date(Date.now() - 3 * MS_PER_DAY);
-            const facts = found(await readUserUsage(requesterFor(local.iam()), "alice", { scope: { password: false, keys: true, freshKeySlots: [slot(keyCreated(), reported)] } }));
+            const facts = found(
+                await readUserUsage(requesterFor(local.iam()), "alice", {
+                    scope: { password: false, keys: true, freshKeySlots: [slot(keyCreated(), reported)] },
+                }),
+            );
             assert.equal(facts.accessKeys.find(k => k.accessKeyId === KEY_A)!.lastUsed?.date.getTime(), reported.getTime());
             assert.deepEqual(facts.read, { password: false, "access-key": true });
-            assert.deepEqual(Object.fromEntries(local.iam().calls), { ListAccessKeys: 1, GetAccessKeyLastUsed: 1 }, "only KEY_B is read live");
+            assert.deepEqual(
+                Object.fromEntries(local.iam().calls),
+                { ListAccessKeys: 1, GetAccessKeyLastUsed: 1 },
+                "only KEY_B is read live",
+            );
         });
 
         it("a slot created a second apart from a key is another key's: the key is read live", async () => {
             const secondLater = new Date(keyCreated().getTime() + 1000);
-            await readUserUsage(requesterFor(local.iam()), "alice", { scope: { password: false, keys: true, freshKeySlots: [slot(secondLater, new Date())] } });
+            await readUserUsage(requesterFor(local.iam()), "alice", {
+                scope: { password: false, keys: true, freshKeySlots: [slot(secondLater, new Date())] },
+            });
             assert.equal(local.iam().calls.get("GetAccessKeyLastUsed"), 2);
         });
 
         it("two slots that match one key prove nothing: the key is read live", async () => {
             const created = keyCreated();
-            await readUserUsage(requesterFor(local.iam()), "alice", { scope: { password: false, keys: true, freshKeySlots: [slot(created), { ...slot(created), slot: 2 }] } });
+            await readUserUsage(requesterFor(local.iam()), "alice", {
+                scope: { password: false, keys: true, freshKeySlots: [slot(created), { ...slot(created), slot: 2 }] },
+            });
             assert.equal(local.iam().calls.get("GetAccessKeyLastUsed"), 2);
         });
 
@@ -160,7 +201,10 @@ describe("per-user IAM reader", () => {
                 scopeKey({ password: false, keys: true, freshKeySlots: [a, b] }),
             ];
             assert.equal(new Set(keys).size, keys.length);
-            assert.equal(scopeKey({ password: false, keys: true, freshKeySlots: [a, b] }), scopeKey({ password: false, keys: true, freshKeySlots: [b, a] }));
+            assert.equal(
+                scopeKey({ password: false, keys: true, freshKeySlots: [a, b] }),
+                scopeKey({ password: false, keys: true, freshKeySlots: [b, a] }),
+            );
         });
     });
 });

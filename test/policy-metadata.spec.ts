@@ -32,7 +32,9 @@ describe("policy metadata", () => {
 
     const [password, accessKey, notice, unavailable] = policies;
     const defaults = (policy: (typeof policies)[number]) =>
-        Object.fromEntries(Object.entries(policy.configSchema?.properties ?? {}).map(([k, v]) => [k, (v as { default?: unknown }).default]));
+        Object.fromEntries(
+            Object.entries(policy.configSchema?.properties ?? {}).map(([k, v]) => [k, (v as { default?: unknown }).default]),
+        );
 
     it("the two judging policies are mandatory and high, claim only what their default enforces (IAM.8, 90 days), and share one config", () => {
         for (const policy of [password, accessKey]) {
@@ -40,15 +42,30 @@ describe("policy metadata", () => {
             assert.equal(policy.severity, "high");
             assert.deepEqual([policy.framework?.name, policy.framework?.reference], ["AWS Security Hub", "IAM.8"]);
             assert.match(policy.framework?.specification ?? "", /90 days/);
-            assert.ok(!(policy.tags ?? []).some(tag => /cis|iam\.22/i.test(tag)), "no claim of a 45-day framework the defaults do not enforce");
+            assert.ok(
+                !(policy.tags ?? []).some(tag => /cis|iam\.22/i.test(tag)),
+                "no claim of a 45-day framework the defaults do not enforce",
+            );
             const properties = policy.configSchema?.properties ?? {};
             assert.deepEqual(defaults(policy), {
-                maxUnusedDays: DEFAULT_MAX_UNUSED_DAYS, accountRoles: {}, exemptUsers: [], exemptUntilTag: "unused-credentials:exempt-until",
-                exemptReasonTag: "unused-credentials:exempt-reason", maxExemptionDays: 90, retiringTag: "unused-credentials:retiring",
+                maxUnusedDays: DEFAULT_MAX_UNUSED_DAYS,
+                accountRoles: {},
+                exemptUsers: [],
+                exemptUntilTag: "unused-credentials:exempt-until",
+                exemptReasonTag: "unused-credentials:exempt-reason",
+                maxExemptionDays: 90,
+                retiringTag: "unused-credentials:retiring",
             });
             assert.equal(DEFAULT_MAX_UNUSED_DAYS, 90);
-            assert.deepEqual([(properties.maxUnusedDays as { minimum?: number }).minimum, (properties.maxUnusedDays as { maximum?: number }).maximum], [1, 3650]);
-            assert.match(policy.remediationSteps ?? "", /unused-credentials:retiring/, "the remedy names the tag that lets the fix through");
+            assert.deepEqual(
+                [(properties.maxUnusedDays as { minimum?: number }).minimum, (properties.maxUnusedDays as { maximum?: number }).maximum],
+                [1, 3650],
+            );
+            assert.match(
+                policy.remediationSteps ?? "",
+                /unused-credentials:retiring/,
+                "the remedy names the tag that lets the fix through",
+            );
         }
     });
 

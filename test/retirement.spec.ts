@@ -43,7 +43,14 @@ describe("retiring a credential in the same deployment", () => {
         assert.match(tooLong.note ?? "", /reaches 15 days ahead, more than the 14 a retirement may, so it retires nothing/);
     });
 
-    for (const bad of [KEY, `${KEY} 2026-12-07`, `until 2026-12-07`, `AKIA-not-a-key until 2026-12-07`, `${KEY} until soon`, `${KEY} until 2026-02-30`]) {
+    for (const bad of [
+        KEY,
+        `${KEY} 2026-12-07`,
+        `until 2026-12-07`,
+        `AKIA-not-a-key until 2026-12-07`,
+        `${KEY} until soon`,
+        `${KEY} until 2026-02-30`,
+    ]) {
         it(`"${bad}" retires nothing, and every violation of the user says why`, () => {
             const result = retires(of(bad), KEY);
             assert.equal(result.retired, false);
@@ -51,7 +58,12 @@ describe("retiring a credential in the same deployment", () => {
         });
     }
 
-    for (const bad of [`bad-${KEY} until 2026-12-07`, `${KEY}-x until 2026-12-07`, `${KEY} until 2026-12-07 please`, `${KEY} bad-id until 2026-12-07`]) {
+    for (const bad of [
+        `bad-${KEY} until 2026-12-07`,
+        `${KEY}-x until 2026-12-07`,
+        `${KEY} until 2026-12-07 please`,
+        `${KEY} bad-id until 2026-12-07`,
+    ]) {
         it(`"${bad}" retires nothing: every named credential must be a key ID or password, and the date must come last`, () => {
             const retirement = of(bad);
             assert.equal(retirement.status, "void");
@@ -64,7 +76,10 @@ describe("retiring a credential in the same deployment", () => {
     });
 
     it("holds to the last millisecond of its day", () => {
-        assert.equal(retires(retirementOf({ [TAG]: `${KEY} until 2026-11-30` }, TAG, new Date("2026-11-30T23:59:59.999Z")), KEY).retired, true);
+        assert.equal(
+            retires(retirementOf({ [TAG]: `${KEY} until 2026-11-30` }, TAG, new Date("2026-11-30T23:59:59.999Z")), KEY).retired,
+            true,
+        );
     });
 
     it("the value printed for several credentials names each", () => {

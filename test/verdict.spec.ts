@@ -13,11 +13,19 @@ function user(overrides: Partial<CredentialFacts>): CredentialFacts {
 
 /** The password's assessment, then each active key's, at each kind's threshold. */
 function assessCredentials(facts: CredentialFacts, thresholds: { passwordDays: number; accessKeyDays: number }, now: Date): Assessment[] {
-    return [...assessKind("password", facts, thresholds.passwordDays, now).assessments, ...assessKind("access-key", facts, thresholds.accessKeyDays, now).assessments];
+    return [
+        ...assessKind("password", facts, thresholds.passwordDays, now).assessments,
+        ...assessKind("access-key", facts, thresholds.accessKeyDays, now).assessments,
+    ];
 }
 
 function key(id: string, status: "Active" | "Inactive", createdDaysAgo: number, usedDaysAgo?: number) {
-    return { accessKeyId: id, status, createDate: daysAgo(createdDaysAgo), lastUsed: usedDaysAgo === undefined ? undefined : { date: daysAgo(usedDaysAgo) } };
+    return {
+        accessKeyId: id,
+        status,
+        createDate: daysAgo(createdDaysAgo),
+        lastUsed: usedDaysAgo === undefined ? undefined : { date: daysAgo(usedDaysAgo) },
+    };
 }
 
 describe("verdict (docs/unused.md)", () => {
@@ -47,7 +55,13 @@ describe("verdict (docs/unused.md)", () => {
         it("thresholds apply per credential type", () => {
             const facts = user({ loginProfile: { createDate: daysAgo(60) }, accessKeys: [key("AKIA1", "Active", 60)] });
             const findings = assessCredentials(facts, { passwordDays: 45, accessKeyDays: 90 }, NOW);
-            assert.deepEqual(findings.map(f => [f.credential, f.unused]), [["password", true], ["access-key", false]]);
+            assert.deepEqual(
+                findings.map(f => [f.credential, f.unused]),
+                [
+                    ["password", true],
+                    ["access-key", false],
+                ],
+            );
         });
     });
 
@@ -67,19 +81,31 @@ describe("verdict (docs/unused.md)", () => {
 
         it("2. a brand-new credential is not unused", () => {
             const facts = user({ loginProfile: { createDate: daysAgo(0) }, accessKeys: [key("AKIA1", "Active", 0)] });
-            assert.deepEqual(assessCredentials(facts, THRESHOLDS, NOW).map(f => f.unused), [false, false]);
+            assert.deepEqual(
+                assessCredentials(facts, THRESHOLDS, NOW).map(f => f.unused),
+                [false, false],
+            );
         });
 
         it("3. key 1 inactive and key 2 active and stale: key 2 is unused, key 1 is not judged", () => {
             const facts = user({ accessKeys: [key("AKIA1", "Inactive", 500, 400), key("AKIA2", "Active", 300, 120)] });
             const findings = assessCredentials(facts, THRESHOLDS, NOW);
-            assert.deepEqual(findings.map(f => f.credential === "access-key" && [f.accessKeyId, f.unused]), [["AKIA2", true]]);
+            assert.deepEqual(
+                findings.map(f => f.credential === "access-key" && [f.accessKeyId, f.unused]),
+                [["AKIA2", true]],
+            );
         });
 
         it("4. two keys are judged and reported separately, by key ID", () => {
             const facts = user({ accessKeys: [key("AKIA1", "Active", 500, 100), key("AKIA2", "Active", 500, 95)] });
             const findings = assessCredentials(facts, THRESHOLDS, NOW);
-            assert.deepEqual(findings.map(f => f.credential === "access-key" && [f.accessKeyId, f.idleDays]), [["AKIA1", 100], ["AKIA2", 95]]);
+            assert.deepEqual(
+                findings.map(f => f.credential === "access-key" && [f.accessKeyId, f.idleDays]),
+                [
+                    ["AKIA1", 100],
+                    ["AKIA2", 95],
+                ],
+            );
         });
 
         it("5. a deleted password that left PasswordLastUsed behind is not a credential", () => {
@@ -88,7 +114,7 @@ describe("verdict (docs/unused.md)", () => {
             assert.deepEqual(assessCredentials(facts, THRESHOLDS, NOW), []);
         });
 
-        it("6. facts that were not read are never judged as \"none\": judging a kind that was not read is an error", () => {
+        it('6. facts that were not read are never judged as "none": judging a kind that was not read is an error', () => {
             // A confirmation reads only the kind asked about; keys read alone say nothing of the password.
             const keysOnly = { ...user({ accessKeys: [key("AKIA1", "Active", 500, 100)] }), read: { password: false, "access-key": true } };
             assert.throws(() => assessKind("password", keysOnly, 90, NOW), UnreadFacts);
@@ -113,13 +139,22 @@ describe("verdict (docs/unused.md)", () => {
         it("7. a password idle exactly the threshold is unused too (inclusive)", () => {
             const a = assessPassword(user({ loginProfile: { createDate: daysAgo(300) }, passwordLastUsed: daysAgo(90) }), 90, NOW)!;
             assert.deepEqual([a.idleDays, a.unused], [90, true]);
-            const short = assessPassword(user({ loginProfile: { createDate: daysAgo(300) }, passwordLastUsed: new Date(daysAgo(90).getTime() + 1000) }), 90, NOW)!;
+            const short = assessPassword(
+                user({ loginProfile: { createDate: daysAgo(300) }, passwordLastUsed: new Date(daysAgo(90).getTime() + 1000) }),
+                90,
+                NOW,
+            )!;
             assert.deepEqual([short.idleDays, short.unused], [89, false]);
         });
 
         it("7. one second short of the threshold is not unused", () => {
             const lastUsed = new Date(NOW.getTime() - 90 * MS_PER_DAY + 1000);
-            const a = assessAccessKey("alice", { accessKeyId: "AKIA1", status: "Active", createDate: daysAgo(400), lastUsed: { date: lastUsed } }, 90, NOW)!;
+            const a = assessAccessKey(
+                "alice",
+                { accessKeyId: "AKIA1", status: "Active", createDate: daysAgo(400), lastUsed: { date: lastUsed } },
+                90,
+                NOW,
+            )!;
             assert.equal(a.idleDays, 89);
             assert.equal(a.unused, false);
         });
@@ -155,7 +190,12 @@ describe("verdict (docs/unused.md)", () => {
 
         it("a last use a little after now (clock skew) is 0 days idle, never a negative idle time", () => {
             const inAMinute = new Date(NOW.getTime() + 60_000);
-            const a = assessAccessKey("alice", { accessKeyId: "AKIA1", status: "Active", createDate: daysAgo(100), lastUsed: { date: inAMinute } }, 90, NOW)!;
+            const a = assessAccessKey(
+                "alice",
+                { accessKeyId: "AKIA1", status: "Active", createDate: daysAgo(100), lastUsed: { date: inAMinute } },
+                90,
+                NOW,
+            )!;
             assert.equal(a.idleDays, 0);
             assert.equal(wholeDaysBetween(inAMinute, NOW), 0);
         });
@@ -163,25 +203,49 @@ describe("verdict (docs/unused.md)", () => {
 
     describe("what the verdict reports", () => {
         it("names one credential of one user per assessment, password first", () => {
-            const facts = user({ loginProfile: { createDate: daysAgo(100) }, accessKeys: [key("AKIA1", "Active", 100), key("AKIA2", "Inactive", 100)] });
+            const facts = user({
+                loginProfile: { createDate: daysAgo(100) },
+                accessKeys: [key("AKIA1", "Active", 100), key("AKIA2", "Inactive", 100)],
+            });
             const findings = assessCredentials(facts, THRESHOLDS, NOW);
-            assert.deepEqual(findings.map(f => (f.credential === "password" ? "password" : f.accessKeyId)), ["password", "AKIA1"]);
+            assert.deepEqual(
+                findings.map(f => (f.credential === "password" ? "password" : f.accessKeyId)),
+                ["password", "AKIA1"],
+            );
             assert.ok(findings.every(f => f.userName === "alice" && f.thresholdDays === 90));
         });
 
         it("keeps where a key was last used", () => {
-            const a = assessAccessKey("alice", { accessKeyId: "AKIA1", status: "Active", createDate: daysAgo(400), lastUsed: { date: daysAgo(100), serviceName: "s3", region: "eu-west-1" } }, 90, NOW)!;
+            const a = assessAccessKey(
+                "alice",
+                {
+                    accessKeyId: "AKIA1",
+                    status: "Active",
+                    createDate: daysAgo(400),
+                    lastUsed: { date: daysAgo(100), serviceName: "s3", region: "eu-west-1" },
+                },
+                90,
+                NOW,
+            )!;
             assert.deepEqual(a.lastUsed, { date: daysAgo(100), serviceName: "s3", region: "eu-west-1" });
         });
     });
 
     describe("doubt is as narrow as what it touches", () => {
-        const odd = { credential: "access-key" as const, accessKeyId: "AKIAODD", errorCode: "UntrustedAnswer", reason: "a CreateDate of key AKIAODD that is in the future" };
+        const odd = {
+            credential: "access-key" as const,
+            accessKeyId: "AKIAODD",
+            errorCode: "UntrustedAnswer",
+            reason: "a CreateDate of key AKIAODD that is in the future",
+        };
 
         it("a stale key beside a doubtful one is still unused; the doubtful one is unjudged, by name", () => {
             const facts = user({ accessKeys: [key("AKIASTALE", "Active", 2500, 220)], doubts: [odd] });
             const verdict = assessKind("access-key", facts, 90, NOW);
-            assert.deepEqual(verdict.assessments.map(a => a.credential === "access-key" && [a.accessKeyId, a.unused]), [["AKIASTALE", true]]);
+            assert.deepEqual(
+                verdict.assessments.map(a => a.credential === "access-key" && [a.accessKeyId, a.unused]),
+                [["AKIASTALE", true]],
+            );
             assert.deepEqual(verdict.unjudged, [odd]);
         });
 
@@ -191,7 +255,7 @@ describe("verdict (docs/unused.md)", () => {
             assert.deepEqual([verdict.assessments.map(a => a.unused), verdict.unjudged], [[true], []]);
         });
 
-        it("a listing that cannot be trusted leaves every key unjudged, never \"no keys\"", () => {
+        it('a listing that cannot be trusted leaves every key unjudged, never "no keys"', () => {
             const all = { credential: "access-key" as const, reason: "iam:ListAccessKeys answered without IsTruncated" };
             const verdict = assessKind("access-key", user({ accessKeys: [key("AKIASTALE", "Active", 400, 200)], doubts: [all] }), 90, NOW);
             assert.deepEqual([verdict.assessments, verdict.unjudged], [[], [all]]);

@@ -18,7 +18,10 @@ function sourceFiles(dir = ROOT, relative = "") {
         if (entry.isDirectory()) {
             if (relative === "" && !["rules", "tools"].includes(entry.name)) continue;
             files.push(...sourceFiles(dir, name));
-        } else if ((relative === "" && (entry.name === "index.ts" || entry.name === "tsconfig.json")) || (relative !== "" && entry.name.endsWith(".ts"))) {
+        } else if (
+            (relative === "" && (entry.name === "index.ts" || entry.name === "tsconfig.json")) ||
+            (relative !== "" && entry.name.endsWith(".ts"))
+        ) {
             files.push(name);
         }
     }
@@ -27,7 +30,11 @@ function sourceFiles(dir = ROOT, relative = "") {
 
 function sourceHash() {
     const hash = crypto.createHash("sha256");
-    for (const file of sourceFiles().sort()) hash.update(file).update("\0").update(fs.readFileSync(path.join(ROOT, file))).update("\0");
+    for (const file of sourceFiles().sort())
+        hash.update(file)
+            .update("\0")
+            .update(fs.readFileSync(path.join(ROOT, file)))
+            .update("\0");
     return hash.digest("hex");
 }
 

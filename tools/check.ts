@@ -90,11 +90,18 @@ function refuseUnknownConfig(file: Record<string, unknown>): void {
     for (const [key, entry] of Object.entries(file)) {
         if (key === "all") continue;
         const policy = catalog.find(p => p.name === key);
-        if (!policy) throw new UsageError(`policy pack config: "${key}" is not a policy of this pack; did you mean "${closest(key, names)}"? (policies: ${names.join(", ")})`);
+        if (!policy)
+            throw new UsageError(
+                `policy pack config: "${key}" is not a policy of this pack; did you mean "${closest(key, names)}"? (policies: ${names.join(", ")})`,
+            );
         if (!entry || typeof entry !== "object") continue;
         const fields = ["enforcementLevel", ...policy.fields];
         for (const field of Object.keys(entry)) {
-            if (!fields.includes(field)) throw new UsageError(`policy pack config: ${key}.${field} is not a setting of ${key}; did you mean "${closest(field, fields)}"? (settings: ${fields.join(", ")})`);
+            if (!fields.includes(field))
+                throw new UsageError(
+                    `policy pack config: ${key}.${field} is not a setting of ${key}; ` +
+                        `did you mean "${closest(field, fields)}"? (settings: ${fields.join(", ")})`,
+                );
         }
     }
 }
@@ -117,12 +124,15 @@ function readStacks(files: string[]): NamedExport[] {
 
 function refuseSecretProviders(stacks: NamedExport[]): void {
     const which = stacks.flatMap(({ name, stack }) =>
-        [...stack.secretProviderInputs].map(([urn, inputs]) => `${stacks.length > 1 ? `${name}: ` : ""}${urn.split("::").pop()} (${inputs.join(", ")})`));
+        [...stack.secretProviderInputs].map(
+            ([urn, inputs]) => `${stacks.length > 1 ? `${name}: ` : ""}${urn.split("::").pop()} (${inputs.join(", ")})`,
+        ),
+    );
     if (which.length === 0) return;
     throw new UsageError(
         `the stack export holds provider settings as secrets, which check cannot decrypt: ${which.join("; ")}. Without them it could read ` +
-        "another account. Pass --use-ambient-credentials to read with this shell's AWS credentials instead (their account is " +
-        "verified against the provider's allowedAccountIds and roles, and printed).",
+            "another account. Pass --use-ambient-credentials to read with this shell's AWS credentials instead (their account is " +
+            "verified against the provider's allowedAccountIds and roles, and printed).",
     );
 }
 
@@ -152,11 +162,15 @@ async function main(argv: string[]): Promise<number> {
         return EXIT.ok;
     }
     const exportFiles = values["stack-export"] ?? (values.demo ? [path.join(SAMPLES, "demo-stack.json")] : []);
-    if (exportFiles.length === 0 && !values["account-wide"]) throw new UsageError("give --stack-export FILE (or --demo, or --account-wide)");
+    if (exportFiles.length === 0 && !values["account-wide"])
+        throw new UsageError("give --stack-export FILE (or --demo, or --account-wide)");
     const stacks = readStacks(exportFiles);
     if (!values["use-ambient-credentials"]) refuseSecretProviders(stacks);
-    const configFile = values["policy-pack-config"] ? (readJson(values["policy-pack-config"], "policy pack config") as Record<string, unknown>) : undefined;
-    if (configFile !== undefined && (!configFile || typeof configFile !== "object" || Array.isArray(configFile))) throw new UsageError("policy pack config: the file is not a JSON object of policies");
+    const configFile = values["policy-pack-config"]
+        ? (readJson(values["policy-pack-config"], "policy pack config") as Record<string, unknown>)
+        : undefined;
+    if (configFile !== undefined && (!configFile || typeof configFile !== "object" || Array.isArray(configFile)))
+        throw new UsageError("policy pack config: the file is not a JSON object of policies");
     if (configFile) refuseUnknownConfig(configFile);
     const concurrency = Number(values.concurrency);
     if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError("--concurrency must be a whole number ≥ 1");
@@ -164,7 +178,9 @@ async function main(argv: string[]): Promise<number> {
     if (values["delete-unused-passwords"] && !fixing) throw new UsageError("--delete-unused-passwords goes with --deactivate");
     const given = values.endpoint !== undefined ? endpointOf(values.endpoint) : undefined;
 
-    const demoIam = values.demo ? await startLocalIam(readJson(path.join(SAMPLES, "demo-account.json"), "sample account") as AccountFile) : undefined;
+    const demoIam = values.demo
+        ? await startLocalIam(readJson(path.join(SAMPLES, "demo-account.json"), "sample account") as AccountFile)
+        : undefined;
     const endpoint = demoIam?.url ?? given?.url;
     // The environment of this check: the pack runs with it, and check's own AWS calls (account checks, listings,
     // re-reads and fixes) are made through it. The process's own environment is never changed.
@@ -183,13 +199,21 @@ async function main(argv: string[]): Promise<number> {
         // One set of accounts for judging and fixing: a fix acts through the account its finding was judged in.
         const accounts = new Accounts(settingsFrom(env), env);
         const providerAccounts: ProviderAccount[] = [];
-        for (const { name, stack } of stacks) providerAccounts.push(...(await verifiedAccounts(name, userProviders(stack.resources), accounts)));
+        for (const { name, stack } of stacks)
+            providerAccounts.push(...(await verifiedAccounts(name, userProviders(stack.resources), accounts)));
         // Without a stack, --account-wide covers the account this shell's credentials reach.
         if (stacks.length === 0) providerAccounts.push(...(await verifiedAccounts("environment", [undefined], accounts)));
         const drive = { packDir: PACK_DIR, env, configFile, concurrency };
         const checked: CheckedStack[] = [];
         for (const { name, stack } of stacks) {
-            checked.push(await checkStack(name, stack, { ...drive, stack: stack.identity, resources: stack.resources, onResult: progress ? progressLine(name, stack.resources.length) : undefined }));
+            checked.push(
+                await checkStack(name, stack, {
+                    ...drive,
+                    stack: stack.identity,
+                    resources: stack.resources,
+                    onResult: progress ? progressLine(name, stack.resources.length) : undefined,
+                }),
+            );
             if (progress) process.stderr.write("\n");
         }
         const listingProblems: string[] = [];
@@ -197,7 +221,9 @@ async function main(argv: string[]): Promise<number> {
             const unmanaged = await accountWide(stacks, providerAccounts, listingProblems);
             if (unmanaged.length) {
                 const identity = { stack: "unmanaged", project: "account-wide", organization: "organization", config: {}, dryRun: true };
-                checked.push(await checkStack("unmanaged", undefined, { ...drive, mode: "analyze", stack: identity, resources: unmanaged }));
+                checked.push(
+                    await checkStack("unmanaged", undefined, { ...drive, mode: "analyze", stack: identity, resources: unmanaged }),
+                );
             }
         }
         const first = checked[0]?.run;
@@ -215,8 +241,13 @@ async function main(argv: string[]): Promise<number> {
             const outcome = await runFixes(steps, accounts, { dryRun, auditLog: values["audit-log"] });
             // Mandatory violations that are not unused credentials (e.g. unavailable data made mandatory) are not fixed here.
             mandatoryLeft = mandatoryLeft - steps.filter(s => s.mandatory).length + outcome.mandatoryLeft;
-            fixes = { lines: [`${dryRun ? "Fixes (dry run: nothing is changed):" : "Fixes:"}`, ...(outcome.lines.length ? outcome.lines : ["  nothing to fix"])] };
-            if (!dryRun && outcome.records.length) fixes.audit = `audit log: ${path.resolve(values["audit-log"]!)}`;
+            fixes = {
+                lines: [
+                    `${dryRun ? "Fixes (dry run: nothing is changed):" : "Fixes:"}`,
+                    ...(outcome.lines.length ? outcome.lines : ["  nothing to fix"]),
+                ],
+            };
+            if (!dryRun && outcome.records.length) fixes.audit = `audit log: ${path.resolve(values["audit-log"])}`;
         }
         const code = values.demo ? EXIT.ok : (mandatoryLeft > 0 ? EXIT.mandatory : 0) | (unjudged ? EXIT.unjudged : 0);
         if (values.json) {
@@ -224,7 +255,12 @@ async function main(argv: string[]): Promise<number> {
         } else {
             console.log(`${formatAccounts(lines, stacks.length > 1)}\n`);
             const descriptions = new Map((first?.info.policies ?? []).map(p => [p.name, p.description]));
-            console.log(formatPolicies(report, values.demo ? "unused-iam-credentials (demo account)" : PACK_DIR, { descriptions, notListed: listingProblems.length }));
+            console.log(
+                formatPolicies(report, values.demo ? "unused-iam-credentials (demo account)" : PACK_DIR, {
+                    descriptions,
+                    notListed: listingProblems.length,
+                }),
+            );
             for (const problem of listingProblems) console.log(`NOT LISTED: ${problem}`);
         }
         if (fixes) {
@@ -281,7 +317,9 @@ async function accountWide(stacks: NamedExport[], providerAccounts: ProviderAcco
 /** Changing IAM asks first on a terminal; elsewhere (CI) only --yes may. */
 async function confirmed(actions: number): Promise<boolean> {
     if (!process.stdin.isTTY || process.env.CI) {
-        console.error(`check: refusing to change ${actions} credential(s) without --yes when not on an interactive terminal (use --dry-run to see them)`);
+        console.error(
+            `check: refusing to change ${actions} credential(s) without --yes when not on an interactive terminal (use --dry-run to see them)`,
+        );
         return false;
     }
     const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
@@ -293,7 +331,11 @@ async function confirmed(actions: number): Promise<boolean> {
 main(process.argv.slice(2)).then(
     code => (process.exitCode = code),
     error => {
-        const known = error instanceof UsageError || error instanceof PolicyConfigError || error instanceof SettingsError || String((error as { code?: string }).code).startsWith("ERR_PARSE_ARGS");
+        const known =
+            error instanceof UsageError ||
+            error instanceof PolicyConfigError ||
+            error instanceof SettingsError ||
+            String((error as { code?: string }).code).startsWith("ERR_PARSE_ARGS");
         // Lost records are a run error (exit 2), never a clean report.
         if (error instanceof FindingsLost) console.error("check: the report is incomplete, so none is printed");
         console.error(`check: ${(error as Error).message}`);

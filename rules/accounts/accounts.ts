@@ -44,7 +44,11 @@ export interface UnverifiedAccess extends AccessBase {
 
 export type AccountAccess = VerifiedAccess | UnverifiedAccess;
 
-export function makeIamClient(settings: ProviderSettings, credentials: AwsCredentialIdentity | AwsCredentialIdentityProvider, pack: PackSettings): IAMClient {
+export function makeIamClient(
+    settings: ProviderSettings,
+    credentials: AwsCredentialIdentity | AwsCredentialIdentityProvider,
+    pack: PackSettings,
+): IAMClient {
     return new IAMClient({
         region: settings.region,
         endpoint: settings.iamEndpoint,
@@ -64,7 +68,12 @@ interface Verification {
     answer: Promise<CallerAnswer>;
 }
 
-const unverified = (label: string, failure: Failure, readWith = label): UnverifiedAccess => ({ status: "unverified", label, readWith, failure });
+const unverified = (label: string, failure: Failure, readWith = label): UnverifiedAccess => ({
+    status: "unverified",
+    label,
+    readWith,
+    failure,
+});
 
 export class Accounts {
     private readonly byProvider = new Memo<Promise<AccountAccess>>();
@@ -73,7 +82,10 @@ export class Accounts {
     private readonly byMapping = new Memo<Promise<AccountAccess>>();
 
     /** `env` is the run's environment: provider settings fall back to it, never to the process's own. */
-    constructor(private readonly pack: PackSettings, private readonly env: NodeJS.ProcessEnv) {}
+    constructor(
+        private readonly pack: PackSettings,
+        private readonly env: NodeJS.ProcessEnv,
+    ) {}
 
     /** The account a provider's users are read in (a provider's inputs do not change during a run: resolved once). */
     accessFor(provider: ProviderLike | undefined): Promise<AccountAccess> {
@@ -84,7 +96,11 @@ export class Accounts {
      * The account one user resource is read in: its provider's; or, when the user's ARN names another account,
      * that account through the role `accountRoles` maps it to (the pack's setting, then the policy's config).
      */
-    async accessForUser(resource: { provider?: ProviderLike }, arn: UserArn | undefined, accountRoles: Record<string, string>): Promise<AccountAccess> {
+    async accessForUser(
+        resource: { provider?: ProviderLike },
+        arn: UserArn | undefined,
+        accountRoles: Record<string, string>,
+    ): Promise<AccountAccess> {
         const base = await this.accessFor(resource.provider);
         if (!arn || base.status !== "verified" || base.identity.accountId === arn.accountId) return base;
         const role = { ...this.pack.accountRoles, ...accountRoles }[arn.accountId];
@@ -100,7 +116,8 @@ export class Accounts {
     private mapped(provider: ProviderLike | undefined, arn: UserArn, roleArn: string): Promise<AccountAccess> {
         return this.byMapping.get(`${provider?.urn ?? ""}\n${roleArn}`, async () => {
             const reading = providerSettings(provider, this.env);
-            if (reading.status === "unreadable") return unverified(reading.label, { errorCode: "UnreadableProvider", reason: reading.reason });
+            if (reading.status === "unreadable")
+                return unverified(reading.label, { errorCode: "UnreadableProvider", reason: reading.reason });
             return this.resolveSettings({
                 ...reading.settings,
                 label: `${reading.settings.label}, role ${roleArn}`,
@@ -121,7 +138,9 @@ export class Accounts {
 
     private async resolve(provider: ProviderLike | undefined): Promise<AccountAccess> {
         const reading = providerSettings(provider, this.env);
-        return reading.status === "unreadable" ? unverified(reading.label, { errorCode: "UnreadableProvider", reason: reading.reason }) : this.resolveSettings(reading.settings);
+        return reading.status === "unreadable"
+            ? unverified(reading.label, { errorCode: "UnreadableProvider", reason: reading.reason })
+            : this.resolveSettings(reading.settings);
     }
 
     private async resolveSettings(settings: ProviderSettings): Promise<AccountAccess> {
@@ -134,10 +153,21 @@ export class Accounts {
         }
         const { accountId, partition } = check.identity;
         const account = this.byAccount.get(`${partition}:${accountId}`, () => {
-            const iam = makeIamRequester(client, { maxInFlight: this.pack.maxInFlight, timeoutMs: this.pack.requestTimeoutMs, maxRequestsPerSecond: this.pack.maxRequestsPerSecond });
+            const iam = makeIamRequester(client, {
+                maxInFlight: this.pack.maxInFlight,
+                timeoutMs: this.pack.requestTimeoutMs,
+                maxRequestsPerSecond: this.pack.maxRequestsPerSecond,
+            });
             return { iam, usage: new AccountUsageReader(iam, this.pack, { accountName: `account ${accountId}`, accountId }) };
         });
-        return { status: "verified", label: `account ${accountId} (${settings.label})`, readWith: settings.label, usage: account.usage, identity: check.identity, iam: account.iam };
+        return {
+            status: "verified",
+            label: `account ${accountId} (${settings.label})`,
+            readWith: settings.label,
+            usage: account.usage,
+            identity: check.identity,
+            iam: account.iam,
+        };
     }
 
     /** One client and one GetCallerIdentity per credential configuration. */

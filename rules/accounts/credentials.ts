@@ -23,13 +23,17 @@ export function safeDetail(cause: unknown): string {
     if (/^Command failed/.test(message)) {
         return "its credential_process command failed (its command line and output are not shown: they may hold a secret; run it yourself to see why)";
     }
-    if (/not valid JSON|Unexpected token|in JSON at position|end of JSON input/.test(message)) return `${e?.name ?? "Error"}: an answer that is not JSON (not shown: it may hold a secret)`;
+    if (/not valid JSON|Unexpected token|in JSON at position|end of JSON input/.test(message))
+        return `${e?.name ?? "Error"}: an answer that is not JSON (not shown: it may hold a secret)`;
     return `${e?.name ?? "Error"}: ${message.split("\n")[0].slice(0, 300)}`;
 }
 
 /** A credential step failed: the message names the role or source, so the report says which. */
 export class CredentialStepError extends Error {
-    constructor(readonly what: string, cause: unknown) {
+    constructor(
+        readonly what: string,
+        cause: unknown,
+    ) {
         super(`could not ${what}: ${safeDetail(cause)}`);
         this.name = "CredentialStepError";
     }
@@ -48,13 +52,22 @@ export interface CredentialOptions {
  * Fails a credential step that takes longer than its deadline, naming it: a hung STS never hangs a preview. At the
  * deadline the step's own connections are destroyed (`release`): an answer dripping a byte at a time is let go.
  */
-function bounded(provider: AwsCredentialIdentityProvider, timeoutMs: number, what: string, release?: () => void): AwsCredentialIdentityProvider {
+function bounded(
+    provider: AwsCredentialIdentityProvider,
+    timeoutMs: number,
+    what: string,
+    release?: () => void,
+): AwsCredentialIdentityProvider {
     return async () => {
         try {
-            return await withDeadline(timeoutMs, () => provider(), () => {
-                release?.();
-                throw new CredentialStepError(what, { name: "TimeoutError", message: `no answer within ${timeoutMs / 1000} s` });
-            });
+            return await withDeadline(
+                timeoutMs,
+                () => provider(),
+                () => {
+                    release?.();
+                    throw new CredentialStepError(what, { name: "TimeoutError", message: `no answer within ${timeoutMs / 1000} s` });
+                },
+            );
         } catch (error) {
             throw error instanceof CredentialStepError ? error : new CredentialStepError(what, error);
         }
@@ -100,12 +113,16 @@ function stsConnections(options: CredentialOptions) {
 function base(settings: ProviderSettings, options: CredentialOptions, env: NodeJS.ProcessEnv): AwsCredentialIdentityProvider {
     if (settings.staticCredentials) {
         const c = settings.staticCredentials;
-        return async () => ({ accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken });
+        return () => Promise.resolve({ accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken });
     }
     // The run's environment, not the process's, decides the environment's part of the chain: keys first, then its profile.
     if (!settings.profile && env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {
-        const credentials = { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY, sessionToken: env.AWS_SESSION_TOKEN || undefined };
-        return async () => credentials;
+        const credentials = {
+            accessKeyId: env.AWS_ACCESS_KEY_ID,
+            secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+            sessionToken: env.AWS_SESSION_TOKEN || undefined,
+        };
+        return () => Promise.resolve(credentials);
     }
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { fromIni, fromNodeProviderChain } = require("@aws-sdk/credential-providers") as typeof import("@aws-sdk/credential-providers");
@@ -113,7 +130,9 @@ function base(settings: ProviderSettings, options: CredentialOptions, env: NodeJ
     const files = { filepath: settings.sharedCredentialsFile, configFilepath: settings.sharedConfigFile, clientConfig: sts.clientConfig };
     // A provider's own profile wins over environment keys; without one, the SDK's default chain (which reads
     // AWS_PROFILE and the provider's shared files) decides, as for pulumi-aws.
-    const provider = settings.profile ? fromIni({ ...files, profile: settings.profile }) : fromNodeProviderChain({ ...files, profile: env.AWS_PROFILE || undefined });
+    const provider = settings.profile
+        ? fromIni({ ...files, profile: settings.profile })
+        : fromNodeProviderChain({ ...files, profile: env.AWS_PROFILE || undefined });
     const what = settings.profile ? `read the credentials of profile ${settings.profile}` : "find AWS credentials in the environment";
     return bounded(provider, options.timeoutMs, what, sts.release);
 }
@@ -137,25 +156,30 @@ function webIdentityStep(web: WebIdentitySettings, options: CredentialOptions): 
     return bounded(provider, options.timeoutMs, `assume role ${web.roleArn} with a web identity`, sts.release);
 }
 
-function roleStep(step: AssumeRoleStep, previous: AwsCredentialIdentityProvider, options: CredentialOptions): AwsCredentialIdentityProvider {
+function roleStep(
+    step: AssumeRoleStep,
+    previous: AwsCredentialIdentityProvider,
+    options: CredentialOptions,
+): AwsCredentialIdentityProvider {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { fromTemporaryCredentials } = require("@aws-sdk/credential-providers") as typeof import("@aws-sdk/credential-providers");
     const sts = stsConnections(options);
-    const assume = (master: AwsCredentialIdentity) => fromTemporaryCredentials({
-        masterCredentials: master,
-        params: {
-            RoleArn: step.roleArn,
-            RoleSessionName: step.sessionName ?? SESSION_NAME,
-            ExternalId: step.externalId,
-            DurationSeconds: step.durationSeconds,
-            Policy: step.policy,
-            PolicyArns: step.policyArns?.map(arn => ({ arn })),
-            Tags: step.tags && Object.entries(step.tags).map(([Key, Value]) => ({ Key, Value })),
-            TransitiveTagKeys: step.transitiveTagKeys,
-            SourceIdentity: step.sourceIdentity,
-        },
-        clientConfig: sts.clientConfig,
-    });
+    const assume = (master: AwsCredentialIdentity) =>
+        fromTemporaryCredentials({
+            masterCredentials: master,
+            params: {
+                RoleArn: step.roleArn,
+                RoleSessionName: step.sessionName ?? SESSION_NAME,
+                ExternalId: step.externalId,
+                DurationSeconds: step.durationSeconds,
+                Policy: step.policy,
+                PolicyArns: step.policyArns?.map(arn => ({ arn })),
+                Tags: step.tags && Object.entries(step.tags).map(([Key, Value]) => ({ Key, Value })),
+                TransitiveTagKeys: step.transitiveTagKeys,
+                SourceIdentity: step.sourceIdentity,
+            },
+            clientConfig: sts.clientConfig,
+        });
     // The previous step first, under its own deadline: a hang is then named after the step that hung.
     return memoized(async () => {
         const master = await previous();
@@ -164,7 +188,11 @@ function roleStep(step: AssumeRoleStep, previous: AwsCredentialIdentityProvider,
 }
 
 /** The provider's final credentials, memoized: every client of this configuration shares one resolution. */
-export function credentialsFor(settings: ProviderSettings, options: CredentialOptions, env: NodeJS.ProcessEnv): AwsCredentialIdentityProvider {
+export function credentialsFor(
+    settings: ProviderSettings,
+    options: CredentialOptions,
+    env: NodeJS.ProcessEnv,
+): AwsCredentialIdentityProvider {
     let credentials = settings.webIdentity ? webIdentityStep(settings.webIdentity, options) : base(settings, options, env);
     for (const step of settings.assumeRoles) credentials = roleStep(step, credentials, options);
     return memoized(credentials);

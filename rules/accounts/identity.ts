@@ -36,28 +36,39 @@ const mismatch = (reason: string): IdentityCheck => ({ status: "unavailable", er
 export function checkIdentity(answer: CallerAnswer, settings: ProviderSettings): IdentityCheck {
     if (answer.status === "failed") {
         const { status: _status, ...failure } = answer;
-        if (failure.errorCode === "CredentialStepError") return { status: "unavailable", ...failure, reason: `${settings.label}: ${failure.reason}` };
+        if (failure.errorCode === "CredentialStepError")
+            return { status: "unavailable", ...failure, reason: `${settings.label}: ${failure.reason}` };
         const where = settings.stsEndpoint ? ` at ${settings.stsEndpoint}` : "";
-        return { status: "unavailable", ...failure, reason: `the account of ${settings.label} could not be verified${where}: ${failure.reason}` };
+        return {
+            status: "unavailable",
+            ...failure,
+            reason: `the account of ${settings.label} could not be verified${where}: ${failure.reason}`,
+        };
     }
     const arn = parseArn(answer.arn);
     if (!arn || (arn.service !== "iam" && arn.service !== "sts") || answer.account !== arn.accountId) {
         return {
             status: "unavailable",
             errorCode: "UntrustedAnswer",
-            reason: `sts:GetCallerIdentity answered account ${JSON.stringify(answer.account)} and ARN ${JSON.stringify(answer.arn)} for ${settings.label}, which do not name one account`,
+            reason:
+                `sts:GetCallerIdentity answered account ${JSON.stringify(answer.account)} and ARN ${JSON.stringify(answer.arn)} ` +
+                `for ${settings.label}, which do not name one account`,
         };
     }
     const { partition, accountId } = arn;
     const reached = `the credentials of ${settings.label} reach account ${accountId}`;
-    if (partition !== partitionOfRegion(settings.region)) return mismatch(`${reached} in partition ${partition}, but its region ${settings.region} is in ${partitionOfRegion(settings.region)}`);
+    if (partition !== partitionOfRegion(settings.region))
+        return mismatch(
+            `${reached} in partition ${partition}, but its region ${settings.region} is in ${partitionOfRegion(settings.region)}`,
+        );
     if (settings.allowedAccountIds && !settings.allowedAccountIds.includes(accountId)) {
         return mismatch(`${reached}, but its allowedAccountIds allow only ${settings.allowedAccountIds.join(", ")}`);
     }
     if (settings.forbiddenAccountIds?.includes(accountId)) return mismatch(`${reached}, which its forbiddenAccountIds forbid`);
     const lastRole = settings.assumeRoles.at(-1)?.roleArn ?? settings.webIdentity?.roleArn;
     const roleAccount = accountOfArn(lastRole);
-    if (lastRole && roleAccount !== accountId) return mismatch(`${reached}, but the role it assumes last, ${lastRole}, is in account ${roleAccount ?? "(none named)"}`);
+    if (lastRole && roleAccount !== accountId)
+        return mismatch(`${reached}, but the role it assumes last, ${lastRole}, is in account ${roleAccount ?? "(none named)"}`);
     return { status: "verified", identity: { accountId, partition, arn: answer.arn! } };
 }
 
@@ -93,7 +104,11 @@ export async function askCallerIdentity(credentials: AwsCredentialIdentityProvid
         return { status: "answered", account: answer.Account, arn: answer.Arn };
     } catch (error) {
         const failure = describeIamError(error, "sts:GetCallerIdentity", seconds);
-        return { status: "failed", ...failure, errorCode: error instanceof CredentialStepError ? "CredentialStepError" : failure.errorCode };
+        return {
+            status: "failed",
+            ...failure,
+            errorCode: error instanceof CredentialStepError ? "CredentialStepError" : failure.errorCode,
+        };
     } finally {
         sts.destroy();
     }

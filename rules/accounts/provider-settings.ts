@@ -76,7 +76,8 @@ function input(props: Record<string, unknown>, field: string): unknown {
     try {
         return json(props[field]);
     } catch (error) {
-        if (isUnknownValue(error)) throw new UnreadableSetting(`its input \`${field}\` is not known during preview, so the account it reaches cannot be known`);
+        if (isUnknownValue(error))
+            throw new UnreadableSetting(`its input \`${field}\` is not known during preview, so the account it reaches cannot be known`);
         throw error;
     }
 }
@@ -108,8 +109,9 @@ function flag(value: unknown, field: string): boolean | undefined {
 
 function textList(value: unknown, field: string): string[] | undefined {
     if (value === undefined || value === null || value === "") return undefined;
-    if (!Array.isArray(value) || !value.every(v => typeof v === "string")) throw new UnreadableSetting(`its input \`${field}\` is not a list of strings`);
-    return value.length ? (value as string[]) : undefined;
+    if (!Array.isArray(value) || !value.every(v => typeof v === "string"))
+        throw new UnreadableSetting(`its input \`${field}\` is not a list of strings`);
+    return value.length ? value : undefined;
 }
 
 function record(value: unknown, field: string): Record<string, unknown> | undefined {
@@ -122,7 +124,7 @@ function record(value: unknown, field: string): Record<string, unknown> | undefi
 export function durationSeconds(value: unknown, field: string): number | undefined {
     if (value === undefined || value === null || value === "") return undefined;
     if (typeof value === "number" && Number.isInteger(value) && value > 0) return value;
-    const raw = String(value);
+    const raw = typeof value === "string" ? value : JSON.stringify(value);
     if (/^\d+$/.test(raw)) return Number(raw);
     const match = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(raw);
     if (!match || raw === "") throw new UnreadableSetting(`its input \`${field}\` is not a duration ("1h", "15m", "900s")`);
@@ -133,7 +135,9 @@ export function durationSeconds(value: unknown, field: string): number | undefin
 function oneFile(value: unknown, field: string): string | undefined {
     const files = textList(value, field);
     if (files && files.length > 1) {
-        throw new UnreadableSetting(`its input \`${field}\` names ${files.length} files; the pack reads one file of each kind, and reading only the first could reach another account`);
+        throw new UnreadableSetting(
+            `its input \`${field}\` names ${files.length} files; the pack reads one file of each kind, and reading only the first could reach another account`,
+        );
     }
     return files?.[0];
 }
@@ -143,7 +147,8 @@ function assumeRoleStep(entry: unknown, field: string): AssumeRoleStep | undefin
     const roleArn = role && text(role.roleArn, `${field}.roleArn`);
     if (!role || !roleArn) return undefined;
     const tags = record(role.tags, `${field}.tags`);
-    if (tags && !Object.values(tags).every(v => typeof v === "string")) throw new UnreadableSetting(`its input \`${field}.tags\` is not a map of strings`);
+    if (tags && !Object.values(tags).every(v => typeof v === "string"))
+        throw new UnreadableSetting(`its input \`${field}.tags\` is not a map of strings`);
     return {
         roleArn,
         sessionName: text(role.sessionName, `${field}.sessionName`),
@@ -199,18 +204,28 @@ export function stackProviderConfig(env: NodeJS.ProcessEnv, packageName: string)
     try {
         raw = JSON.parse(env.PULUMI_CONFIG ?? "{}");
     } catch {
-        throw new UnreadableSetting(`the stack's configuration (PULUMI_CONFIG) is not JSON (${jsonProblem(env.PULUMI_CONFIG ?? "")}), so the account the stack's default AWS configuration reaches cannot be known`);
+        throw new UnreadableSetting(
+            `the stack's configuration (PULUMI_CONFIG) is not JSON (${jsonProblem(env.PULUMI_CONFIG ?? "")}), ` +
+                "so the account the stack's default AWS configuration reaches cannot be known",
+        );
     }
     if (!raw || typeof raw !== "object" || Array.isArray(raw)) {
-        throw new UnreadableSetting("the stack's configuration (PULUMI_CONFIG) is not a JSON object, so the account the stack's default AWS configuration reaches cannot be known");
+        throw new UnreadableSetting(
+            "the stack's configuration (PULUMI_CONFIG) is not a JSON object, so the account the stack's default AWS configuration reaches cannot be known",
+        );
     }
     const prefix = `${packageName}:`;
-    return Object.fromEntries(Object.entries(raw as Record<string, unknown>).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
+    return Object.fromEntries(
+        Object.entries(raw as Record<string, unknown>)
+            .filter(([k]) => k.startsWith(prefix))
+            .map(([k, v]) => [k.slice(prefix.length), v]),
+    );
 }
 
 function read(props: Record<string, unknown>, label: string, env: NodeJS.ProcessEnv): ProviderSettings {
     for (const setting of NOT_HONOURED) {
-        if (input(props, setting) !== undefined && input(props, setting) !== "") throw new UnreadableSetting(`its input \`${setting}\` is set, which the pack cannot honour`);
+        if (input(props, setting) !== undefined && input(props, setting) !== "")
+            throw new UnreadableSetting(`its input \`${setting}\` is set, which the pack cannot honour`);
     }
     const accessKeyId = text(input(props, "accessKey"), "accessKey");
     const secretAccessKey = text(input(props, "secretKey"), "secretKey");
@@ -220,17 +235,34 @@ function read(props: Record<string, unknown>, label: string, env: NodeJS.Process
     // pulumi-aws: `assumeRoles` (a list; older versions `assumeRole`, one object); aws-native: `assumeRole`.
     const roles = input(props, "assumeRoles");
     const single = input(props, "assumeRole");
-    const roleEntries = Array.isArray(roles) ? roles : roles !== undefined && roles !== null && roles !== "" ? [roles] : single ? [single] : [];
+    const roleEntries = Array.isArray(roles)
+        ? roles
+        : roles !== undefined && roles !== null && roles !== ""
+          ? [roles]
+          : single
+            ? [single]
+            : [];
     const allowed = textList(input(props, "allowedAccountIds"), "allowedAccountIds");
     const forbidden = textList(input(props, "forbiddenAccountIds"), "forbiddenAccountIds");
-    if (allowed && forbidden) throw new UnreadableSetting("it sets both `allowedAccountIds` and `forbiddenAccountIds`, which pulumi-aws refuses");
+    if (allowed && forbidden)
+        throw new UnreadableSetting("it sets both `allowedAccountIds` and `forbiddenAccountIds`, which pulumi-aws refuses");
     return {
         label,
-        region: text(input(props, "region"), "region") ?? text(env.AWS_REGION, "AWS_REGION") ?? text(env.AWS_DEFAULT_REGION, "AWS_DEFAULT_REGION") ?? DEFAULT_REGION,
+        region:
+            text(input(props, "region"), "region") ??
+            text(env.AWS_REGION, "AWS_REGION") ??
+            text(env.AWS_DEFAULT_REGION, "AWS_DEFAULT_REGION") ??
+            DEFAULT_REGION,
         stsRegion: text(input(props, "stsRegion"), "stsRegion"),
         // The provider's own endpoints, else the environment's, read here from the run's environment (not the process's).
-        iamEndpoint: endpointOf(endpoints, "iam") ?? text(env.AWS_ENDPOINT_URL_IAM, "AWS_ENDPOINT_URL_IAM") ?? text(env.AWS_ENDPOINT_URL, "AWS_ENDPOINT_URL"),
-        stsEndpoint: endpointOf(endpoints, "sts") ?? text(env.AWS_ENDPOINT_URL_STS, "AWS_ENDPOINT_URL_STS") ?? text(env.AWS_ENDPOINT_URL, "AWS_ENDPOINT_URL"),
+        iamEndpoint:
+            endpointOf(endpoints, "iam") ??
+            text(env.AWS_ENDPOINT_URL_IAM, "AWS_ENDPOINT_URL_IAM") ??
+            text(env.AWS_ENDPOINT_URL, "AWS_ENDPOINT_URL"),
+        stsEndpoint:
+            endpointOf(endpoints, "sts") ??
+            text(env.AWS_ENDPOINT_URL_STS, "AWS_ENDPOINT_URL_STS") ??
+            text(env.AWS_ENDPOINT_URL, "AWS_ENDPOINT_URL"),
         useFipsEndpoint: flag(input(props, "useFipsEndpoint"), "useFipsEndpoint"),
         useDualstackEndpoint: flag(input(props, "useDualstackEndpoint"), "useDualstackEndpoint"),
         profile: text(input(props, "profile"), "profile"),
@@ -239,7 +271,16 @@ function read(props: Record<string, unknown>, label: string, env: NodeJS.Process
         staticCredentials: accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey, sessionToken } : undefined,
         webIdentity: webIdentity(props),
         assumeRoles: roleEntries
-            .map((entry, i) => assumeRoleStep(entry, Array.isArray(roles) ? `assumeRoles[${i}]` : roles !== undefined && roles !== null && roles !== "" ? "assumeRoles" : "assumeRole"))
+            .map((entry, i) =>
+                assumeRoleStep(
+                    entry,
+                    Array.isArray(roles)
+                        ? `assumeRoles[${i}]`
+                        : roles !== undefined && roles !== null && roles !== ""
+                          ? "assumeRoles"
+                          : "assumeRole",
+                ),
+            )
             .filter((s): s is AssumeRoleStep => s !== undefined),
         allowedAccountIds: allowed,
         forbiddenAccountIds: forbidden,
@@ -248,7 +289,11 @@ function read(props: Record<string, unknown>, label: string, env: NodeJS.Process
 
 /** How messages name a provider, or what a resource without one is read with. */
 export function providerLabel(provider: ProviderLike | undefined, env: NodeJS.ProcessEnv): string {
-    return provider ? `provider ${provider.name}` : env.PULUMI_CONFIG ? "the stack's default AWS configuration" : "the environment's AWS configuration";
+    return provider
+        ? `provider ${provider.name}`
+        : env.PULUMI_CONFIG
+          ? "the stack's default AWS configuration"
+          : "the environment's AWS configuration";
 }
 
 /**
@@ -275,6 +320,9 @@ export function credentialKey(settings: ProviderSettings, secretDigest: (secret:
         ...rest,
         accessKeyId: staticCredentials?.accessKeyId,
         secret: staticCredentials && secretDigest(`${staticCredentials.secretAccessKey}\n${staticCredentials.sessionToken ?? ""}`),
-        webIdentity: webIdentity && { ...webIdentity, webIdentityToken: webIdentity.webIdentityToken && secretDigest(webIdentity.webIdentityToken) },
+        webIdentity: webIdentity && {
+            ...webIdentity,
+            webIdentityToken: webIdentity.webIdentityToken && secretDigest(webIdentity.webIdentityToken),
+        },
     });
 }

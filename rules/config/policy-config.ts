@@ -31,7 +31,9 @@ export function unusedCredentialConfigSchema(credential: string): PolicyConfigSc
                 minimum: 1,
                 maximum: MAX_UNUSED_DAYS_LIMIT,
                 default: DEFAULT_MAX_UNUSED_DAYS,
-                description: `Days without use after which an IAM user's ${credential} counts as unused (inclusive). 90 is Security Hub IAM.8's; CIS AWS Foundations 1.12 and Security Hub IAM.22 use 45 (see compliance/).`,
+                description:
+                    `Days without use after which an IAM user's ${credential} counts as unused (inclusive). ` +
+                    "90 is Security Hub IAM.8's; CIS AWS Foundations 1.12 and Security Hub IAM.22 use 45 (see compliance/).",
             },
             accountRoles: {
                 type: "object",
@@ -40,7 +42,7 @@ export function unusedCredentialConfigSchema(credential: string): PolicyConfigSc
                 default: {},
                 description:
                     "Audit runs: for each other account (12-digit ID) whose users a run may see, the role to assume in it to read them, " +
-                    "e.g. {\"222233334444\": \"arn:aws:iam::222233334444:role/unused-credentials-auditor\"}. A user whose ARN names an " +
+                    'e.g. {"222233334444": "arn:aws:iam::222233334444:role/unused-credentials-auditor"}. A user whose ARN names an ' +
                     "account that is neither the credentials' own nor mapped here is reported unavailable, never judged in another account.",
             },
             exemptUsers: {
@@ -68,7 +70,8 @@ export function unusedCredentialConfigSchema(credential: string): PolicyConfigSc
                 minimum: 0,
                 maximum: MAX_UNUSED_DAYS_LIMIT,
                 default: DEFAULT_MAX_EXEMPTION_DAYS,
-                description: "How far ahead (in days from today, UTC) an exempt-until tag may reach; a later date is no exemption, and the violation says so.",
+                description:
+                    "How far ahead (in days from today, UTC) an exempt-until tag may reach; a later date is no exemption, and the violation says so.",
             },
             retiringTag: {
                 type: "string",

@@ -53,7 +53,11 @@ export class AccountUsageReader implements UsageReader {
     private readAheadInFlight = 0;
     private candidates?: { report: CredentialReport; rows: Iterator<ReportRow>; kinds: string };
 
-    constructor(private readonly iam: IamRequester, private readonly settings: UsageReaderSettings, private readonly options: UsageReaderOptions = {}) {
+    constructor(
+        private readonly iam: IamRequester,
+        private readonly settings: UsageReaderSettings,
+        private readonly options: UsageReaderOptions = {},
+    ) {
         this.now = options.now ?? (() => new Date());
         const deadlineSeconds = settings.userDeadlineMs / 1000;
         this.live = new CoalescingReader(
@@ -64,7 +68,7 @@ export class AccountUsageReader implements UsageReader {
 
     async usageOf(userName: string, need: Need): Promise<UserUsage> {
         const firstAsk = this.noteAsked(userName, need);
-        const report = await this.reportFor(userName);
+        const report = await this.reportFor();
         const row = report?.rows.get(userName.toLowerCase());
         if (report) this.readAheadFrom(report);
         if (report && row && provenFreshByReport(row, report, need, this.now())) {
@@ -94,7 +98,11 @@ export class AccountUsageReader implements UsageReader {
     private scopeFor(row: ReportRow | undefined, need: Need): ReadScope {
         const keys = need["access-key"] !== undefined;
         const days = this.smallest["access-key"] ?? need["access-key"];
-        return { password: need.password !== undefined, keys, freshKeySlots: keys && row && days !== undefined ? keySlotsProvenFresh(row, days, this.now()) : undefined };
+        return {
+            password: need.password !== undefined,
+            keys,
+            freshKeySlots: keys && row && days !== undefined ? keySlotsProvenFresh(row, days, this.now()) : undefined,
+        };
     }
 
     /** Confirms, in the background and within its budget, users of the report that the report cannot clear. */
@@ -102,7 +110,8 @@ export class AccountUsageReader implements UsageReader {
         // From the second user on: by then the first user's policies have all asked, so every kind is known.
         if (this.asked.size < 2) return;
         const kinds = JSON.stringify(this.smallest);
-        if (this.candidates?.report !== report || this.candidates.kinds !== kinds) this.candidates = { report, rows: report.rows.values(), kinds };
+        if (this.candidates?.report !== report || this.candidates.kinds !== kinds)
+            this.candidates = { report, rows: report.rows.values(), kinds };
         const budget = READ_AHEAD_START + 2 * this.readAheadUsed + this.confirmedOnTheSpot;
         while (this.readAheadInFlight < READ_AHEAD_IN_FLIGHT && this.readAhead.size < budget) {
             const next = this.candidates.rows.next();
@@ -117,15 +126,17 @@ export class AccountUsageReader implements UsageReader {
             this.readAhead.add(key);
             this.readAheadInFlight++;
             // Background work ends in a handled result, whatever a read does: the pack never dies of it.
-            void Promise.allSettled(needs.map(need => this.live.usageOf(row.userName, this.scopeFor(row, need)))).then(() => {
-                this.readAheadInFlight--;
-                this.readAheadFrom(report);
-            }).catch(() => undefined); // a read ahead that went wrong costs only the read the engine's ask then makes
+            void Promise.allSettled(needs.map(need => this.live.usageOf(row.userName, this.scopeFor(row, need))))
+                .then(() => {
+                    this.readAheadInFlight--;
+                    this.readAheadFrom(report);
+                })
+                .catch(() => undefined); // a read ahead that went wrong costs only the read the engine's ask then makes
         }
     }
 
     /** The report to screen with, or undefined to read this user with the per-user APIs. */
-    private async reportFor(userName: string): Promise<CredentialReport | undefined> {
+    private async reportFor(): Promise<CredentialReport | undefined> {
         const { source, reportWaitMs, autoReportAfterUsers } = this.settings;
         if (source === "api" || this.setAside) return undefined;
         if (source === "report") {
@@ -144,15 +155,17 @@ export class AccountUsageReader implements UsageReader {
 
     private usable(found: ReportResult): CredentialReport | undefined {
         const expected = this.options.accountId;
-        const result: ReportResult = found.status === "ok" && expected && found.report.accountId && found.report.accountId !== expected
-            ? { status: "unusable", reason: `it is the report of account ${found.report.accountId}, not of ${expected}` }
-            : found;
+        const result: ReportResult =
+            found.status === "ok" && expected && found.report.accountId && found.report.accountId !== expected
+                ? { status: "unusable", reason: `it is the report of account ${found.report.accountId}, not of ${expected}` }
+                : found;
         if (result.status === "ok") return result.report;
         if (result.status === "unusable" && !this.setAside) {
             this.setAside = true;
             const name = this.options.accountName ? ` of ${this.options.accountName}` : "";
             (this.options.warn ?? (line => process.stderr.write(`${line}\n`)))(
-                `unused-iam-credentials: the credential report${name} was set aside for this run because ${result.reason}; every user is read from the per-user IAM APIs instead`,
+                `unused-iam-credentials: the credential report${name} was set aside for this run because ${result.reason}; ` +
+                    "every user is read from the per-user IAM APIs instead",
             );
         }
         return undefined;

@@ -47,10 +47,18 @@ export class CoalescingReader {
     private start(userName: string, scope: ReadScope, entry: Entry, leftMs: number): void {
         entry.settled = undefined;
         const seconds = this.deadlineMs / 1000;
-        const spent: UserUsage = { status: "unavailable", errorCode: "Timeout", transient: true, reason: `reading IAM user ${userName} did not finish within ${seconds} s` };
+        const spent: UserUsage = {
+            status: "unavailable",
+            errorCode: "Timeout",
+            transient: true,
+            reason: `reading IAM user ${userName} did not finish within ${seconds} s`,
+        };
         const reading = leftMs > 0 ? this.read(userName, scope, leftMs) : Promise.resolve(spent);
         entry.answer = reading
-            .catch((error: unknown): UserUsage => ({ status: "unavailable", reason: `reading IAM user ${userName} failed: ${(error as Error)?.message ?? String(error)}` }))
+            .catch((error: unknown): UserUsage => ({
+                status: "unavailable",
+                reason: `reading IAM user ${userName} failed: ${(error as Error)?.message ?? String(error)}`,
+            }))
             .then(usage => (entry.settled = usage));
     }
 }

@@ -8,10 +8,7 @@ import { UsageUnavailable } from "./usage";
 
 /** The report; "missing" (none, expired or being generated); "unusable" (it failed validation); or unavailable. */
 export type ReportResult =
-    | { status: "ok"; report: CredentialReport }
-    | { status: "missing" }
-    | { status: "unusable"; reason: string }
-    | UsageUnavailable;
+    { status: "ok"; report: CredentialReport } | { status: "missing" } | { status: "unusable"; reason: string } | UsageUnavailable;
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
@@ -41,17 +38,24 @@ export async function fetchCredentialReport(iam: IamRequester, budgetMs: number,
     let pause = 250;
     for (;;) {
         try {
-            const state = await iam.call("GenerateCredentialReport", (c, abortSignal) => c.send(new GenerateCredentialReportCommand({}), { abortSignal }));
+            const state = await iam.call("GenerateCredentialReport", (c, abortSignal) =>
+                c.send(new GenerateCredentialReportCommand({}), { abortSignal }),
+            );
             if (state.State === "COMPLETE") {
                 const report = await getCredentialReport(iam, now);
                 if (report.status !== "missing") return report;
             }
         } catch (error) {
-            if (error instanceof IamCallError) return { status: "unavailable", ...describeIamError(error.cause, error.action, iam.timeoutSeconds) };
+            if (error instanceof IamCallError)
+                return { status: "unavailable", ...describeIamError(error.cause, error.action, iam.timeoutSeconds) };
             return { status: "unusable", reason: `it could not be generated (${(error as Error)?.message ?? String(error)})` };
         }
         if (Date.now() + pause > deadline) {
-            return { status: "unavailable", errorCode: "Timeout", reason: `the credential report was not ready within ${budgetMs / 1000} s` };
+            return {
+                status: "unavailable",
+                errorCode: "Timeout",
+                reason: `the credential report was not ready within ${budgetMs / 1000} s`,
+            };
         }
         await sleep(pause);
         pause = Math.min(pause * 2, 4000);

@@ -40,9 +40,16 @@ export type ReportReading = { status: "ok"; report: CredentialReport } | { statu
 
 /** The columns screening reads; any order, extra columns allowed. */
 export const REQUIRED_COLUMNS = [
-    "user", "arn", "password_enabled", "password_last_used",
-    "access_key_1_active", "access_key_1_last_rotated", "access_key_1_last_used_date",
-    "access_key_2_active", "access_key_2_last_rotated", "access_key_2_last_used_date",
+    "user",
+    "arn",
+    "password_enabled",
+    "password_last_used",
+    "access_key_1_active",
+    "access_key_1_last_rotated",
+    "access_key_1_last_used_date",
+    "access_key_2_active",
+    "access_key_2_last_rotated",
+    "access_key_2_last_used_date",
 ] as const;
 
 const ROOT_ROW = "<root_account>";
@@ -64,8 +71,10 @@ function reportBoolean(value: string, column: string): boolean {
 function reportDate(value: string, column: string, generated: Date): Date | undefined {
     if (NO_DATE.has(value)) return undefined;
     const date = new Date(value);
-    if (!REPORT_DATE.test(value) || Number.isNaN(date.getTime())) throw new DoubtfulField(`${column} ${JSON.stringify(value)} is not a date`);
-    if (date.getTime() > generated.getTime() + CLOCK_SKEW_MS) throw new DoubtfulField(`${column} ${JSON.stringify(value)} is after the report was generated`);
+    if (!REPORT_DATE.test(value) || Number.isNaN(date.getTime()))
+        throw new DoubtfulField(`${column} ${JSON.stringify(value)} is not a date`);
+    if (date.getTime() > generated.getTime() + CLOCK_SKEW_MS)
+        throw new DoubtfulField(`${column} ${JSON.stringify(value)} is after the report was generated`);
     if (date.getTime() < EARLIEST_IAM_DATE.getTime()) throw new DoubtfulField(`${column} ${JSON.stringify(value)} predates AWS`);
     return date;
 }
@@ -84,7 +93,8 @@ function readRow(field: (column: string) => string, generated: Date): Omit<Repor
     }
     const passwordEnabled = reportBoolean(field("password_enabled"), "password_enabled");
     const passwordLastUsed = reportDate(field("password_last_used"), "password_last_used", generated);
-    if (passwordEnabled && field("password_last_used") === "N/A") throw new DoubtfulField("password_enabled is true but password_last_used is N/A");
+    if (passwordEnabled && field("password_last_used") === "N/A")
+        throw new DoubtfulField("password_enabled is true but password_last_used is N/A");
     return { passwordEnabled, passwordLastUsed, keys };
 }
 
@@ -99,7 +109,8 @@ export function readCredentialReport(csv: string, generatedTime: Date | undefine
     if (generatedProblem) return { status: "unusable", reason: `its GeneratedTime ${generatedProblem}` };
     let records: string[][];
     try {
-        records = parse(csv, { bom: true, skip_empty_lines: true, relax_column_count: true, trim: false }) as string[][];
+        const parsed: unknown = parse(csv, { bom: true, skip_empty_lines: true, relax_column_count: true, trim: false });
+        records = parsed as string[][];
     } catch (error) {
         return { status: "unusable", reason: `it is not CSV (${(error as Error).message.split("\n")[0]})` };
     }
@@ -124,9 +135,11 @@ export function readCredentialReport(csv: string, generatedTime: Date | undefine
         const key = userName.toLowerCase();
         let row: ReportRow;
         try {
-            if (record.length !== header.length) throw new DoubtfulField(`its row has ${record.length} fields, the header ${header.length}`);
+            if (record.length !== header.length)
+                throw new DoubtfulField(`its row has ${record.length} fields, the header ${header.length}`);
             // Recorded reports are often anonymised (`arn:aws:iam::fakearn:user/…`): only the name at the end is required.
-            if (!field("arn").endsWith(`/${userName}`)) throw new DoubtfulField(`its arn ${JSON.stringify(field("arn"))} does not name the user`);
+            if (!field("arn").endsWith(`/${userName}`))
+                throw new DoubtfulField(`its arn ${JSON.stringify(field("arn"))} does not name the user`);
             row = { userName, ...readRow(field, generatedTime) };
         } catch (error) {
             if (!(error instanceof DoubtfulField)) throw error;
@@ -138,7 +151,8 @@ export function readCredentialReport(csv: string, generatedTime: Date | undefine
     return { status: "ok", report: { generated: generatedTime, accountId, rows } };
 }
 
-const within = (since: Date | undefined, days: number, now: Date) => since !== undefined && now.getTime() - since.getTime() < days * MS_PER_DAY;
+const within = (since: Date | undefined, days: number, now: Date) =>
+    since !== undefined && now.getTime() - since.getTime() < days * MS_PER_DAY;
 
 /** Whether the report proves one key slot fresh at `days`: used (or, inactive, created) within them. */
 function slotFresh(key: ReportKeySlot, days: number, now: Date): boolean {

@@ -8,7 +8,10 @@ const ACCESS_KEY_ID = /^[A-Z0-9]{16,128}$/;
 
 /** An answer from IAM that cannot be trusted for a verdict. */
 export class UntrustedAnswer extends Error {
-    constructor(readonly action: string, readonly detail: string) {
+    constructor(
+        readonly action: string,
+        readonly detail: string,
+    ) {
         super(`${action} answered ${detail}`);
         this.name = "UntrustedAnswer";
     }
@@ -49,7 +52,8 @@ export function sameUser(answered: unknown, asked: string, action: string): void
 }
 
 export function accessKeyId(value: unknown, action: string): string {
-    if (typeof value !== "string" || !ACCESS_KEY_ID.test(value)) throw new UntrustedAnswer(action, `an access key ID that is not one (${JSON.stringify(value)})`);
+    if (typeof value !== "string" || !ACCESS_KEY_ID.test(value))
+        throw new UntrustedAnswer(action, `an access key ID that is not one (${JSON.stringify(value)})`);
     return value;
 }
 

@@ -8,7 +8,10 @@ import { withDeadline } from "../lib/deadline";
 
 /** An IAM call that failed, with the IAM action it was for. */
 export class IamCallError extends Error {
-    constructor(readonly action: string, readonly cause: unknown) {
+    constructor(
+        readonly action: string,
+        readonly cause: unknown,
+    ) {
         super(`${action}: ${(cause as Error)?.message ?? String(cause)}`);
         this.name = "IamCallError";
     }
@@ -25,7 +28,11 @@ export interface IamRequester {
      * `request` gets the client and the abort signal to pass to `client.send`; `signal` ends the request early
      * (a caller's own deadline).
      */
-    call<Output>(action: string, request: (client: IAMClient, abortSignal: AbortSignal) => Promise<Output>, signal?: AbortSignal): Promise<Output>;
+    call<Output>(
+        action: string,
+        request: (client: IAMClient, abortSignal: AbortSignal) => Promise<Output>,
+        signal?: AbortSignal,
+    ): Promise<Output>;
     readonly timeoutSeconds: number;
     /** Requests sent so far, by IAM action: what the benchmark and `check` report. */
     readonly calls: Map<string, number>;

@@ -20,9 +20,12 @@ export async function listAccountUsers(iam: IamRequester, accountId: string): Pr
     for (let page = 0; page < MAX_PAGES; page++) {
         let answer;
         try {
-            answer = await iam.call("ListUsers", (c, abortSignal) => c.send(new ListUsersCommand({ Marker: marker, MaxItems: 1000 }), { abortSignal }));
+            answer = await iam.call("ListUsers", (c, abortSignal) =>
+                c.send(new ListUsersCommand({ Marker: marker, MaxItems: 1000 }), { abortSignal }),
+            );
         } catch (error) {
-            const reason = error instanceof IamCallError ? describeIamError(error.cause, error.action, iam.timeoutSeconds).reason : String(error);
+            const reason =
+                error instanceof IamCallError ? describeIamError(error.cause, error.action, iam.timeoutSeconds).reason : String(error);
             return { problem: `account ${accountId}: its users could not be listed: ${reason}` };
         }
         if (!Array.isArray(answer.Users)) return { problem: `account ${accountId}: iam:ListUsers answered without Users` };
@@ -35,7 +38,8 @@ export async function listAccountUsers(iam: IamRequester, accountId: string): Pr
             seen.add(user.UserName.toLowerCase());
         }
         if (answer.IsTruncated !== true) return { accountId, users };
-        if (!answer.Marker || answer.Marker === marker) return { problem: `account ${accountId}: iam:ListUsers answered a truncated page without a new Marker` };
+        if (!answer.Marker || answer.Marker === marker)
+            return { problem: `account ${accountId}: iam:ListUsers answered a truncated page without a new Marker` };
         marker = answer.Marker;
     }
     return { problem: `account ${accountId}: iam:ListUsers did not finish within ${MAX_PAGES} pages` };

@@ -35,7 +35,10 @@ export const FULL_SCOPE: ReadScope = { password: true, keys: true };
 
 /** A cache key: two scopes with the same key read the same requests. */
 export function scopeKey(scope: ReadScope): string {
-    const slots = (scope.freshKeySlots ?? []).map(k => k.lastRotated.getTime()).sort().join(",");
+    const slots = (scope.freshKeySlots ?? [])
+        .map(k => k.lastRotated.getTime())
+        .sort()
+        .join(",");
     return `${scope.password ? "p" : ""}${scope.keys ? `k${slots}` : ""}`;
 }
 
@@ -58,7 +61,10 @@ export interface ReadOptions {
 
 /** A credential listed in the first round that the second round could not find. */
 class CredentialVanished extends Error {
-    constructor(readonly action: string, readonly cause: unknown) {
+    constructor(
+        readonly action: string,
+        readonly cause: unknown,
+    ) {
         super(action);
     }
 }
@@ -113,7 +119,11 @@ async function readPassword(read: Read): Promise<PasswordPart> {
     let createDate: Date;
     try {
         const action = "iam:GetLoginProfile";
-        const out = await iam.call("GetLoginProfile", (c, abortSignal) => c.send(new GetLoginProfileCommand({ UserName: userName }), { abortSignal }), signal);
+        const out = await iam.call(
+            "GetLoginProfile",
+            (c, abortSignal) => c.send(new GetLoginProfileCommand({ UserName: userName }), { abortSignal }),
+            signal,
+        );
         const profile = requiredObject(out.LoginProfile, "a LoginProfile", action);
         sameUser(profile.UserName, userName, action);
         createDate = requiredDate(profile.CreateDate, "LoginProfile.CreateDate", action, now);
@@ -123,7 +133,9 @@ async function readPassword(read: Read): Promise<PasswordPart> {
     }
     try {
         const action = "iam:GetUser";
-        const out = await secondRound(read, action, () => iam.call("GetUser", (c, abortSignal) => c.send(new GetUserCommand({ UserName: userName }), { abortSignal }), signal));
+        const out = await secondRound(read, action, () =>
+            iam.call("GetUser", (c, abortSignal) => c.send(new GetUserCommand({ UserName: userName }), { abortSignal }), signal),
+        );
         const user = requiredObject(out.User, "a User", action);
         sameUser(user.UserName, userName, action);
         return { loginProfile: { createDate }, passwordLastUsed: optionalDate(user.PasswordLastUsed, "PasswordLastUsed", action, now) };
@@ -147,15 +159,27 @@ async function listAccessKeys(read: Read): Promise<Listing> {
     let marker: string | undefined;
     let pages = 0;
     do {
-        if (++pages > MAX_KEY_PAGES) throw new UntrustedAnswer(action, `more than ${MAX_KEY_PAGES} pages for one user, who can hold at most ${MAX_ACCESS_KEYS} keys`);
-        const page = await iam.call("ListAccessKeys", (c, abortSignal) => c.send(new ListAccessKeysCommand({ UserName: userName, Marker: marker }), { abortSignal }), signal);
+        if (++pages > MAX_KEY_PAGES)
+            throw new UntrustedAnswer(
+                action,
+                `more than ${MAX_KEY_PAGES} pages for one user, who can hold at most ${MAX_ACCESS_KEYS} keys`,
+            );
+        const page = await iam.call(
+            "ListAccessKeys",
+            (c, abortSignal) => c.send(new ListAccessKeysCommand({ UserName: userName, Marker: marker }), { abortSignal }),
+            signal,
+        );
         if (!Array.isArray(page.AccessKeyMetadata)) throw new UntrustedAnswer(action, "without AccessKeyMetadata");
         for (const k of page.AccessKeyMetadata) {
             // A key that cannot be named, or that is another user's, casts doubt on the listing as a whole.
             const id = accessKeyId(k.AccessKeyId, action);
             sameUser(k.UserName, userName, action);
             ids.push(id);
-            const doubt = (error: unknown): Unjudged => ({ credential: "access-key", accessKeyId: id, ...failureOf(error, iam.timeoutSeconds) });
+            const doubt = (error: unknown): Unjudged => ({
+                credential: "access-key",
+                accessKeyId: id,
+                ...failureOf(error, iam.timeoutSeconds),
+            });
             let status: AccessKeyFacts["status"];
             try {
                 status = accessKeyStatus(k.Status, id, action);
@@ -164,7 +188,11 @@ async function listAccessKeys(read: Read): Promise<Listing> {
                 continue;
             }
             try {
-                listing.keys.push({ accessKeyId: id, status, createDate: requiredDate(k.CreateDate, `CreateDate of key ${id}`, action, now) });
+                listing.keys.push({
+                    accessKeyId: id,
+                    status,
+                    createDate: requiredDate(k.CreateDate, `CreateDate of key ${id}`, action, now),
+                });
             } catch (error) {
                 // An inactive key cannot be used, whatever its dates say: only an active one is left unknown.
                 if (status === "Active") listing.doubts.push(doubt(error));
@@ -179,7 +207,8 @@ async function listAccessKeys(read: Read): Promise<Listing> {
             marker = page.Marker;
         }
     } while (marker);
-    if (ids.length > MAX_ACCESS_KEYS) throw new UntrustedAnswer(action, `${ids.length} keys for one user; IAM holds at most ${MAX_ACCESS_KEYS}`);
+    if (ids.length > MAX_ACCESS_KEYS)
+        throw new UntrustedAnswer(action, `${ids.length} keys for one user; IAM holds at most ${MAX_ACCESS_KEYS}`);
     if (new Set(ids).size !== ids.length) throw new UntrustedAnswer(action, "the same key twice");
     return listing;
 }
@@ -188,7 +217,11 @@ async function lastUseOfKey(read: Read, key: AccessKeyFacts): Promise<LastUse | 
     const { iam, userName, now, signal } = read;
     const action = "iam:GetAccessKeyLastUsed";
     const out = await secondRound(read, action, () =>
-        iam.call("GetAccessKeyLastUsed", (c, abortSignal) => c.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: key.accessKeyId }), { abortSignal }), signal),
+        iam.call(
+            "GetAccessKeyLastUsed",
+            (c, abortSignal) => c.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: key.accessKeyId }), { abortSignal }),
+            signal,
+        ),
     );
     sameUser(out.UserName, userName, action);
     const used = requiredObject(out.AccessKeyLastUsed, `AccessKeyLastUsed for key ${key.accessKeyId}`, action);
@@ -243,7 +276,13 @@ async function readOnce(read: Read, scope: ReadScope): Promise<UserUsage> {
 }
 
 /** Both rounds, once more if a credential vanished between them. */
-async function readWithReRead(iam: IamRequester, userName: string, now: () => Date, scope: ReadScope, signal?: AbortSignal): Promise<UserUsage> {
+async function readWithReRead(
+    iam: IamRequester,
+    userName: string,
+    now: () => Date,
+    scope: ReadScope,
+    signal?: AbortSignal,
+): Promise<UserUsage> {
     try {
         return await readOnce({ iam, userName, now: now(), signal, last: false }, scope);
     } catch (error) {
@@ -260,7 +299,10 @@ export function readUserUsage(iam: IamRequester, userName: string, options: Read
     const now = options.now ?? (() => new Date());
     const scope = options.scope ?? FULL_SCOPE;
     const read = (signal?: AbortSignal) =>
-        readWithReRead(iam, userName, now, scope, signal).catch((error: unknown): UserUsage => ({ status: "unavailable", ...failureOf(error, iam.timeoutSeconds) }));
+        readWithReRead(iam, userName, now, scope, signal).catch((error: unknown): UserUsage => ({
+            status: "unavailable",
+            ...failureOf(error, iam.timeoutSeconds),
+        }));
     if (options.deadlineMs === undefined) return read();
     const seconds = options.deadlineSeconds ?? Math.round(options.deadlineMs) / 1000;
     return withDeadline(options.deadlineMs, read, (): UserUsage => ({

@@ -17,14 +17,19 @@ export interface CredentialToFix {
     thresholdDays: number;
 }
 
-export type Recheck = { status: "still-unused"; assessment: Assessment } | { status: "resolved"; why: string; assessment?: Assessment } | ({ status: "unreadable" } & Failure);
+export type Recheck =
+    | { status: "still-unused"; assessment: Assessment }
+    | { status: "resolved"; why: string; assessment?: Assessment }
+    | ({ status: "unreadable" } & Failure);
 
 /** The credential's live state now: still active and unused, resolved since the finding, or unreadable. */
 export async function recheckCredential(access: VerifiedAccess, fix: CredentialToFix): Promise<Recheck> {
     const usage = await readUserUsage(access.iam, fix.userName);
     if (usage.status === "unavailable") return { ...usage, status: "unreadable" };
     if (usage.status !== "found") return { status: "resolved", why: "the user no longer exists" };
-    const doubt = usage.facts.doubts.find(d => d.credential === fix.credential && (d.accessKeyId === undefined || d.accessKeyId === fix.accessKeyId));
+    const doubt = usage.facts.doubts.find(
+        d => d.credential === fix.credential && (d.accessKeyId === undefined || d.accessKeyId === fix.accessKeyId),
+    );
     if (doubt) return { ...doubt, status: "unreadable" };
     const now = new Date();
     let assessment: Assessment | undefined;
@@ -38,7 +43,11 @@ export async function recheckCredential(access: VerifiedAccess, fix: CredentialT
         if (!assessment) return { status: "resolved", why: "the user no longer has a console password" };
     }
     if (assessment.unused) return { status: "still-unused", assessment };
-    return { status: "resolved", assessment, why: `used since the finding: idle ${assessment.idleDays} days now, threshold ${fix.thresholdDays}` };
+    return {
+        status: "resolved",
+        assessment,
+        why: `used since the finding: idle ${assessment.idleDays} days now, threshold ${fix.thresholdDays}`,
+    };
 }
 
 /** Deactivates the key (never deletes it) or deletes the login profile; undefined when done, else why not. */
@@ -46,12 +55,19 @@ export async function applyFix(access: VerifiedAccess, fix: CredentialToFix): Pr
     try {
         if (fix.credential === "access-key") {
             await access.iam.call("UpdateAccessKey", (c, abortSignal) =>
-                c.send(new UpdateAccessKeyCommand({ UserName: fix.userName, AccessKeyId: fix.accessKeyId, Status: "Inactive" }), { abortSignal }));
+                c.send(new UpdateAccessKeyCommand({ UserName: fix.userName, AccessKeyId: fix.accessKeyId, Status: "Inactive" }), {
+                    abortSignal,
+                }),
+            );
         } else {
-            await access.iam.call("DeleteLoginProfile", (c, abortSignal) => c.send(new DeleteLoginProfileCommand({ UserName: fix.userName }), { abortSignal }));
+            await access.iam.call("DeleteLoginProfile", (c, abortSignal) =>
+                c.send(new DeleteLoginProfileCommand({ UserName: fix.userName }), { abortSignal }),
+            );
         }
         return undefined;
     } catch (error) {
-        return error instanceof IamCallError ? describeIamError(error.cause, error.action, access.iam.timeoutSeconds) : { reason: String(error) };
+        return error instanceof IamCallError
+            ? describeIamError(error.cause, error.action, access.iam.timeoutSeconds)
+            : { reason: String(error) };
     }
 }

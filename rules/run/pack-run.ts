@@ -74,7 +74,13 @@ export class PackRun {
      * Records credentials a policy could not judge: the one record the unavailable policy reports and `check`
      * counts (its findings line is written here, at the same time).
      */
-    unjudged(args: Pick<ResourceValidationArgs, "urn">, user: string, policy: string, access: Pick<AccountAccess, "label"> & { identity?: { accountId: string } }, credentials: Unjudged[]): void {
+    unjudged(
+        args: Pick<ResourceValidationArgs, "urn">,
+        user: string,
+        policy: string,
+        access: Pick<AccountAccess, "label"> & { identity?: { accountId: string } },
+        credentials: Unjudged[],
+    ): void {
         const accountId = access.identity?.accountId ?? null;
         const entries = this.unjudgedByResource.get(args.urn) ?? [];
         for (const credential of credentials) {
@@ -82,7 +88,17 @@ export class PackRun {
             if (entries.some(same)) continue;
             entries.push({ ...credential, policy, account: access.label, accountId });
             const { credential: kind, accessKeyId, reason } = credential;
-            this.record({ kind: "unjudged", policy, urn: args.urn, user, accountId, account: access.label, credential: kind, accessKeyId, reason });
+            this.record({
+                kind: "unjudged",
+                policy,
+                urn: args.urn,
+                user,
+                accountId,
+                account: access.label,
+                credential: kind,
+                accessKeyId,
+                reason,
+            });
         }
         this.unjudgedByResource.set(args.urn, entries);
     }

@@ -36,7 +36,9 @@ export function accountRecord(access: VerifiedAccess): Pick<FindingRecord, "acco
     return { accountId: access.identity.accountId, account: access.label };
 }
 
-export function credentialRecord(a: Assessment): Pick<FindingRecord, "credential" | "accessKeyId" | "lastUsed" | "idleDays" | "thresholdDays"> {
+export function credentialRecord(
+    a: Assessment,
+): Pick<FindingRecord, "credential" | "accessKeyId" | "lastUsed" | "idleDays" | "thresholdDays"> {
     return {
         credential: a.credential,
         accessKeyId: a.credential === "access-key" ? a.accessKeyId : undefined,
@@ -71,8 +73,20 @@ export class UserToJudge<K extends CredentialKind> {
     private readonly exemptionNote?: string;
     private readonly retirement: Retirement;
 
-    constructor(private readonly run: PackRun, private readonly args: ResourceValidationArgs, settled: Settled<K>) {
-        ({ policy: this.policy, user: this.user, config: this.config, access: this.access, now: this.now, exemptionNote: this.exemptionNote, retirement: this.retirement } = settled);
+    constructor(
+        private readonly run: PackRun,
+        private readonly args: ResourceValidationArgs,
+        settled: Settled<K>,
+    ) {
+        ({
+            policy: this.policy,
+            user: this.user,
+            config: this.config,
+            access: this.access,
+            now: this.now,
+            exemptionNote: this.exemptionNote,
+            retirement: this.retirement,
+        } = settled);
     }
 
     /**
@@ -102,7 +116,13 @@ export class UserToJudge<K extends CredentialKind> {
     /** How a violation of this credential is told: where, for which resource type, and which tag did not apply. */
     messageContext(credential: AssessmentOf<K>): MessageContext {
         const notes = [this.exemptionNote, retires(this.retirement, refOf(credential)).note].filter((n): n is string => n !== undefined);
-        return { accountLabel: this.access.label, resourceType: this.args.type, retiringTag: this.config.retiringTag, now: this.now, notes };
+        return {
+            accountLabel: this.access.label,
+            resourceType: this.args.type,
+            retiringTag: this.config.retiringTag,
+            now: this.now,
+            notes,
+        };
     }
 
     /** Records a credential reported as a violation. */
@@ -111,7 +131,13 @@ export class UserToJudge<K extends CredentialKind> {
     }
 
     private recordOf(credential: Assessment): Omit<FindingRecord, "kind"> {
-        return { policy: this.policy.name, urn: this.args.urn, user: this.user.userName, ...accountRecord(this.access), ...credentialRecord(credential) };
+        return {
+            policy: this.policy.name,
+            urn: this.args.urn,
+            user: this.user.userName,
+            ...accountRecord(this.access),
+            ...credentialRecord(credential),
+        };
     }
 }
 
@@ -120,7 +146,11 @@ export class UserToJudge<K extends CredentialKind> {
  * preview or the user exempt ("not applicable", with why); or it cannot be judged (an exemption or retiring tag
  * unknown during preview, an account not verified), which goes on the run's record.
  */
-export async function userToJudge<K extends CredentialKind>(run: PackRun, args: ResourceValidationArgs, policy: JudgingPolicy<K>): Promise<UserToJudge<K> | undefined> {
+export async function userToJudge<K extends CredentialKind>(
+    run: PackRun,
+    args: ResourceValidationArgs,
+    policy: JudgingPolicy<K>,
+): Promise<UserToJudge<K> | undefined> {
     const user = managedUser(args);
     if (!user) return undefined;
     const config = withDefaults(args.getConfig());
@@ -131,7 +161,15 @@ export async function userToJudge<K extends CredentialKind>(run: PackRun, args: 
         if (run.recording) {
             const access = await run.accounts.accessForUser(args, user.arn, config.accountRoles);
             const accountId = access.status === "verified" ? access.identity.accountId : null;
-            run.record({ kind: "exempt", policy: policy.name, urn: args.urn, user: user.userName, accountId, account: access.label, exemption: exemption.record });
+            run.record({
+                kind: "exempt",
+                policy: policy.name,
+                urn: args.urn,
+                user: user.userName,
+                accountId,
+                account: access.label,
+                exemption: exemption.record,
+            });
         }
         // "Not applicable", with the reason, so that the CLI shows it (the SDK throws to end the validation).
         args.notApplicable(`IAM user '${user.userName}' is ${exemption.why}`);
@@ -139,8 +177,13 @@ export async function userToJudge<K extends CredentialKind>(run: PackRun, args: 
     }
     const unknownRetiring = user.unknownTags !== "all" && user.unknownTags.includes(config.retiringTag);
     if (exemption.exempt === "unknown" || unknownRetiring) {
-        const reason = exemption.exempt === "unknown" ? exemption.why : `its tag ${config.retiringTag} is not known during preview, so whether a credential is being retired cannot be known`;
-        run.unjudged(args, user.userName, policy.name, { label: run.accounts.labelOf(args.provider) }, [{ credential: policy.kind, errorCode: "NotKnownYet", reason }]);
+        const reason =
+            exemption.exempt === "unknown"
+                ? exemption.why
+                : `its tag ${config.retiringTag} is not known during preview, so whether a credential is being retired cannot be known`;
+        run.unjudged(args, user.userName, policy.name, { label: run.accounts.labelOf(args.provider) }, [
+            { credential: policy.kind, errorCode: "NotKnownYet", reason },
+        ]);
         return undefined;
     }
     const access = await run.accounts.accessForUser(args, user.arn, config.accountRoles);
@@ -149,6 +192,14 @@ export async function userToJudge<K extends CredentialKind>(run: PackRun, args: 
         return undefined;
     }
     const retirement = retirementOf(user.tags, config.retiringTag, now);
-    run.judged(args.urn, { policy: policy.name, kind: policy.kind, thresholdDays: config.maxUnusedDays, user, access, retirement, retiringTag: config.retiringTag });
+    run.judged(args.urn, {
+        policy: policy.name,
+        kind: policy.kind,
+        thresholdDays: config.maxUnusedDays,
+        user,
+        access,
+        retirement,
+        retiringTag: config.retiringTag,
+    });
     return new UserToJudge(run, args, { policy, user, config, access, now, exemptionNote: exemption.note, retirement });
 }

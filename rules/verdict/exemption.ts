@@ -53,19 +53,30 @@ export function calendarDaysUntil(date: Date, now: Date): number {
     return Math.round((day - today) / MS_PER_DAY);
 }
 
-export function exemptionOf(userName: string, tags: Record<string, string>, config: UnusedCredentialConfig, now: Date, unknownTags: "all" | string[] = []): Exemption {
+export function exemptionOf(
+    userName: string,
+    tags: Record<string, string>,
+    config: UnusedCredentialConfig,
+    now: Date,
+    unknownTags: "all" | string[] = [],
+): Exemption {
     const pattern = matchingExemption(userName, config.exemptUsers);
     if (pattern) return { exempt: true, why: `exempt by exemptUsers pattern "${pattern}"`, record: { by: "pattern", pattern } };
-    if (unknownTags === "all") return { exempt: "unknown", why: "its tags are not known during preview, so whether it is exempt cannot be known" };
+    if (unknownTags === "all")
+        return { exempt: "unknown", why: "its tags are not known during preview, so whether it is exempt cannot be known" };
     if (unknownTags.includes(config.exemptUntilTag)) {
-        return { exempt: "unknown", why: `its tag ${config.exemptUntilTag} is not known during preview, so whether it is exempt cannot be known` };
+        return {
+            exempt: "unknown",
+            why: `its tag ${config.exemptUntilTag} is not known during preview, so whether it is exempt cannot be known`,
+        };
     }
     const until = tags[config.exemptUntilTag];
     if (until === undefined) return { exempt: false };
     const reasonText = tags[config.exemptReasonTag];
     const reason = reasonText ? `, reason: "${reasonText}"` : "";
     const end = endOfUtcDay(until);
-    if (!end) return { exempt: false, note: `the tag ${config.exemptUntilTag}="${until}" is not a date (YYYY-MM-DD), so it exempts nothing` };
+    if (!end)
+        return { exempt: false, note: `the tag ${config.exemptUntilTag}="${until}" is not a date (YYYY-MM-DD), so it exempts nothing` };
     if (now.getTime() > end.getTime()) return { exempt: false, note: `the exemption ${config.exemptUntilTag}=${until} expired${reason}` };
     const daysLeft = calendarDaysUntil(end, now);
     if (daysLeft > config.maxExemptionDays) {

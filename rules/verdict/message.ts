@@ -29,7 +29,10 @@ export function accessKeyLastUseText(finding: AccessKeyAssessment): string {
     if (!used) return neverUsed(finding.createDate, ACCESS_KEY_TRACKING_START);
     const where = [used.serviceName && `service ${used.serviceName}`, used.region && `region ${used.region}`].filter(Boolean).join(", ");
     // IAM sometimes records a last use before the key's creation; the verdict then counts idle time from creation.
-    const beforeCreation = used.date < finding.createDate ? `; IAM records that use before the key's creation ${formatUtc(finding.createDate)}, so idle time counts from creation` : "";
+    const beforeCreation =
+        used.date < finding.createDate
+            ? `; IAM records that use before the key's creation ${formatUtc(finding.createDate)}, so idle time counts from creation`
+            : "";
     return `last used ${formatUtc(used.date)}${where ? ` (${where})` : ""}${beforeCreation}`;
 }
 
@@ -63,16 +66,21 @@ function notesText(notes: string[] | undefined): string {
 function retiringTagText(ctx: MessageContext, credential: string): string {
     if (!ctx.retiringTag) return "";
     const value = retiringTagValue([credential], ctx.now ?? new Date());
-    const tag = ctx.resourceType === NATIVE_USER ? `{key: "${ctx.retiringTag}", value: "${value}"} to its tags` : `"${ctx.retiringTag}": "${value}" to its tags`;
+    const tag =
+        ctx.resourceType === NATIVE_USER
+            ? `{key: "${ctx.retiringTag}", value: "${value}"} to its tags`
+            : `"${ctx.retiringTag}": "${value}" to its tags`;
     return ` and, in the same change, add ${tag} so that this deployment can apply the fix`;
 }
 
 export function unusedAccessKeyMessage(finding: AccessKeyAssessment, ctx: MessageContext = {}): string {
     const outOfBand = `aws iam update-access-key --user-name ${finding.userName} --access-key-id ${finding.accessKeyId} --status Inactive`;
     // aws-native has no access key resource: a managed key is an aws.iam.AccessKey even beside an aws-native user.
-    const inCode = ctx.resourceType === NATIVE_USER
-        ? `If an aws.iam.AccessKey manages it (aws-native has no access key resource), set status "Inactive" on it (or remove it) and add the retiring tag to the aws-native.iam.User`
-        : `Fix in code: set status "Inactive" on its aws.iam.AccessKey (or remove that resource)`;
+    const inCode =
+        ctx.resourceType === NATIVE_USER
+            ? "If an aws.iam.AccessKey manages it (aws-native has no access key resource), " +
+              'set status "Inactive" on it (or remove it) and add the retiring tag to the aws-native.iam.User'
+            : `Fix in code: set status "Inactive" on its aws.iam.AccessKey (or remove that resource)`;
     return (
         `IAM user '${finding.userName}'${inAccount(ctx.accountLabel)}: active access key ${finding.accessKeyId} is unused: ` +
         `${accessKeyLastUseText(finding)}; idle ${plural(finding.idleDays, "day")}, threshold ${plural(finding.thresholdDays, "day")}. ` +
@@ -82,7 +90,10 @@ export function unusedAccessKeyMessage(finding: AccessKeyAssessment, ctx: Messag
 }
 
 export function unusedPasswordMessage(finding: PasswordAssessment, ctx: MessageContext = {}): string {
-    const inCode = ctx.resourceType === NATIVE_USER ? "Fix in code: remove the loginProfile of its aws-native.iam.User" : "Fix in code: remove its aws.iam.UserLoginProfile";
+    const inCode =
+        ctx.resourceType === NATIVE_USER
+            ? "Fix in code: remove the loginProfile of its aws-native.iam.User"
+            : "Fix in code: remove its aws.iam.UserLoginProfile";
     return (
         `IAM user '${finding.userName}'${inAccount(ctx.accountLabel)}: console password is unused: ` +
         `${passwordLastUseText(finding)}; idle ${plural(finding.idleDays, "day")}, threshold ${plural(finding.thresholdDays, "day")}. ` +
@@ -143,14 +154,19 @@ export function unavailableMessage(userName: string, unjudged: readonly (Unjudge
     const what = listed(names);
     const where = inAccount(unjudged[0]?.account);
     if (reasons.length === 1) {
-        return `IAM user '${userName}'${where}: credentials could not be evaluated: ${reasons[0]}. Its ${what} ${names.length > 1 || what === "access keys" ? "were" : "was"} not judged; this is not a pass.`;
+        const were = names.length > 1 || what === "access keys" ? "were" : "was";
+        return `IAM user '${userName}'${where}: credentials could not be evaluated: ${reasons[0]}. Its ${what} ${were} not judged; this is not a pass.`;
     }
     const each = unjudged.map(u => `its ${unjudgedName(u)}: ${clause(u.reason)}`).join("; ");
     return `IAM user '${userName}'${where}: credentials could not be evaluated: ${each}. These were not judged; this is not a pass.`;
 }
 
 /** A notice that could not be computed: the credential itself was judged against its threshold, its notice was not. */
-export function noticeUnavailableMessage(userName: string, unread: Unjudged, ctx: { policy: string; noticeDays: number; accountLabel?: string }): string {
+export function noticeUnavailableMessage(
+    userName: string,
+    unread: Unjudged,
+    ctx: { policy: string; noticeDays: number; accountLabel?: string },
+): string {
     const name = unjudgedName(unread);
     return (
         `IAM user '${userName}'${inAccount(ctx.accountLabel)}: whether its ${name} ${name === "access keys" ? "reach" : "reaches"} ` +

@@ -29,14 +29,27 @@ export function retirementOf(tags: Record<string, string>, tag: string, now: Dat
     const match = VALUE.exec(value.trim());
     const refs = match ? match[1].trim().split(/\s+/) : [];
     if (!match || refs.some(ref => ref !== "password" && !KEY_ID.test(ref))) {
-        return { status: "void", credentials: "all", note: `the tag ${tag}="${value}" is not "<access key ID or password> … until YYYY-MM-DD", so it retires nothing` };
+        return {
+            status: "void",
+            credentials: "all",
+            note: `the tag ${tag}="${value}" is not "<access key ID or password> … until YYYY-MM-DD", so it retires nothing`,
+        };
     }
     const credentials = new Set(refs);
     const until = match[2];
     const end = endOfUtcDay(until);
-    if (!end) return { status: "void", credentials, note: `the tag ${tag} ends on "${until}", which is not a date (YYYY-MM-DD), so it retires nothing` };
+    if (!end)
+        return {
+            status: "void",
+            credentials,
+            note: `the tag ${tag} ends on "${until}", which is not a date (YYYY-MM-DD), so it retires nothing`,
+        };
     if (now.getTime() > end.getTime()) {
-        return { status: "void", credentials, note: `the retirement ${tag}="${value}" ended on ${until} while the credential is still active: deploy the change that retires it` };
+        return {
+            status: "void",
+            credentials,
+            note: `the retirement ${tag}="${value}" ended on ${until} while the credential is still active: deploy the change that retires it`,
+        };
     }
     const daysLeft = calendarDaysUntil(end, now);
     if (daysLeft > MAX_RETIRING_DAYS) {
@@ -52,6 +65,7 @@ export function retirementOf(tags: Record<string, string>, tag: string, now: Dat
 /** Whether a retirement covers a credential; and the note for a violation of it when a tag is there but void. */
 export function retires(retirement: Retirement, credential: CredentialRef): { retired: boolean; note?: string } {
     if (retirement.status === "in-force") return { retired: retirement.credentials.has(credential) };
-    if (retirement.status === "void" && (retirement.credentials === "all" || retirement.credentials.has(credential))) return { retired: false, note: retirement.note };
+    if (retirement.status === "void" && (retirement.credentials === "all" || retirement.credentials.has(credential)))
+        return { retired: false, note: retirement.note };
     return { retired: false };
 }

@@ -50,9 +50,19 @@ function laterOf(a: Date, b: Date | undefined): Date {
     return b !== undefined && b.getTime() > a.getTime() ? b : a;
 }
 
-function assessed(idleSince: Date, thresholdDays: number, now: Date): Pick<AssessmentBase, "idleSince" | "idleDays" | "thresholdDays" | "unusedFrom" | "unused"> {
+function assessed(
+    idleSince: Date,
+    thresholdDays: number,
+    now: Date,
+): Pick<AssessmentBase, "idleSince" | "idleDays" | "thresholdDays" | "unusedFrom" | "unused"> {
     const idleDays = wholeDaysBetween(idleSince, now);
-    return { idleSince, idleDays, thresholdDays, unusedFrom: new Date(idleSince.getTime() + thresholdDays * MS_PER_DAY), unused: idleDays >= thresholdDays };
+    return {
+        idleSince,
+        idleDays,
+        thresholdDays,
+        unusedFrom: new Date(idleSince.getTime() + thresholdDays * MS_PER_DAY),
+        unused: idleDays >= thresholdDays,
+    };
 }
 
 /** Password idle time starts at the later of its last use and its creation: a re-created password starts fresh. */

@@ -4,9 +4,8 @@
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { AccountFile } from "../../tools/local-iam/account-file";
 import { LocalIam, startLocalIam } from "../../tools/local-iam/server";
-import { drivePack, DriveResult } from "../../tools/driver/drive-pack";
+import { drivePack } from "../../tools/driver/drive-pack";
 import { UNKNOWN_STRING } from "../../tools/driver/analyzer-client";
 import { packEnv, REPO, sampleAccount, sampleStack, verdictLines } from "../helpers/samples";
 
@@ -37,7 +36,9 @@ describe("end to end: the sample stack through the CLI-faithful driver", functio
     });
     afterEach(() => iam.close());
 
-    const run = (options: { concurrency?: number; configFile?: Record<string, unknown>; extraResources?: never[]; env?: NodeJS.ProcessEnv } = {}) => {
+    const run = (
+        options: { concurrency?: number; configFile?: Record<string, unknown>; extraResources?: never[]; env?: NodeJS.ProcessEnv } = {},
+    ) => {
         const stack = sampleStack();
         return drivePack({
             packDir: REPO,
@@ -100,7 +101,10 @@ describe("end to end: the sample stack through the CLI-faithful driver", functio
         const alice = result.results.find(r => r.resource.name === "alice-stale-key")!.diagnostics[0];
         assert.equal(alice.policyPackName, "unused-iam-credentials");
         assert.match(alice.message, /^Active access keys of managed IAM users must have been used within maxUnusedDays days\.\n/);
-        assert.match(alice.message, /IAM user 'alice-stale-key' in account 111122223333 \(provider default_7_10_0\): active access key AKIAALICESTALE000001 is unused: last used .* UTC \(service s3, region eu-west-1\); idle 120 days, threshold 90 days\. Fix in code: set status "Inactive" on its aws\.iam\.AccessKey/);
+        assert.match(
+            alice.message,
+            /IAM user 'alice-stale-key' in account 111122223333 \(provider default_7_10_0\): active access key AKIAALICESTALE000001 is unused: last used .* UTC \(service s3, region eu-west-1\); idle 120 days, threshold 90 days\. Fix in code: set status "Inactive" on its aws\.iam\.AccessKey/,
+        );
         const grace = result.results.find(r => r.resource.name === "grace-access-denied")!.diagnostics[0];
         assert.match(grace.message, /access denied to iam:GetAccessKeyLastUsed/);
     });
@@ -115,22 +119,34 @@ describe("end to end: the sample stack through the CLI-faithful driver", functio
         });
         const lines = verdictLines(result);
         assert.ok(lines.includes("mandatory iam-user-usage-data-unavailable grace-access-denied AKIAGRACEDENIED00001"));
-        assert.ok(lines.includes("advisory iam-user-unused-password ivan-stale-password password"), "`all` sets the level of policies without their own");
+        assert.ok(
+            lines.includes("advisory iam-user-unused-password ivan-stale-password password"),
+            "`all` sets the level of policies without their own",
+        );
         assert.ok(!lines.some(l => l.includes("erin-two-stale-keys")), "exemptUsers glob");
-        assert.ok(lines.includes("mandatory iam-user-unused-access-key peggy-idle-60-days AKIAPEGGYIDLE60DAYS1"), "CIS 45 days flags a key idle 60 days");
+        assert.ok(
+            lines.includes("mandatory iam-user-unused-access-key peggy-idle-60-days AKIAPEGGYIDLE60DAYS1"),
+            "CIS 45 days flags a key idle 60 days",
+        );
         assert.equal(lines.filter(l => l.includes("iam-user-unused-access-key")).length, 8, "paul's 80 days too");
     });
 
     for (const file of ["cis-aws-foundations-1.12.json", "security-hub-iam.22.json"]) {
         it(`ships compliance/${file}: 45 days for passwords and keys, with the notice 14 days before`, async () => {
-            const configFile = JSON.parse(fs.readFileSync(path.join(REPO, "compliance", file), "utf8"));
+            const configFile = JSON.parse(fs.readFileSync(path.join(REPO, "compliance", file), "utf8")) as Record<string, unknown>;
             const result = await run({ configFile });
             assert.deepEqual(result.config["iam-user-unused-access-key"].properties.maxUnusedDays, 45);
             assert.deepEqual(result.config["iam-user-unused-password"].properties.maxUnusedDays, 45);
             const lines = verdictLines(result);
-            assert.ok(lines.includes("mandatory iam-user-unused-access-key peggy-idle-60-days AKIAPEGGYIDLE60DAYS1"), "60 days idle is unused at 45");
+            assert.ok(
+                lines.includes("mandatory iam-user-unused-access-key peggy-idle-60-days AKIAPEGGYIDLE60DAYS1"),
+                "60 days idle is unused at 45",
+            );
             assert.ok(lines.includes("mandatory iam-user-unused-access-key paul-idle-80-days AKIAPAULIDLE80DAYS01"));
-            const alice = result.results.find(r => r.resource.name === "alice-stale-key")!.diagnostics.map(d => d.message).join("\n");
+            const alice = result.results
+                .find(r => r.resource.name === "alice-stale-key")!
+                .diagnostics.map(d => d.message)
+                .join("\n");
             assert.match(alice, /AKIAALICESTALE000001 is unused: .*threshold 45 days/);
             // A preset that claims a framework lets no unknown pass: a user it could not read blocks the gate.
             assert.equal(result.config["iam-user-usage-data-unavailable"].enforcementLevel, "mandatory");

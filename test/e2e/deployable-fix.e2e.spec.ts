@@ -13,11 +13,21 @@ const STACK = { stack: "prod", project: "platform", organization: "acme", config
 const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 
 function user(tags: Record<string, string> = {}): AnalyzedResource {
-    return { type: "aws:iam/user:User", name: "deployer", urn: "urn:pulumi:prod::platform::aws:iam/user:User::deployer", props: { name: "deployer", tags } };
+    return {
+        type: "aws:iam/user:User",
+        name: "deployer",
+        urn: "urn:pulumi:prod::platform::aws:iam/user:User::deployer",
+        props: { name: "deployer", tags },
+    };
 }
 
 function accessKey(status: "Active" | "Inactive"): AnalyzedResource {
-    return { type: "aws:iam/accessKey:AccessKey", name: "deployer-key", urn: "urn:pulumi:prod::platform::aws:iam/accessKey:AccessKey::deployer-key", props: { user: "deployer", status } };
+    return {
+        type: "aws:iam/accessKey:AccessKey",
+        name: "deployer-key",
+        urn: "urn:pulumi:prod::platform::aws:iam/accessKey:AccessKey::deployer-key",
+        props: { user: "deployer", status },
+    };
 }
 
 const blocking = (r: ResourceResult) => r.diagnostics.filter(d => d.enforcementLevel === "mandatory");
@@ -27,7 +37,14 @@ describe("a fix deployed in code passes the gate in the same pulumi up", functio
     let iam: LocalIam;
     beforeEach(async () => {
         iam = await startLocalIam({
-            users: [{ userName: "deployer", accessKeys: [{ accessKeyId: KEY, created: { daysAgo: 400 }, lastUsed: { daysAgo: 120, service: "s3", region: "us-east-1" } }] }],
+            users: [
+                {
+                    userName: "deployer",
+                    accessKeys: [
+                        { accessKeyId: KEY, created: { daysAgo: 400 }, lastUsed: { daysAgo: 120, service: "s3", region: "us-east-1" } },
+                    ],
+                },
+            ],
         });
     });
     afterEach(() => iam.close());
@@ -40,14 +57,19 @@ describe("a fix deployed in code passes the gate in the same pulumi up", functio
     async function up(resources: AnalyzedResource[]): Promise<{ run: DriveResult; stoppedAt?: string }> {
         let stoppedAt: string | undefined;
         const run = await drivePack({
-            packDir: REPO, stack: STACK, env: packEnv(iam), resources,
-            onResult: async result => {
+            packDir: REPO,
+            stack: STACK,
+            env: packEnv(iam),
+            resources,
+            // The engine applies a resource's step before it analyzes the next one.
+            onResult: result => {
                 if (stoppedAt) return;
                 if (blocking(result).length > 0) {
                     stoppedAt = result.resource.name;
                     return;
                 }
-                if (result.resource.type === "aws:iam/accessKey:AccessKey") iam.users.get("deployer")!.accessKeys[0].status = result.resource.props.status as "Active" | "Inactive";
+                if (result.resource.type === "aws:iam/accessKey:AccessKey")
+                    iam.users.get("deployer")!.accessKeys[0].status = result.resource.props.status as "Active" | "Inactive";
             },
         });
         return { run, stoppedAt };
@@ -56,18 +78,29 @@ describe("a fix deployed in code passes the gate in the same pulumi up", functio
     it("the fixing deployment passes, deactivates the key, and leaves an advisory record naming the key and the tag", async () => {
         const before = await up([user(), accessKey("Active")]);
         assert.equal(before.stoppedAt, "deployer", "the stale key blocks the unchanged stack");
-        assert.match(blocking(before.run.results[0])[0].message, new RegExp(`add "unused-credentials:retiring": "${KEY} until ${day(7)}" to its tags`));
+        assert.match(
+            blocking(before.run.results[0])[0].message,
+            new RegExp(`add "unused-credentials:retiring": "${KEY} until ${day(7)}" to its tags`),
+        );
 
         const fixing = await up([user({ "unused-credentials:retiring": `${KEY} until ${day(7)}` }), accessKey("Inactive")]);
         assert.equal(fixing.stoppedAt, undefined, "the user passes, so the key's step runs");
         assert.equal(keyStatus(), "Inactive");
         const record = fixing.run.results[0].diagnostics.find(d => d.policyName === "iam-user-credential-unused-soon");
         assert.equal(record?.enforcementLevel, "advisory");
-        assert.match(record?.message ?? "", new RegExp(`active access key ${KEY} is unused .* and is being retired: the tag unused-credentials:retiring names it until ${day(7)}`));
+        assert.match(
+            record?.message ?? "",
+            new RegExp(
+                `active access key ${KEY} is unused .* and is being retired: the tag unused-credentials:retiring names it until ${day(7)}`,
+            ),
+        );
 
         const after = await up([user(), accessKey("Inactive")]);
         assert.equal(after.stoppedAt, undefined, "once deployed, the tag can go: the key is inactive");
-        assert.deepEqual(after.run.results.flatMap(r => r.diagnostics), []);
+        assert.deepEqual(
+            after.run.results.flatMap(r => r.diagnostics),
+            [],
+        );
     });
 
     it("the next deployment without the change is blocked again", async () => {

@@ -5,7 +5,12 @@ import { drivePack } from "../../tools/driver/drive-pack";
 import { packEnv, REPO, verdictLines } from "../helpers/samples";
 
 const KEY = "AKIAFAULTSTALEKEY001";
-const userResource = (name: string) => ({ type: "aws:iam/user:User", name, urn: `urn:pulumi:dev::proj::aws:iam/user:User::${name}`, props: { name } });
+const userResource = (name: string) => ({
+    type: "aws:iam/user:User",
+    name,
+    urn: `urn:pulumi:dev::proj::aws:iam/user:User::${name}`,
+    props: { name },
+});
 
 describe("end to end: IAM faults through the CLI-faithful driver", function () {
     this.timeout(120_000);
@@ -13,7 +18,12 @@ describe("end to end: IAM faults through the CLI-faithful driver", function () {
     beforeEach(async () => {
         iam = await startLocalIam({
             users: [
-                { userName: "stale", accessKeys: [{ accessKeyId: KEY, created: { daysAgo: 300 }, lastUsed: { daysAgo: 200, service: "s3", region: "us-east-1" } }] },
+                {
+                    userName: "stale",
+                    accessKeys: [
+                        { accessKeyId: KEY, created: { daysAgo: 300 }, lastUsed: { daysAgo: 200, service: "s3", region: "us-east-1" } },
+                    ],
+                },
                 { userName: "fresh", loginProfile: { created: { daysAgo: 10 } } },
             ],
         });
@@ -35,7 +45,12 @@ describe("end to end: IAM faults through the CLI-faithful driver", function () {
     });
 
     it("transient throttling and service failures are retried and the verdicts are unchanged", async () => {
-        iam.setFaults({ transient: [{ code: "Throttling", count: 2 }, { code: "ServiceFailure", count: 1 }] });
+        iam.setFaults({
+            transient: [
+                { code: "Throttling", count: 2 },
+                { code: "ServiceFailure", count: 1 },
+            ],
+        });
         assert.deepEqual(verdictLines(await run()), [`mandatory iam-user-unused-access-key stale ${KEY}`]);
     });
 

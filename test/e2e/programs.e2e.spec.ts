@@ -19,7 +19,10 @@ const AUDITOR = "arn:aws:iam::222222222222:role/programs-auditor";
 
 /** What the engine would send the pack for a program, in a preview or an update, with this stack config. */
 function capture(program: string, mode: "preview" | "update", config: Record<string, string>): AnalyzedResource[] {
-    const out = execFileSync(process.execPath, [CAPTURE, program, mode], { env: { PATH: process.env.PATH, PULUMI_CONFIG: JSON.stringify(config) }, encoding: "utf8" });
+    const out = execFileSync(process.execPath, [CAPTURE, program, mode], {
+        env: { PATH: process.env.PATH, PULUMI_CONFIG: JSON.stringify(config) },
+        encoding: "utf8",
+    });
     return (JSON.parse(out) as { resources: AnalyzedResource[] }).resources;
 }
 
@@ -27,11 +30,20 @@ const stale = { daysAgo: 200 };
 const ACCOUNT_A: AccountFile = {
     accountId: "123456789012",
     users: [
-        { userName: "prog-stale-key", accessKeys: [{ accessKeyId: "AKIAPROGSTALEKEY0001", created: { daysAgo: 400 }, lastUsed: { ...stale, service: "s3" } }] },
+        {
+            userName: "prog-stale-key",
+            accessKeys: [{ accessKeyId: "AKIAPROGSTALEKEY0001", created: { daysAgo: 400 }, lastUsed: { ...stale, service: "s3" } }],
+        },
         { userName: "prog-stale-password", loginProfile: { created: { daysAgo: 400 } }, passwordLastUsed: stale },
-        { userName: "prog-fresh", accessKeys: [{ accessKeyId: "AKIAPROGFRESHKEY0001", created: { daysAgo: 400 }, lastUsed: { daysAgo: 1 } }] },
+        {
+            userName: "prog-fresh",
+            accessKeys: [{ accessKeyId: "AKIAPROGFRESHKEY0001", created: { daysAgo: 400 }, lastUsed: { daysAgo: 1 } }],
+        },
         { userName: "prog-exempt", accessKeys: [{ accessKeyId: "AKIAPROGEXEMPTKEY001", created: { daysAgo: 400 } }] },
-        { userName: "prog-shared", accessKeys: [{ accessKeyId: "AKIAPROGSHAREDA00001", created: { daysAgo: 400 }, lastUsed: { daysAgo: 2 } }] },
+        {
+            userName: "prog-shared",
+            accessKeys: [{ accessKeyId: "AKIAPROGSHAREDA00001", created: { daysAgo: 400 }, lastUsed: { daysAgo: 2 } }],
+        },
         { userName: "prog-native", loginProfile: { created: { daysAgo: 300 } }, passwordLastUsed: { daysAgo: 150 } },
     ],
     roles: [{ roleArn: "arn:aws:iam::123456789012:role/auditor", trustedAccessKeyIds: [KEY_A] }],
@@ -45,8 +57,18 @@ describe("end to end: stacks from real Pulumi programs", function () {
         a = await startLocalIam(ACCOUNT_A);
         b = await startLocalIam({
             accountId: "222222222222",
-            users: [{ userName: "prog-shared", accessKeys: [{ accessKeyId: "AKIAPROGSHAREDB00001", created: { daysAgo: 400 }, lastUsed: { daysAgo: 300, service: "ec2" } }] }],
-            roles: [{ roleArn: HOP, trustedAccessKeyIds: [KEY_B] }, { roleArn: AUDITOR, trustedRoleArns: [HOP], externalId: "programs-ext" }],
+            users: [
+                {
+                    userName: "prog-shared",
+                    accessKeys: [
+                        { accessKeyId: "AKIAPROGSHAREDB00001", created: { daysAgo: 400 }, lastUsed: { daysAgo: 300, service: "ec2" } },
+                    ],
+                },
+            ],
+            roles: [
+                { roleArn: HOP, trustedAccessKeyIds: [KEY_B] },
+                { roleArn: AUDITOR, trustedRoleArns: [HOP], externalId: "programs-ext" },
+            ],
         });
     });
     afterEach(async () => {
@@ -59,9 +81,16 @@ describe("end to end: stacks from real Pulumi programs", function () {
         "aws:accessKey": KEY_A,
         "aws:secretKey": "not-a-secret-a",
         "aws:endpoints": JSON.stringify([{ iam: a.url, sts: a.url }]),
-        "test:keyA": KEY_A, "test:secretA": "not-a-secret-a", "test:endpointA": a.url, "test:accountA": "123456789012",
-        "test:keyB": KEY_B, "test:secretB": "not-a-secret-b", "test:endpointB": b.url,
-        "test:hopRole": HOP, "test:auditorRole": AUDITOR, "test:externalId": "programs-ext",
+        "test:keyA": KEY_A,
+        "test:secretA": "not-a-secret-a",
+        "test:endpointA": a.url,
+        "test:accountA": "123456789012",
+        "test:keyB": KEY_B,
+        "test:secretB": "not-a-secret-b",
+        "test:endpointB": b.url,
+        "test:hopRole": HOP,
+        "test:auditorRole": AUDITOR,
+        "test:externalId": "programs-ext",
     });
     const run = (program: string, mode: "preview" | "update") => {
         const stackConfig = config();
@@ -81,8 +110,17 @@ describe("end to end: stacks from real Pulumi programs", function () {
             "mandatory iam-user-unused-password password-user password",
         ]);
         const exempt = result.results.find(r => r.resource.name === "exempt-user")!;
-        assert.ok(exempt.notApplicable.some(n => new RegExp(`exempt until ${new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10)} .*reason: "yearly batch, SEC-7"`).test(n.reason)));
-        assert.match(result.results.find(r => r.resource.name === "stale-key-user")!.diagnostics[0].message, /in account 123456789012 \(provider default_7_\d+_\d+\)/);
+        assert.ok(
+            exempt.notApplicable.some(n =>
+                new RegExp(
+                    `exempt until ${new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10)} .*reason: "yearly batch, SEC-7"`,
+                ).test(n.reason),
+            ),
+        );
+        assert.match(
+            result.results.find(r => r.resource.name === "stale-key-user")!.diagnostics[0].message,
+            /in account 123456789012 \(provider default_7_\d+_\d+\)/,
+        );
     });
 
     it("explicit providers: each user in its own provider's account, through the role chain for account B; aws-native judged by userName", async () => {
@@ -91,9 +129,15 @@ describe("end to end: stacks from real Pulumi programs", function () {
             "mandatory iam-user-unused-access-key shared-in-b AKIAPROGSHAREDB00001",
             "mandatory iam-user-unused-password native-user password",
         ]);
-        assert.match(result.results.find(r => r.resource.name === "shared-in-b")!.diagnostics[0].message, /in account 222222222222 \(provider account-b\)/);
+        assert.match(
+            result.results.find(r => r.resource.name === "shared-in-b")!.diagnostics[0].message,
+            /in account 222222222222 \(provider account-b\)/,
+        );
         assert.ok(b.signers.filter(s => s.action === "ListAccessKeys").every(s => s.roleArn === AUDITOR));
-        assert.ok(result.results.every(r => r.diagnostics.every(d => !d.message.includes("not-a-secret"))), "no secret in any message");
+        assert.ok(
+            result.results.every(r => r.diagnostics.every(d => !d.message.includes("not-a-secret"))),
+            "no secret in any message",
+        );
     });
 
     it("in a preview, unknown inputs never switch a policy off: each gives its precise outcome", async () => {
@@ -104,8 +148,14 @@ describe("end to end: stacks from real Pulumi programs", function () {
             "mandatory iam-user-unused-password tagged-user password",
         ]);
         const message = (name: string) => result.results.find(r => r.resource.name === name)!.diagnostics[0].message;
-        assert.match(message("pending-user"), /provider pending: its input `assumeRoles` is not known during preview, so the account it reaches cannot be known/);
-        assert.match(message("computed-exemption"), /its tag unused-credentials:exempt-until is not known during preview, so whether it is exempt cannot be known/);
+        assert.match(
+            message("pending-user"),
+            /provider pending: its input `assumeRoles` is not known during preview, so the account it reaches cannot be known/,
+        );
+        assert.match(
+            message("computed-exemption"),
+            /its tag unused-credentials:exempt-until is not known during preview, so whether it is exempt cannot be known/,
+        );
         const computed = result.results.find(r => r.resource.name === "computed-name")!;
         assert.ok(computed.notApplicable.some(n => /name is not known yet/.test(n.reason)));
         assert.ok(result.results.every(r => r.diagnostics.every(d => !/can't run policy/.test(d.message))));
@@ -118,7 +168,10 @@ describe("end to end: stacks from real Pulumi programs", function () {
             "mandatory iam-user-unused-access-key pending-user AKIAPROGSTALEKEY0001",
             "mandatory iam-user-unused-password tagged-user password",
         ]);
-        assert.match(result.results.find(r => r.resource.name === "computed-exemption")!.diagnostics[0].message, /Not exempt: the tag unused-credentials:exempt-until="auditor-generated" is not a date/);
+        assert.match(
+            result.results.find(r => r.resource.name === "computed-exemption")!.diagnostics[0].message,
+            /Not exempt: the tag unused-credentials:exempt-until="auditor-generated" is not a date/,
+        );
         assert.equal(a.calls.get("AssumeRole"), 1);
     });
 });

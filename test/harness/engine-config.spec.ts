@@ -22,7 +22,15 @@ describe("policy-pack config, applied as the engine applies it", () => {
         const config = engineConfig(info, {});
         assert.deepEqual(config["iam-user-unused-access-key"], {
             enforcementLevel: "mandatory",
-            properties: { maxUnusedDays: 90, accountRoles: {}, exemptUsers: [], exemptUntilTag: "unused-credentials:exempt-until", exemptReasonTag: "unused-credentials:exempt-reason", maxExemptionDays: 90, retiringTag: "unused-credentials:retiring" },
+            properties: {
+                maxUnusedDays: 90,
+                accountRoles: {},
+                exemptUsers: [],
+                exemptUntilTag: "unused-credentials:exempt-until",
+                exemptReasonTag: "unused-credentials:exempt-reason",
+                maxExemptionDays: 90,
+                retiringTag: "unused-credentials:retiring",
+            },
         });
         assert.deepEqual(config["iam-user-credential-unused-soon"], { enforcementLevel: "advisory", properties: { noticeDays: 14 } });
         assert.deepEqual(config["iam-user-usage-data-unavailable"], { enforcementLevel: "advisory", properties: {} });
@@ -40,15 +48,25 @@ describe("policy-pack config, applied as the engine applies it", () => {
         assert.equal(config["iam-user-unused-password"].properties.maxUnusedDays, 90);
     });
 
-    for (const [value, problem] of [[0, "must be >= 1"], [3651, "must be <= 3650"], [45.5, "must be integer"], ["45", "must be integer"]] as const) {
+    for (const [value, problem] of [
+        [0, "must be >= 1"],
+        [3651, "must be <= 3650"],
+        [45.5, "must be integer"],
+        ["45", "must be integer"],
+    ] as const) {
         it(`rejects maxUnusedDays ${JSON.stringify(value)}, naming the policy and the field`, () => {
-            assert.throws(() => engineConfig(info, { "iam-user-unused-password": { maxUnusedDays: value } }), (e: Error) =>
-                e instanceof PolicyConfigError && e.message.includes(`iam-user-unused-password.maxUnusedDays ${problem}`));
+            assert.throws(
+                () => engineConfig(info, { "iam-user-unused-password": { maxUnusedDays: value } }),
+                (e: Error) => e instanceof PolicyConfigError && e.message.includes(`iam-user-unused-password.maxUnusedDays ${problem}`),
+            );
         });
     }
 
     it("rejects exemptUsers that is not a list of names", () => {
-        assert.throws(() => engineConfig(info, { "iam-user-unused-access-key": { exemptUsers: "admin" } }), /iam-user-unused-access-key.exemptUsers must be array/);
+        assert.throws(
+            () => engineConfig(info, { "iam-user-unused-access-key": { exemptUsers: "admin" } }),
+            /iam-user-unused-access-key.exemptUsers must be array/,
+        );
     });
 
     it("as the engine: an unknown policy name or field is passed on and ignored, with a warning; an unknown level is rejected", () => {
@@ -62,6 +80,9 @@ describe("policy-pack config, applied as the engine applies it", () => {
             "iam-user-unused-access-key.maxIdleDays is not a setting of iam-user-unused-access-key; the CLI passes it on, and the policy ignores it",
         ]);
         assert.throws(() => engineConfig(info, { all: "blocking" }), /all: enforcement level must be one of/);
-        assert.throws(() => engineConfig(info, { "iam-user-unused-keys": "blocking" }), /iam-user-unused-keys: enforcement level must be one of/);
+        assert.throws(
+            () => engineConfig(info, { "iam-user-unused-keys": "blocking" }),
+            /iam-user-unused-keys: enforcement level must be one of/,
+        );
     });
 });

@@ -1,6 +1,12 @@
 // The local IAM endpoint answers in the shapes of real IAM (docs/reading-iam.md), so a drift fails here.
 import { strict as assert } from "node:assert";
-import { GenerateCredentialReportCommand, GetCredentialReportCommand, IAMClient, ListUsersCommand, paginateListUsers } from "@aws-sdk/client-iam";
+import {
+    GenerateCredentialReportCommand,
+    GetCredentialReportCommand,
+    IAMClient,
+    ListUsersCommand,
+    paginateListUsers,
+} from "@aws-sdk/client-iam";
 import { REPORT_COLUMNS } from "../../tools/local-iam/credential-report-csv";
 import { TEST_CREDENTIALS, withLocalIam } from "../helpers/local-account";
 
@@ -16,10 +22,26 @@ async function post(url: string, params: Record<string, string>) {
 describe("local IAM endpoint: IAM's wire format", () => {
     const local = withLocalIam(() => ({
         users: [
-            { userName: "bob", created: "2016-11-25T09:37:34Z", tags: { team: "a" }, loginProfile: { created: "2020-01-02T03:04:05Z" }, passwordLastUsed: "2026-03-13T10:45:00Z",
-              accessKeys: [{ accessKeyId: "AKIABOB0000000000002", created: "2021-06-01T00:00:00Z" }, { accessKeyId: "AKIABOB0000000000001", created: "2020-06-01T00:00:00Z", lastUsed: { at: "2026-03-13T10:45:37Z", service: "s3" } }] },
+            {
+                userName: "bob",
+                created: "2016-11-25T09:37:34Z",
+                tags: { team: "a" },
+                loginProfile: { created: "2020-01-02T03:04:05Z" },
+                passwordLastUsed: "2026-03-13T10:45:00Z",
+                accessKeys: [
+                    { accessKeyId: "AKIABOB0000000000002", created: "2021-06-01T00:00:00Z" },
+                    {
+                        accessKeyId: "AKIABOB0000000000001",
+                        created: "2020-06-01T00:00:00Z",
+                        lastUsed: { at: "2026-03-13T10:45:37Z", service: "s3" },
+                    },
+                ],
+            },
             { userName: "Alice" },
-            { userName: "carol,ops@example.com", accessKeys: [{ accessKeyId: "AKIACAROL00000000001", status: "Inactive", created: "2022-01-01T00:00:00Z" }] },
+            {
+                userName: "carol,ops@example.com",
+                accessKeys: [{ accessKeyId: "AKIACAROL00000000001", status: "Inactive", created: "2022-01-01T00:00:00Z" }],
+            },
         ],
     }));
     const client = () => new IAMClient({ region: "us-east-1", endpoint: local.iam().url, credentials: TEST_CREDENTIALS, maxAttempts: 1 });
@@ -30,30 +52,33 @@ describe("local IAM endpoint: IAM's wire format", () => {
         assert.equal(r.headers.get("content-type"), "text/xml");
         const requestId = r.headers.get("x-amzn-requestid")!;
         assert.match(requestId, /^[0-9a-f-]{36}$/);
-        assert.equal(r.body, [
-            `<GetUserResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/">`,
-            `  <GetUserResult>`,
-            `    <User>`,
-            `      <Path>/</Path>`,
-            `      <UserName>bob</UserName>`,
-            `      <UserId>${/<UserId>(\w+)<\/UserId>/.exec(r.body)![1]}</UserId>`,
-            `      <Arn>arn:aws:iam::123456789012:user/bob</Arn>`,
-            `      <CreateDate>2016-11-25T09:37:34Z</CreateDate>`,
-            `      <PasswordLastUsed>2026-03-13T10:45:00Z</PasswordLastUsed>`,
-            `      <Tags>`,
-            `        <member>`,
-            `          <Key>team</Key>`,
-            `          <Value>a</Value>`,
-            `        </member>`,
-            `      </Tags>`,
-            `    </User>`,
-            `  </GetUserResult>`,
-            `  <ResponseMetadata>`,
-            `    <RequestId>${requestId}</RequestId>`,
-            `  </ResponseMetadata>`,
-            `</GetUserResponse>`,
-            ``,
-        ].join("\n"));
+        assert.equal(
+            r.body,
+            [
+                `<GetUserResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/">`,
+                `  <GetUserResult>`,
+                `    <User>`,
+                `      <Path>/</Path>`,
+                `      <UserName>bob</UserName>`,
+                `      <UserId>${/<UserId>(\w+)<\/UserId>/.exec(r.body)![1]}</UserId>`,
+                `      <Arn>arn:aws:iam::123456789012:user/bob</Arn>`,
+                `      <CreateDate>2016-11-25T09:37:34Z</CreateDate>`,
+                `      <PasswordLastUsed>2026-03-13T10:45:00Z</PasswordLastUsed>`,
+                `      <Tags>`,
+                `        <member>`,
+                `          <Key>team</Key>`,
+                `          <Value>a</Value>`,
+                `        </member>`,
+                `      </Tags>`,
+                `    </User>`,
+                `  </GetUserResult>`,
+                `  <ResponseMetadata>`,
+                `    <RequestId>${requestId}</RequestId>`,
+                `  </ResponseMetadata>`,
+                `</GetUserResponse>`,
+                ``,
+            ].join("\n"),
+        );
     });
 
     it("an empty list is self-closed", async () => {
@@ -69,11 +94,20 @@ describe("local IAM endpoint: IAM's wire format", () => {
     it("errors: NoSuchEntity is 404 with RequestId beside <Error>", async () => {
         const r = await post(local.iam().url, { Action: "GetLoginProfile", UserName: "Alice" });
         assert.equal(r.status, 404);
-        assert.match(r.body, /^<ErrorResponse xmlns="https:\/\/iam.amazonaws.com\/doc\/2010-05-08\/">\n  <Error>\n    <Type>Sender<\/Type>\n    <Code>NoSuchEntity<\/Code>\n    <Message>Login Profile for User Alice cannot be found.<\/Message>\n  <\/Error>\n  <RequestId>[0-9a-f-]{36}<\/RequestId>\n<\/ErrorResponse>\n$/);
+        assert.match(
+            r.body,
+            /^<ErrorResponse xmlns="https:\/\/iam.amazonaws.com\/doc\/2010-05-08\/">\n  <Error>\n    <Type>Sender<\/Type>\n    <Code>NoSuchEntity<\/Code>\n    <Message>Login Profile for User Alice cannot be found.<\/Message>\n  <\/Error>\n  <RequestId>[0-9a-f-]{36}<\/RequestId>\n<\/ErrorResponse>\n$/,
+        );
     });
 
     it("errors: Throttling 400, ServiceFailure 500 from the Receiver, AccessDenied 403", async () => {
-        local.iam().setFaults({ transient: [{ code: "Throttling", count: 1 }, { code: "ServiceFailure", count: 1 }], accessDenied: [{ action: "ListUsers" }] });
+        local.iam().setFaults({
+            transient: [
+                { code: "Throttling", count: 1 },
+                { code: "ServiceFailure", count: 1 },
+            ],
+            accessDenied: [{ action: "ListUsers" }],
+        });
         const throttled = await post(local.iam().url, { Action: "GetUser", UserName: "bob" });
         assert.equal(throttled.status, 400);
         assert.match(throttled.body, /<Code>Throttling<\/Code>\n    <Message>Rate exceeded<\/Message>/);
@@ -91,7 +125,10 @@ describe("local IAM endpoint: IAM's wire format", () => {
         assert.match(missing.body, /<Code>ReportNotPresent<\/Code>\n  <\/Error>/);
         local.iam().load({ users: [], reportGenerationMs: 60_000 });
         const started = await post(local.iam().url, { Action: "GenerateCredentialReport" });
-        assert.match(started.body, /<State>STARTED<\/State>\n    <Description>No report exists. Starting a new report generation task<\/Description>/);
+        assert.match(
+            started.body,
+            /<State>STARTED<\/State>\n    <Description>No report exists. Starting a new report generation task<\/Description>/,
+        );
         const inProgress = await post(local.iam().url, { Action: "GetCredentialReport" });
         assert.equal(inProgress.status, 404);
         assert.match(inProgress.body, /<Code>ReportInProgress<\/Code>\n  <\/Error>/);
@@ -125,10 +162,19 @@ describe("local IAM endpoint: IAM's wire format", () => {
         assert.match(lines[1], /^<root_account>,arn:aws:iam::123456789012:root,[^,]+\+00:00,not_supported,/);
         // Users sorted case-insensitively; a comma in a name is quoted.
         assert.match(lines[2], /^Alice,/);
-        assert.match(lines[3], /^bob,arn:aws:iam::123456789012:user\/bob,2016-11-25T09:37:34\+00:00,true,2026-03-13T10:45:00\+00:00,2020-01-02T03:04:05\+00:00,N\/A,false,/);
+        assert.match(
+            lines[3],
+            /^bob,arn:aws:iam::123456789012:user\/bob,2016-11-25T09:37:34\+00:00,true,2026-03-13T10:45:00\+00:00,2020-01-02T03:04:05\+00:00,N\/A,false,/,
+        );
         // Slot 1 is the older key; last_rotated is its CreateDate; last use in whole minutes; region N/A with a service.
-        assert.match(lines[3], /,true,2020-06-01T00:00:00\+00:00,2026-03-13T10:45:00\+00:00,N\/A,s3,true,2021-06-01T00:00:00\+00:00,N\/A,N\/A,N\/A,false,N\/A,false,N\/A$/);
-        assert.match(lines[4], /^"carol,ops@example.com","arn:aws:iam::123456789012:user\/carol,ops@example.com",[^,]+,false,N\/A,N\/A,N\/A,false,false,2022-01-01T00:00:00\+00:00,N\/A,N\/A,N\/A,/);
+        assert.match(
+            lines[3],
+            /,true,2020-06-01T00:00:00\+00:00,2026-03-13T10:45:00\+00:00,N\/A,s3,true,2021-06-01T00:00:00\+00:00,N\/A,N\/A,N\/A,false,N\/A,false,N\/A$/,
+        );
+        assert.match(
+            lines[4],
+            /^"carol,ops@example.com","arn:aws:iam::123456789012:user\/carol,ops@example.com",[^,]+,false,N\/A,N\/A,N\/A,false,false,2022-01-01T00:00:00\+00:00,N\/A,N\/A,N\/A,/,
+        );
         assert.equal(lines[2].split(",").length, REPORT_COLUMNS.length);
     });
 

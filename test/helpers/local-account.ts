@@ -14,7 +14,10 @@ export function settingsFor(iam: LocalIam, label = "provider test"): ProviderSet
 
 export function requesterFor(iam: LocalIam, settings: Partial<PackSettings> = {}): IamRequester {
     const merged = { ...DEFAULT_SETTINGS, maxAttempts: 3, ...settings };
-    return makeIamRequester(makeIamClient(settingsFor(iam), TEST_CREDENTIALS, merged), { maxInFlight: merged.maxInFlight, timeoutMs: merged.requestTimeoutMs });
+    return makeIamRequester(makeIamClient(settingsFor(iam), TEST_CREDENTIALS, merged), {
+        maxInFlight: merged.maxInFlight,
+        timeoutMs: merged.requestTimeoutMs,
+    });
 }
 
 /** Starts an endpoint for each test of the suite and closes it after. */

@@ -28,7 +28,13 @@ export function userArgs(options: {
         name: options.name,
         urn: `urn:pulumi:dev::proj::${type}::${options.name}`,
         props: proxy.unknownCheckingProxy(options.props),
-        opts: { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] },
+        opts: {
+            protect: false,
+            ignoreChanges: [],
+            aliases: [],
+            customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+            additionalSecretOutputs: [],
+        },
         provider: options.provider,
         stackTags: new Map(),
         isType: () => false,
@@ -37,7 +43,7 @@ export function userArgs(options: {
         notApplicable: (reason?: string): never => {
             throw new NotApplicable(reason);
         },
-    } as unknown as ResourceValidationArgs;
+    };
 }
 
 /** Runs a policy's validateResource as the SDK does and collects what it reported. */

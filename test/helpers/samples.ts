@@ -5,13 +5,31 @@ import * as path from "node:path";
 import type { AccountFile } from "../../tools/local-iam/account-file";
 import type { LocalIam } from "../../tools/local-iam/server";
 import type { DriveResult } from "../../tools/driver/drive-pack";
-import { stackFromExport } from "../../tools/check/stack-export";
+import { StackExport, stackFromExport } from "../../tools/check/stack-export";
+
+/** A resource of a stack export, as the specs edit it. */
+export interface ExportResource {
+    urn: string;
+    type: string;
+    id?: string;
+    inputs?: Record<string, unknown>;
+    outputs?: Record<string, unknown>;
+    provider?: string;
+    parent?: string;
+}
+
+/** A stack export, as the specs edit it. */
+export interface ExportFile extends StackExport {
+    deployment: { resources: ExportResource[] };
+}
 
 export const REPO = path.resolve(__dirname, "..", "..", "..");
 
-export const sampleAccount = (): AccountFile => JSON.parse(fs.readFileSync(path.join(REPO, "samples", "demo-account.json"), "utf8"));
+export const sampleAccount = (): AccountFile =>
+    JSON.parse(fs.readFileSync(path.join(REPO, "samples", "demo-account.json"), "utf8")) as AccountFile;
 /** The sample stack export as `pulumi stack export` writes it (JSON, to edit). */
-export const sampleExport = () => JSON.parse(fs.readFileSync(path.join(REPO, "samples", "demo-stack.json"), "utf8"));
+export const sampleExport = (): ExportFile =>
+    JSON.parse(fs.readFileSync(path.join(REPO, "samples", "demo-stack.json"), "utf8")) as ExportFile;
 export const sampleStack = () => stackFromExport(sampleExport());
 
 /** Only PATH and HOME of the test process, and credentials and endpoints for the local IAM endpoint. */

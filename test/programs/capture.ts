@@ -5,11 +5,19 @@
 // inputs are the stack's config for that package.
 //   node test/programs/bin/capture.js <program> <preview|update>   (stack config in PULUMI_CONFIG)
 import * as path from "node:path";
+import * as fs from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks") as { MockMonitor: new (mocks: pulumi.runtime.Mocks) => { registerResource(req: unknown, callback: unknown): Promise<void> } };
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const settings = require("@pulumi/pulumi/runtime/settings");
+import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import * as settings from "@pulumi/pulumi/runtime/settings";
+
+/** What the SDK hands the monitor for each registration (its protobuf message, as far as this reads it). */
+interface RegisterRequest {
+    getType(): string;
+    getName(): string;
+    getParent(): string;
+    getProvider(): string;
+    getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+}
 
 interface Registered {
     type: string;
@@ -28,9 +36,16 @@ const STACK = "test";
 const registered: Registered[] = [];
 
 class CapturingMonitor extends MockMonitor {
-    async registerResource(req: any, callback: any) {
+    override async registerResource(req: RegisterRequest, callback: (err: unknown, innerResponse: unknown) => void): Promise<void> {
         const urn = `urn:pulumi:${STACK}::${PROJECT}::${req.getType()}::${req.getName()}`;
-        registered.push({ type: req.getType(), name: req.getName(), urn, parent: req.getParent(), providerRef: req.getProvider(), props: req.getObject()?.toJavaScript() ?? {} });
+        registered.push({
+            type: req.getType(),
+            name: req.getName(),
+            urn,
+            parent: req.getParent(),
+            providerRef: req.getProvider(),
+            props: req.getObject()?.toJavaScript() ?? {},
+        });
         return super.registerResource(req, callback);
     }
 }
@@ -38,16 +53,19 @@ class CapturingMonitor extends MockMonitor {
 // In a preview, a mock that returns only a resource's inputs leaves its other outputs (an ARN, an ID-derived
 // name) unknown, as the engine does; in an update, they are known.
 const mocks: pulumi.runtime.Mocks = {
-    newResource: args => ({
-        id: `${args.name}-id`,
-        state: preview ? { ...args.inputs } : { ...args.inputs, arn: `arn:aws:iam::123456789012:role/${args.name}`, name: args.inputs.name ?? `${args.name}-generated` },
-    }),
-    call: args => args.inputs,
+    newResource: args => {
+        const inputs = args.inputs as Record<string, unknown>;
+        const name = typeof inputs.name === "string" ? inputs.name : `${args.name}-generated`;
+        return {
+            id: `${args.name}-id`,
+            state: preview ? { ...inputs } : { ...inputs, arn: `arn:aws:iam::123456789012:role/${args.name}`, name },
+        };
+    },
+    call: args => args.inputs as Record<string, unknown>,
 };
 
 function packageVersion(name: string): string {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return require(`${name}/package.json`).version as string;
+    return (JSON.parse(fs.readFileSync(require.resolve(`${name}/package.json`), "utf8")) as { version: string }).version;
 }
 
 /** The default provider the engine creates for a package: named after its version, inputs = stack config. */
@@ -59,14 +77,19 @@ function defaultProvider(packageName: string) {
     for (const [key, value] of Object.entries(config)) {
         if (key.startsWith(`${packageName}:`)) props[key.slice(packageName.length + 1)] = value;
     }
-    return { type: `pulumi:providers:${packageName}`, name, urn: `urn:pulumi:${STACK}::${PROJECT}::pulumi:providers:${packageName}::${name}`, props };
+    return {
+        type: `pulumi:providers:${packageName}`,
+        name,
+        urn: `urn:pulumi:${STACK}::${PROJECT}::pulumi:providers:${packageName}::${name}`,
+        props,
+    };
 }
 
 async function main(): Promise<void> {
     const monitor = new CapturingMonitor(mocks);
     settings.setMockOptions(monitor, PROJECT, STACK, preview);
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    require(path.join(__dirname, program));
+    // The program registers its resources as it loads, as `pulumi up` runs it.
+    await import(path.join(__dirname, program));
     // Wait until every registration the program started has reached the monitor (the RPC queue drained).
     await settings.disconnect();
     const providers = new Map(registered.filter(r => r.type.startsWith("pulumi:providers:")).map(r => [`${r.urn}::${r.name}-id`, r]));
@@ -83,6 +106,6 @@ async function main(): Promise<void> {
 }
 
 main().catch(error => {
-    process.stderr.write(`capture: ${(error as Error).stack ?? error}\n`);
+    process.stderr.write(`capture: ${(error as Error).stack ?? String(error)}\n`);
     process.exit(2);
 });

@@ -25,5 +25,13 @@ const accountB = new aws.Provider("account-b", {
 new aws.iam.User("shared-in-a", { name: "prog-shared" }, { provider: accountA });
 new aws.iam.User("shared-in-b", { name: "prog-shared" }, { provider: accountB });
 
-const native = new awsnative.Provider("native", { region: "us-east-1", accessKey: config.require("keyA"), secretKey: config.requireSecret("secretA") });
-new awsnative.iam.User("native-user", { userName: "prog-native", loginProfile: { password: pulumi.secret("not-a-real-password-1!") } }, { provider: native });
+const native = new awsnative.Provider("native", {
+    region: "us-east-1",
+    accessKey: config.require("keyA"),
+    secretKey: config.requireSecret("secretA"),
+});
+new awsnative.iam.User(
+    "native-user",
+    { userName: "prog-native", loginProfile: { password: pulumi.secret("not-a-real-password-1!") } },
+    { provider: native },
+);

@@ -20,4 +20,8 @@ const tagged = new aws.Provider("tagged", { ...credentials, defaultTags: { tags:
 new aws.iam.User("tagged-user", { name: "prog-stale-password" }, { provider: tagged });
 
 new aws.iam.User("computed-name", { name: role.name }, { provider: tagged });
-new aws.iam.User("computed-exemption", { name: "prog-stale-key", tags: { "unused-credentials:exempt-until": role.name } }, { provider: tagged });
+new aws.iam.User(
+    "computed-exemption",
+    { name: "prog-stale-key", tags: { "unused-credentials:exempt-until": role.name } },
+    { provider: tagged },
+);

@@ -2,8 +2,16 @@
 // `npm run bench`: the pack against the local IAM endpoint (50 ms latency, 100 requests/s token bucket),
 // every figure printed against a baseline measured in the same run. Not a test: it asserts no timing,
 // but it does check that every path gives identical verdicts (exit 1 if not).
+import * as os from "node:os";
 import * as path from "node:path";
-import { GetAccessKeyLastUsedCommand, GetCredentialReportCommand, GetLoginProfileCommand, GetUserCommand, IAMClient, ListAccessKeysCommand } from "@aws-sdk/client-iam";
+import {
+    GetAccessKeyLastUsedCommand,
+    GetCredentialReportCommand,
+    GetLoginProfileCommand,
+    GetUserCommand,
+    IAMClient,
+    ListAccessKeysCommand,
+} from "@aws-sdk/client-iam";
 import { assessKind, CredentialFacts, readCredentialReport } from "../../rules/api";
 import { AccountFile, UserFile } from "../local-iam/account-file";
 import { LocalIam, startLocalIam } from "../local-iam/server";
@@ -29,7 +37,11 @@ function benchAccount(n: number): AccountFile {
         const keys = i % 3; // 0, 1 or 2 keys
         const user: UserFile = { userName: `user-${String(i).padStart(5, "0")}`, accessKeys: [] };
         for (let k = 0; k < keys; k++) {
-            user.accessKeys!.push({ accessKeyId: id(k), created: { daysAgo: 400 }, lastUsed: { daysAgo: 1 + ((i + k) % 30), service: "s3", region: "us-east-1" } });
+            user.accessKeys!.push({
+                accessKeyId: id(k),
+                created: { daysAgo: 400 },
+                lastUsed: { daysAgo: 1 + ((i + k) % 30), service: "s3", region: "us-east-1" },
+            });
         }
         if (i % 4 === 0) {
             user.loginProfile = { created: { daysAgo: 500 } };
@@ -37,9 +49,15 @@ function benchAccount(n: number): AccountFile {
         }
         if (unused) {
             // Alternate the kind of unused credential: a stale key, a never-used key, a stale password.
-            if (i % 30 === 0) user.accessKeys = [{ accessKeyId: id(0), created: { daysAgo: 400 }, lastUsed: { daysAgo: 120, service: "ec2", region: "eu-west-1" } }];
+            if (i % 30 === 0)
+                user.accessKeys = [
+                    { accessKeyId: id(0), created: { daysAgo: 400 }, lastUsed: { daysAgo: 120, service: "ec2", region: "eu-west-1" } },
+                ];
             else if (i % 30 === 10) user.accessKeys = [{ accessKeyId: id(0), created: { daysAgo: 200 } }];
-            else (user.loginProfile = { created: { daysAgo: 500 } }), (user.passwordLastUsed = { daysAgo: 150 });
+            else {
+                user.loginProfile = { created: { daysAgo: 500 } };
+                user.passwordLastUsed = { daysAgo: 150 };
+            }
         }
         users.push(user);
     }
@@ -51,9 +69,20 @@ function resources(iam: LocalIam, names: string[]): AnalyzedResource[] {
         type: "pulumi:providers:aws",
         name: "default_7_10_0",
         urn: "urn:pulumi:bench::iam::pulumi:providers:aws::default_7_10_0",
-        props: { region: "us-east-1", endpoints: JSON.stringify([{ iam: iam.url, sts: iam.url }]), accessKey: CREDENTIALS.accessKeyId, secretKey: CREDENTIALS.secretAccessKey },
+        props: {
+            region: "us-east-1",
+            endpoints: JSON.stringify([{ iam: iam.url, sts: iam.url }]),
+            accessKey: CREDENTIALS.accessKeyId,
+            secretKey: CREDENTIALS.secretAccessKey,
+        },
     };
-    return names.map(name => ({ type: "aws:iam/user:User", name, urn: `urn:pulumi:bench::iam::aws:iam/user:User::${name}`, props: { name }, provider }));
+    return names.map(name => ({
+        type: "aws:iam/user:User",
+        name,
+        urn: `urn:pulumi:bench::iam::aws:iam/user:User::${name}`,
+        props: { name },
+        provider,
+    }));
 }
 
 // ---- verdicts as comparable lines --------------------------------------------------------------------
@@ -61,16 +90,25 @@ function resources(iam: LocalIam, names: string[]): AnalyzedResource[] {
 /** The judging policies' and the unavailable policy's diagnostics (the notice policy's are advice, not verdicts). */
 function packVerdicts(run: DriveResult): string[] {
     return run.results
-        .flatMap(r => r.diagnostics.filter(d => d.policyName !== "iam-user-credential-unused-soon").map(d => `${r.resource.name} ${/access key (AKIA\w{16})/.exec(d.message)?.[1] ?? (d.policyName === "iam-user-unused-password" ? "password" : d.policyName)}`))
+        .flatMap(r =>
+            r.diagnostics
+                .filter(d => d.policyName !== "iam-user-credential-unused-soon")
+                .map(
+                    d =>
+                        `${r.resource.name} ${/access key (AKIA\w{16})/.exec(d.message)?.[1] ?? (d.policyName === "iam-user-unused-password" ? "password" : d.policyName)}`,
+                ),
+        )
         .sort();
 }
 
 function factVerdicts(facts: CredentialFacts[]): string[] {
     const now = new Date();
     return facts
-        .flatMap(f => [...assessKind("password", f, 90, now).assessments, ...assessKind("access-key", f, 90, now).assessments]
-            .filter(a => a.unused)
-            .map(a => `${f.userName} ${a.credential === "password" ? "password" : a.accessKeyId}`))
+        .flatMap(f =>
+            [...assessKind("password", f, 90, now).assessments, ...assessKind("access-key", f, 90, now).assessments]
+                .filter(a => a.unused)
+                .map(a => `${f.userName} ${a.credential === "password" ? "password" : a.accessKeyId}`),
+        )
         .sort();
 }
 
@@ -78,13 +116,20 @@ function factVerdicts(facts: CredentialFacts[]): string[] {
 
 async function plainPerUser(client: IAMClient, userName: string): Promise<CredentialFacts> {
     const user = await client.send(new GetUserCommand({ UserName: userName }));
-    const profile = await client.send(new GetLoginProfileCommand({ UserName: userName })).catch(e => (e.name === "NoSuchEntityException" ? undefined : Promise.reject(e)));
+    const profile = await client
+        .send(new GetLoginProfileCommand({ UserName: userName }))
+        .catch((e: Error) => (e.name === "NoSuchEntityException" ? undefined : Promise.reject(e)));
     const keys = await client.send(new ListAccessKeysCommand({ UserName: userName }));
     const accessKeys = [];
     for (const k of keys.AccessKeyMetadata ?? []) {
         const used = await client.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: k.AccessKeyId }));
         const date = used.AccessKeyLastUsed?.LastUsedDate;
-        accessKeys.push({ accessKeyId: k.AccessKeyId!, status: k.Status as "Active" | "Inactive", createDate: k.CreateDate!, lastUsed: date ? { date } : undefined });
+        accessKeys.push({
+            accessKeyId: k.AccessKeyId!,
+            status: k.Status as "Active" | "Inactive",
+            createDate: k.CreateDate!,
+            lastUsed: date ? { date } : undefined,
+        });
     }
     return {
         userName,
@@ -131,7 +176,8 @@ async function reportOnly(iam: LocalIam): Promise<{ ms: number; verdicts: string
     const verdicts: string[] = [];
     for (const row of reading.report.rows.values()) {
         if (row.passwordEnabled && idle(row.passwordLastUsed)) verdicts.push(`${row.userName} password`);
-        for (const key of row.keys) if (key.active && idle(key.lastUsed ?? key.lastRotated)) verdicts.push(`${row.userName} slot ${key.slot}`);
+        for (const key of row.keys)
+            if (key.active && idle(key.lastUsed ?? key.lastRotated)) verdicts.push(`${row.userName} slot ${key.slot}`);
     }
     return { ms: performance.now() - started, verdicts };
 }
@@ -146,7 +192,15 @@ interface PackRun {
     throttled: number;
 }
 
-async function packRun(iam: LocalIam, label: string, names: string[], concurrency: number, env: NodeJS.ProcessEnv = {}, program?: string, extra: { configFile?: Record<string, unknown>; dryRun?: boolean } = {}): Promise<PackRun> {
+async function packRun(
+    iam: LocalIam,
+    label: string,
+    names: string[],
+    concurrency: number,
+    env: NodeJS.ProcessEnv = {},
+    program?: string,
+    extra: { configFile?: Record<string, unknown>; dryRun?: boolean } = {},
+): Promise<PackRun> {
     iam.resetCalls();
     const run = await drivePack({
         packDir: REPO,
@@ -167,7 +221,10 @@ const fmt = (n: number, digits = 1) => n.toFixed(digits);
 const secs = (ms: number) => `${fmt(ms / 1000, 2)} s`;
 
 function callsLine(calls: Map<string, number>, users: number): string {
-    return [...calls.entries()].sort().map(([action, n]) => `${action} ${n} (${fmt(n / users, 3)}/user)`).join(", ");
+    return [...calls.entries()]
+        .sort()
+        .map(([action, n]) => `${action} ${n} (${fmt(n / users, 3)}/user)`)
+        .join(", ");
 }
 
 const targets: { what: string; ok: boolean }[] = [];
@@ -179,19 +236,27 @@ function target(what: string, ok: boolean): string {
 async function main(): Promise<void> {
     // The baseline's own SDK client would print the Node 20 support warning into the figures.
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
-    console.log(`unused-iam-credentials benchmark: local IAM endpoint with ${LATENCY_MS} ms latency per request and a ${RATE} requests/s token bucket`);
-    console.log(`node ${process.version}, ${require("node:os").cpus().length} cores; the CLI's mode: Remediate then Analyze, one resource at a time; ` +
-        `stress test: ${CONCURRENT} Analyze calls in flight (the CLI never does this)\n`);
+    console.log(
+        `unused-iam-credentials benchmark: local IAM endpoint with ${LATENCY_MS} ms latency per request and a ${RATE} requests/s token bucket`,
+    );
+    console.log(
+        `node ${process.version}, ${os.cpus().length} cores; the CLI's mode: Remediate then Analyze, one resource at a time; ` +
+            `stress test: ${CONCURRENT} Analyze calls in flight (the CLI never does this)\n`,
+    );
     let parityFailures = 0;
     for (const n of SIZES) {
         const account = benchAccount(n);
         const iam = await startLocalIam({ ...account, faults: { latencyMs: LATENCY_MS, ratePerSecond: RATE, burst: RATE / 10 } });
         const names = account.users.map(u => u.userName);
         try {
-            console.log(`== ${n} managed users (${names.filter((_, i) => i % 10 === 0).length} with an unused credential), credential report 1 hour old`);
+            console.log(
+                `== ${n} managed users (${names.filter((_, i) => i % 10 === 0).length} with an unused credential), credential report 1 hour old`,
+            );
             const base = await baseline(iam, names);
             const sampled = base.sample.length < n ? ` (timed on ${base.sample.length} random users, scaled linearly)` : "";
-            console.log(`  baseline, plain per-user APIs one call and one user after another: ${secs(base.scaledMs)}${sampled}, ${fmt(base.calls / base.sample.length, 2)} calls/user`);
+            console.log(
+                `  baseline, plain per-user APIs one call and one user after another: ${secs(base.scaledMs)}${sampled}, ${fmt(base.calls / base.sample.length, 2)} calls/user`,
+            );
 
             const checks: [string, boolean][] = [];
             const serial = await packRun(iam, "pack, as the CLI runs it (Remediate then Analyze, one resource at a time)", names, 1);
@@ -200,43 +265,61 @@ async function main(): Promise<void> {
             const serialSpeedup = base.scaledMs / serial.run.analyzeMs;
             for (const r of [serial, concurrent]) {
                 const speedup = base.scaledMs / r.run.analyzeMs;
-                console.log(`  ${r.label}: ${secs(r.run.analyzeMs)} first Analyze to last answer = ${fmt(speedup)}x the baseline; ` +
-                    `${r.totalCalls} IAM calls = ${fmt(r.totalCalls / n, 3)}/user; ${r.throttled} throttled; peak RSS ${fmt(r.run.peakRssMb ?? NaN)} MB; ` +
-                    `start ${secs(r.run.startMs)}, first verdict ${secs(r.run.firstVerdictMs)}`);
+                console.log(
+                    `  ${r.label}: ${secs(r.run.analyzeMs)} first Analyze to last answer = ${fmt(speedup)}x the baseline; ` +
+                        `${r.totalCalls} IAM calls = ${fmt(r.totalCalls / n, 3)}/user; ${r.throttled} throttled; peak RSS ${fmt(r.run.peakRssMb ?? NaN)} MB; ` +
+                        `start ${secs(r.run.startMs)}, first verdict ${secs(r.run.firstVerdictMs)}`,
+                );
                 console.log(`    calls: ${callsLine(r.calls, n)}`);
             }
-            console.log(`  report-only screen, one GetCredentialReport judged alone (as Prowler and AWS Config; up to 4 h stale): ${secs(report.ms)} of IAM time; ` +
-                `the pack's CLI-mode run takes ${secs(serial.run.analyzeMs)} in all, with live verdicts`);
+            console.log(
+                `  report-only screen, one GetCredentialReport judged alone (as Prowler and AWS Config; up to 4 h stale): ${secs(report.ms)} of IAM time; ` +
+                    `the pack's CLI-mode run takes ${secs(serial.run.analyzeMs)} in all, with live verdicts`,
+            );
 
             // Calls beyond the report are the live confirmations of users the report cannot clear.
             const flagged = new Set(packVerdicts(serial.run).map(l => l.split(" ")[0])).size;
             const reportCalls = (serial.calls.get("GetCredentialReport") ?? 0) + (serial.calls.get("GenerateCredentialReport") ?? 0);
             const identityCalls = serial.calls.get("GetCallerIdentity") ?? 0;
             const confirmationCalls = serial.totalCalls - reportCalls - identityCalls;
-            console.log(`    ${flagged} users flagged; ${identityCalls} account verification (sts:GetCallerIdentity) + ${reportCalls} report calls (${fmt(reportCalls / n, 4)}/user) + ` +
-                `${confirmationCalls} confirmation calls (${fmt(confirmationCalls / Math.max(flagged, 1), 2)}/flagged user)`);
+            console.log(
+                `    ${flagged} users flagged; ${identityCalls} account verification (sts:GetCallerIdentity) + ${reportCalls} report calls (${fmt(reportCalls / n, 4)}/user) + ` +
+                    `${confirmationCalls} confirmation calls (${fmt(confirmationCalls / Math.max(flagged, 1), 2)}/flagged user)`,
+            );
             if (n >= 1000) {
-                console.log(`    peak memory < 300 MB: ${target(`${n} users: memory`, Math.max(serial.run.peakRssMb ?? 0, concurrent.run.peakRssMb ?? 0) < 300)}`);
+                console.log(
+                    `    peak memory < 300 MB: ${target(`${n} users: memory`, Math.max(serial.run.peakRssMb ?? 0, concurrent.run.peakRssMb ?? 0) < 300)}`,
+                );
             }
             if (n === 1000) {
                 // The floor: the same Analyze calls with no IAM call at all (every user exempt by pattern).
                 const exemptAll = { exemptUsers: ["*"] };
-                const floor = await packRun(iam, "floor", names, 1, {}, undefined, { configFile: { "iam-user-unused-password": exemptAll, "iam-user-unused-access-key": exemptAll } });
-                console.log(`  floor, the same ${n} Remediate + Analyze calls needing no IAM call (every user exempt): ${secs(floor.run.analyzeMs)}; ` +
-                    `the pack is ${fmt(serial.run.analyzeMs / floor.run.analyzeMs, 2)}x the floor`);
-                console.log(`    IAM calls ≤ 0.25/user: ${target("1000 users: ≤ 0.25 IAM calls/user", serial.totalCalls / n <= 0.25)}; ` +
-                    `as the CLI runs it ≤ 6 s: ${target("1000 users, CLI mode ≤ 6 s", serial.run.analyzeMs <= 6_000)}, ≥ 35x baseline: ${target("1000 users, CLI mode ≥ 35x", serialSpeedup >= 35)}; ` +
-                    `stress test ≥ 20x baseline: ${target("1000 users concurrent ≥ 20x", base.scaledMs / concurrent.run.analyzeMs >= 20)}`);
+                const floor = await packRun(iam, "floor", names, 1, {}, undefined, {
+                    configFile: { "iam-user-unused-password": exemptAll, "iam-user-unused-access-key": exemptAll },
+                });
+                console.log(
+                    `  floor, the same ${n} Remediate + Analyze calls needing no IAM call (every user exempt): ${secs(floor.run.analyzeMs)}; ` +
+                        `the pack is ${fmt(serial.run.analyzeMs / floor.run.analyzeMs, 2)}x the floor`,
+                );
+                console.log(
+                    `    IAM calls ≤ 0.25/user: ${target("1000 users: ≤ 0.25 IAM calls/user", serial.totalCalls / n <= 0.25)}; ` +
+                        `as the CLI runs it ≤ 6 s: ${target("1000 users, CLI mode ≤ 6 s", serial.run.analyzeMs <= 6_000)}, ≥ 35x baseline: ${target("1000 users, CLI mode ≥ 35x", serialSpeedup >= 35)}; ` +
+                        `stress test ≥ 20x baseline: ${target("1000 users concurrent ≥ 20x", base.scaledMs / concurrent.run.analyzeMs >= 20)}`,
+                );
                 // pulumi up: a preview run, then the update's own run, each in its own pack process.
                 const update = await packRun(iam, "update", names, 1, {}, undefined, { dryRun: false });
-                console.log(`  pulumi up = preview + update, two pack processes: the update's run repeats ${update.totalCalls} IAM calls ` +
-                    `(${fmt((100 * update.totalCalls) / Math.max(serial.totalCalls, 1), 0)}% of the preview's ${serial.totalCalls}) and takes ${secs(update.run.analyzeMs)} ` +
-                    `(${fmt((100 * update.run.analyzeMs) / serial.run.analyzeMs, 0)}% of the preview's); ${fmt((100 * update.totalCalls) / (n * base.calls / base.sample.length), 1)}% of what the baseline's reads would cost`);
+                console.log(
+                    `  pulumi up = preview + update, two pack processes: the update's run repeats ${update.totalCalls} IAM calls ` +
+                        `(${fmt((100 * update.totalCalls) / Math.max(serial.totalCalls, 1), 0)}% of the preview's ${serial.totalCalls}) and takes ${secs(update.run.analyzeMs)} ` +
+                        `(${fmt((100 * update.run.analyzeMs) / serial.run.analyzeMs, 0)}% of the preview's); ${fmt((100 * update.totalCalls) / ((n * base.calls) / base.sample.length), 1)}% of what the baseline's reads would cost`,
+                );
                 checks.push(["preview = update", JSON.stringify(packVerdicts(update.run)) === JSON.stringify(packVerdicts(serial.run))]);
             }
             if (n === 5000) {
-                console.log(`    as the CLI runs it ≤ 30 s: ${target("5000 users, CLI mode ≤ 30 s", serial.run.analyzeMs <= 30_000)}; ` +
-                    `stress test under 60 s: ${target("5000 users < 60 s", concurrent.run.analyzeMs < 60_000)}`);
+                console.log(
+                    `    as the CLI runs it ≤ 30 s: ${target("5000 users, CLI mode ≤ 30 s", serial.run.analyzeMs <= 30_000)}; ` +
+                        `stress test under 60 s: ${target("5000 users < 60 s", concurrent.run.analyzeMs < 60_000)}`,
+                );
             }
             checks.push(["report-only screen = pack (a report 1 hour old)", report.verdicts.length === packVerdicts(serial.run).length]);
 
@@ -244,16 +327,26 @@ async function main(): Promise<void> {
             const viaReport = packVerdicts(serial.run);
             checks.push(
                 ["one at a time = concurrent", JSON.stringify(packVerdicts(concurrent.run)) === JSON.stringify(viaReport)],
-                ["baseline sample = pack", JSON.stringify(factVerdicts(base.facts)) === JSON.stringify(viaReport.filter(l => base.sample.includes(l.split(" ")[0])))],
+                [
+                    "baseline sample = pack",
+                    JSON.stringify(factVerdicts(base.facts)) ===
+                        JSON.stringify(viaReport.filter(l => base.sample.includes(l.split(" ")[0]))),
+                ],
             );
             if (n <= 1000) {
-                const api = await packRun(iam, "pack, report off (per-user APIs), concurrent Analyze", names, CONCURRENT, { UNUSED_CREDENTIALS_SOURCE: "api" });
+                const api = await packRun(iam, "pack, report off (per-user APIs), concurrent Analyze", names, CONCURRENT, {
+                    UNUSED_CREDENTIALS_SOURCE: "api",
+                });
                 const speedup = base.scaledMs / api.run.analyzeMs;
                 const rps = api.totalCalls / (api.run.analyzeMs / 1000);
-                console.log(`  ${api.label}: ${secs(api.run.analyzeMs)} = ${fmt(speedup)}x the baseline; ${api.totalCalls} calls at ${fmt(rps, 0)} requests/s; ${api.throttled} throttled`);
+                console.log(
+                    `  ${api.label}: ${secs(api.run.analyzeMs)} = ${fmt(speedup)}x the baseline; ${api.totalCalls} calls at ${fmt(rps, 0)} requests/s; ${api.throttled} throttled`,
+                );
                 if (n >= 100) {
-                    console.log(`    never above the bucket (0 throttled): ${target(`${n} users report off: not above ${RATE}/s`, api.throttled === 0)}; ` +
-                        `≥ 4x baseline: ${target(`${n} users report off ≥ 4x`, speedup >= 4)}`);
+                    console.log(
+                        `    never above the bucket (0 throttled): ${target(`${n} users report off: not above ${RATE}/s`, api.throttled === 0)}; ` +
+                            `≥ 4x baseline: ${target(`${n} users report off ≥ 4x`, speedup >= 4)}`,
+                    );
                 }
                 checks.push(["per-user APIs = report", JSON.stringify(packVerdicts(api.run)) === JSON.stringify(viaReport)]);
             }
@@ -266,15 +359,25 @@ async function main(): Promise<void> {
                     compiled.push(await packRun(iam, "compiled", probe, 1));
                     typescript.push(await packRun(iam, "TypeScript", probe, 1, {}, path.join(REPO, "index.ts")));
                 }
-                const startOf = (runs: PackRun[]) => ({ start: median(runs.map(r => r.run.startMs)), first: median(runs.map(r => r.run.firstVerdictMs)) });
+                const startOf = (runs: PackRun[]) => ({
+                    start: median(runs.map(r => r.run.startMs)),
+                    first: median(runs.map(r => r.run.firstVerdictMs)),
+                });
                 const c = startOf(compiled);
                 const t = startOf(typescript);
                 const rss = (runs: PackRun[]) => median(runs.map(r => r.run.peakRssMb ?? NaN));
-                console.log(`  pack start (spawn to port) / first verdict / peak RSS, median of ${START_RUNS}: compiled JavaScript ${secs(c.start)} / ${secs(c.first)} / ${fmt(rss(compiled), 0)} MB; ` +
-                    `loaded from TypeScript as the CLI loads it (ts-node, type-checked) ${secs(t.start)} / ${secs(t.first)} / ${fmt(rss(typescript), 0)} MB`);
+                console.log(
+                    `  pack start (spawn to port) / first verdict / peak RSS, median of ${START_RUNS}: compiled JavaScript ${secs(c.start)} / ${secs(c.first)} / ${fmt(rss(compiled), 0)} MB; ` +
+                        `loaded from TypeScript as the CLI loads it (ts-node, type-checked) ${secs(t.start)} / ${secs(t.first)} / ${fmt(rss(typescript), 0)} MB`,
+                );
                 const ratio = t.first / c.first;
-                console.log(`    start to first verdict ${fmt(ratio)}x faster than the TypeScript load: ${target("start to first verdict ≥ 3x faster", ratio >= 3)}`);
-                checks.push(["TypeScript load = compiled", JSON.stringify(packVerdicts(typescript[0].run)) === JSON.stringify(packVerdicts(compiled[0].run))]);
+                console.log(
+                    `    start to first verdict ${fmt(ratio)}x faster than the TypeScript load: ${target("start to first verdict ≥ 3x faster", ratio >= 3)}`,
+                );
+                checks.push([
+                    "TypeScript load = compiled",
+                    JSON.stringify(packVerdicts(typescript[0].run)) === JSON.stringify(packVerdicts(compiled[0].run)),
+                ]);
             }
             for (const [what, same] of checks) {
                 console.log(`  identical verdicts, ${what}: ${same ? "yes" : "NO"}`);
@@ -286,7 +389,9 @@ async function main(): Promise<void> {
         }
     }
     const missed = targets.filter(t => !t.ok);
-    console.log(`targets: ${targets.length - missed.length} of ${targets.length} met${missed.length ? `; missed: ${missed.map(t => t.what).join("; ")}` : ""}`);
+    console.log(
+        `targets: ${targets.length - missed.length} of ${targets.length} met${missed.length ? `; missed: ${missed.map(t => t.what).join("; ")}` : ""}`,
+    );
     console.log(`verdict parity: ${parityFailures === 0 ? "identical on every path" : `${parityFailures} mismatches`}`);
     process.exitCode = parityFailures === 0 ? 0 : 1;
 }

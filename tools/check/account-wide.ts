@@ -5,7 +5,11 @@ import { AccountListing, ProviderLike } from "../../rules/api";
 import { AnalyzedResource } from "../driver/analyzer-client";
 
 /** The users no stack manages, as the pack sees a discovered user: name and ARN, read with that account's provider. */
-export function unmanagedResources(listing: AccountListing, provider: ProviderLike | undefined, managedNames: ReadonlySet<string>): AnalyzedResource[] {
+export function unmanagedResources(
+    listing: AccountListing,
+    provider: ProviderLike | undefined,
+    managedNames: ReadonlySet<string>,
+): AnalyzedResource[] {
     return listing.users
         .filter(u => !managedNames.has(`${listing.accountId}:${u.userName.toLowerCase()}`))
         .map(u => ({

@@ -26,7 +26,11 @@ export function userProviders(resources: AnalyzedResource[]): (ProviderLike | un
     return [...new Map(resources.filter(r => r.type in USER_TYPES).map(r => [r.provider?.urn ?? "", r.provider])).values()];
 }
 
-export async function verifiedAccounts(stack: string, providers: (ProviderLike | undefined)[], accounts: Accounts): Promise<ProviderAccount[]> {
+export async function verifiedAccounts(
+    stack: string,
+    providers: (ProviderLike | undefined)[],
+    accounts: Accounts,
+): Promise<ProviderAccount[]> {
     const found: ProviderAccount[] = [];
     for (const provider of providers) {
         const access = await accounts.accessFor(provider);
@@ -42,5 +46,12 @@ export async function verifiedAccounts(stack: string, providers: (ProviderLike |
 
 export function formatAccounts(lines: AccountLine[], several: boolean): string {
     const name = (l: AccountLine) => `${several ? `${l.stack}: ` : ""}${l.provider}`;
-    return ["Accounts:", ...lines.map(l => (l.verified ? `    ${name(l)}: account ${l.accountId} (${l.arn})` : `    ${name(l)}: NOT VERIFIED, its users are not judged: ${l.reason}`))].join("\n");
+    return [
+        "Accounts:",
+        ...lines.map(l =>
+            l.verified
+                ? `    ${name(l)}: account ${l.accountId} (${l.arn})`
+                : `    ${name(l)}: NOT VERIFIED, its users are not judged: ${l.reason}`,
+        ),
+    ].join("\n");
 }

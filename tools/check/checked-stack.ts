@@ -26,18 +26,26 @@ export class FindingsLost extends Error {}
 
 /** The pack's records, checked for the fields check uses: a line that is not a record stops check (exit 2). */
 export function parseFindings(text: string): FindingRecord[] {
-    return text.split("\n").filter(line => line.trim() !== "").map((line, i) => {
-        let record: FindingRecord;
-        try {
-            record = JSON.parse(line) as FindingRecord;
-        } catch {
-            throw new FindingsLost(`the pack's findings file has a line ${i + 1} that is not JSON`);
-        }
-        if (!KINDS.has(record?.kind) || typeof record.user !== "string" || typeof record.urn !== "string" || typeof record.policy !== "string") {
-            throw new FindingsLost(`the pack's findings file has an unexpected line ${i + 1}`);
-        }
-        return record;
-    });
+    return text
+        .split("\n")
+        .filter(line => line.trim() !== "")
+        .map((line, i) => {
+            let record: FindingRecord;
+            try {
+                record = JSON.parse(line) as FindingRecord;
+            } catch {
+                throw new FindingsLost(`the pack's findings file has a line ${i + 1} that is not JSON`);
+            }
+            if (
+                !KINDS.has(record?.kind) ||
+                typeof record.user !== "string" ||
+                typeof record.urn !== "string" ||
+                typeof record.policy !== "string"
+            ) {
+                throw new FindingsLost(`the pack's findings file has an unexpected line ${i + 1}`);
+            }
+            return record;
+        });
 }
 
 export async function checkStack(name: string, stack: StackForCheck | undefined, options: DriveOptions): Promise<CheckedStack> {
@@ -46,7 +54,8 @@ export async function checkStack(name: string, stack: StackForCheck | undefined,
     try {
         const run = await drivePack({ ...options, env: { ...options.env, [FINDINGS_FILE_ENV]: file } });
         // The pack creates the file when it starts: no file means its records were lost, never "nothing found".
-        if (!fs.existsSync(file)) throw new FindingsLost(`the pack wrote no findings file for ${name}: its records were lost, so check cannot report on it`);
+        if (!fs.existsSync(file))
+            throw new FindingsLost(`the pack wrote no findings file for ${name}: its records were lost, so check cannot report on it`);
         const records = parseFindings(fs.readFileSync(file, "utf8"));
         return { name, stack, run, records, resources: new Map(options.resources.map(r => [r.urn, r])) };
     } finally {
@@ -59,8 +68,12 @@ export type Owner = { stack: string; urn: string } | "unmanaged";
 
 export function credentialOwner(checked: CheckedStack, record: FindingRecord): Owner {
     const managed = checked.stack?.managed;
-    const urn = record.credential === "access-key" && record.accessKeyId ? managed?.accessKeys.get(record.accessKeyId)
-        : record.credential === "password" ? managed?.loginProfiles.get(record.user) : undefined;
+    const urn =
+        record.credential === "access-key" && record.accessKeyId
+            ? managed?.accessKeys.get(record.accessKeyId)
+            : record.credential === "password"
+              ? managed?.loginProfiles.get(record.user)
+              : undefined;
     return urn ? { stack: checked.name, urn } : "unmanaged";
 }
 

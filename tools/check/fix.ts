@@ -3,7 +3,16 @@
 // request) after re-reading their live data, only in the account the finding was judged in, and every action is
 // written to an audit log.
 import * as fs from "node:fs";
-import { Accounts, applyFix, CredentialToFix, formatUtc, managedUserOf, MAX_RETIRING_DAYS, recheckCredential, DEFAULT_RETIRING_TAG } from "../../rules/api";
+import {
+    Accounts,
+    applyFix,
+    CredentialToFix,
+    formatUtc,
+    managedUserOf,
+    MAX_RETIRING_DAYS,
+    recheckCredential,
+    DEFAULT_RETIRING_TAG,
+} from "../../rules/api";
 import { AnalyzedResource } from "../driver/analyzer-client";
 import { CheckedStack, credentialOwner } from "./checked-stack";
 
@@ -49,24 +58,55 @@ export function planFixes(checked: CheckedStack[], options: FixOptions): FixStep
             const tag = retiringTagOf(stack, record.policy);
             const roles = stack.run.config[record.policy]?.properties.accountRoles;
             const outOfBand = {
-                userName, thresholdDays: record.thresholdDays, accountId: record.accountId, resource, mandatory,
+                userName,
+                thresholdDays: record.thresholdDays,
+                accountId: record.accountId,
+                resource,
+                mandatory,
                 accountRoles: roles && typeof roles === "object" ? (roles as Record<string, string>) : {},
             };
-            const retiring = (credential: string) => `tag the user "${tag}": "${credential} until <a date within ${MAX_RETIRING_DAYS} days>" in the same change, then pulumi up`;
+            const retiring = (credential: string) =>
+                `tag the user "${tag}": "${credential} until <a date within ${MAX_RETIRING_DAYS} days>" in the same change, then pulumi up`;
             if (record.credential === "access-key" && record.accessKeyId) {
                 const accessKeyId = record.accessKeyId;
-                steps.push(owner !== "unmanaged"
-                    ? { kind: "code-change", userName, credential: `access key ${accessKeyId}`, resourceUrn: owner.urn, mandatory,
-                        change: `set status: "Inactive" on aws.iam.AccessKey "${lastName(owner.urn)}" (or remove the resource) and ${retiring(accessKeyId)}` }
-                    : { kind: "deactivate-key", ...outOfBand, credential: "access-key", accessKeyId });
+                steps.push(
+                    owner !== "unmanaged"
+                        ? {
+                              kind: "code-change",
+                              userName,
+                              credential: `access key ${accessKeyId}`,
+                              resourceUrn: owner.urn,
+                              mandatory,
+                              change:
+                                  `set status: "Inactive" on aws.iam.AccessKey "${lastName(owner.urn)}" ` +
+                                  `(or remove the resource) and ${retiring(accessKeyId)}`,
+                          }
+                        : { kind: "deactivate-key", ...outOfBand, credential: "access-key", accessKeyId },
+                );
             } else if (record.credential === "password") {
                 if (owner !== "unmanaged") {
-                    const what = owner.urn === record.urn ? `remove loginProfile from aws-native:iam:User "${lastName(owner.urn)}"` : `remove the aws.iam.UserLoginProfile "${lastName(owner.urn)}"`;
-                    steps.push({ kind: "code-change", userName, credential: "console password", resourceUrn: owner.urn, change: `${what} and ${retiring("password")}`, mandatory });
+                    const what =
+                        owner.urn === record.urn
+                            ? `remove loginProfile from aws-native:iam:User "${lastName(owner.urn)}"`
+                            : `remove the aws.iam.UserLoginProfile "${lastName(owner.urn)}"`;
+                    steps.push({
+                        kind: "code-change",
+                        userName,
+                        credential: "console password",
+                        resourceUrn: owner.urn,
+                        change: `${what} and ${retiring("password")}`,
+                        mandatory,
+                    });
                 } else if (options.deletePasswords) {
                     steps.push({ kind: "delete-login-profile", ...outOfBand, credential: "password" });
                 } else {
-                    steps.push({ kind: "left-alone", userName, credential: "console password", why: "pass --delete-unused-passwords to delete unused login profiles", mandatory });
+                    steps.push({
+                        kind: "left-alone",
+                        userName,
+                        credential: "console password",
+                        why: "pass --delete-unused-passwords to delete unused login profiles",
+                        mandatory,
+                    });
                 }
             }
         }
@@ -92,9 +132,17 @@ export interface AuditRecord {
 }
 
 /** Acts on one credential: in the finding's account only, after re-reading it. */
-export async function fixOutOfBand(step: Extract<FixStep, { kind: "deactivate-key" | "delete-login-profile" }>, accounts: Accounts, dryRun: boolean): Promise<AuditRecord> {
+export async function fixOutOfBand(
+    step: Extract<FixStep, { kind: "deactivate-key" | "delete-login-profile" }>,
+    accounts: Accounts,
+    dryRun: boolean,
+): Promise<AuditRecord> {
     const user = step.resource ? managedUserOf(step.resource) : undefined;
-    const access = await accounts.accessForUser({ provider: step.resource?.provider }, user?.kind === "user" ? user.arn : undefined, step.accountRoles);
+    const access = await accounts.accessForUser(
+        { provider: step.resource?.provider },
+        user?.kind === "user" ? user.arn : undefined,
+        step.accountRoles,
+    );
     const key = step.kind === "deactivate-key";
     const credential = key ? `access key ${step.accessKeyId}` : "console password";
     const undo = key
@@ -107,18 +155,38 @@ export async function fixOutOfBand(step: Extract<FixStep, { kind: "deactivate-ke
     // Never act on an account that was not verified, nor on another account than the one the finding was judged in.
     const judged = step.accountId === null ? "an account that was not verified" : `account ${step.accountId}`;
     if (access.status !== "verified") {
-        return { ...who, ...untouched, result: "refused", detail: `not changed: the finding was judged in ${judged}, which cannot be reached now: ${access.failure.reason}` };
+        return {
+            ...who,
+            ...untouched,
+            result: "refused",
+            detail: `not changed: the finding was judged in ${judged}, which cannot be reached now: ${access.failure.reason}`,
+        };
     }
     if (step.accountId === null || reached !== step.accountId) {
-        return { ...who, ...untouched, result: "refused", detail: `not changed: the finding was judged in ${judged}, but ${access.readWith} now reaches account ${reached}` };
+        return {
+            ...who,
+            ...untouched,
+            result: "refused",
+            detail: `not changed: the finding was judged in ${judged}, but ${access.readWith} now reaches account ${reached}`,
+        };
     }
     const recheck = await recheckCredential(access, step);
     const assessment = recheck.status === "unreadable" ? undefined : recheck.assessment;
-    const base = { ...who, lastUsed: assessment?.lastUsed ? assessment.lastUsed.date.toISOString() : null, idleDays: assessment?.idleDays ?? null };
+    const base = {
+        ...who,
+        lastUsed: assessment?.lastUsed ? assessment.lastUsed.date.toISOString() : null,
+        idleDays: assessment?.idleDays ?? null,
+    };
     if (recheck.status === "unreadable") return { ...base, result: "failed", detail: `could not re-read: ${recheck.reason}`, undo: null };
     if (recheck.status === "resolved") return { ...base, result: "skipped", detail: recheck.why, undo: null };
     const lastUse = assessment?.lastUsed ? `last used ${formatUtc(assessment.lastUsed.date)}` : "never used";
-    if (dryRun) return { ...base, result: "dry-run", detail: `would ${key ? "deactivate" : "delete"} (${lastUse}, idle ${base.idleDays} days)`, undo };
+    if (dryRun)
+        return {
+            ...base,
+            result: "dry-run",
+            detail: `would ${key ? "deactivate" : "delete"} (${lastUse}, idle ${base.idleDays} days)`,
+            undo,
+        };
     const failure = await applyFix(access, step);
     if (failure) return { ...base, result: "failed", detail: failure.reason, undo: null };
     return { ...base, result: "done", detail: `${key ? "deactivated" : "deleted"} (${lastUse}, idle ${base.idleDays} days)`, undo };
@@ -154,7 +222,10 @@ export async function runFixes(steps: FixStep[], accounts: Accounts, options: { 
         if (step.mandatory && record.result !== "done" && record.result !== "skipped") mandatoryLeft++;
         if (options.auditLog && !options.dryRun) fs.appendFileSync(options.auditLog, `${JSON.stringify(record)}\n`);
         const label = { done: "done", failed: "FAILED", refused: "REFUSED", skipped: "skipped", "dry-run": "would do" }[record.result];
-        lines.push(`  ${label.padEnd(13)} ${record.user}: ${record.credential}: ${record.detail}${record.undo && record.result === "done" ? `; undo: ${record.undo}` : ""}`);
+        lines.push(
+            `  ${label.padEnd(13)} ${record.user}: ${record.credential}: ${record.detail}` +
+                (record.undo && record.result === "done" ? `; undo: ${record.undo}` : ""),
+        );
     }
     return {
         lines,

@@ -12,7 +12,10 @@ export function findingText(d: Diagnostic): string {
     return d.message.startsWith(`${d.description}\n`) ? d.message.slice(d.description.length + 1) : d.message;
 }
 
-type CredentialFields = Pick<FindingRecord, "credential" | "accessKeyId" | "lastUsed" | "idleDays" | "thresholdDays" | "unusedFrom" | "retiringUntil">;
+type CredentialFields = Pick<
+    FindingRecord,
+    "credential" | "accessKeyId" | "lastUsed" | "idleDays" | "thresholdDays" | "unusedFrom" | "retiringUntil"
+>;
 
 export interface CredentialLine extends CredentialFields {
     stack: string;
@@ -38,7 +41,14 @@ export interface CheckReport {
     violations: { stack: string; policy: string; enforcementLevel: string; urn: string; resource: string; type: string; message: string }[];
     credentials: CredentialLine[];
     /** Every exemption in force, once per user, for a security team's review. */
-    exemptions: ({ stack: string; user: string; urn: string; account: string; accountId: string | null; policies: string[] } & ExemptionRecord)[];
+    exemptions: ({
+        stack: string;
+        user: string;
+        urn: string;
+        account: string;
+        accountId: string | null;
+        policies: string[];
+    } & ExemptionRecord)[];
     /** Users whose credentials were not judged, each credential with why: never a pass. */
     unjudged: UnjudgedUser[];
     summary: { mandatory: number; advisory: number; exempt: number; unjudged: number; notices: number; retiring: number };
@@ -56,7 +66,9 @@ export interface UnjudgedUser {
 }
 
 /** One entry per user resource, merging the policies (and credentials) that recorded the same thing for it. */
-function perUser<T extends { urn: string; stack: string; policies: string[]; credentials?: UnjudgedUser["credentials"] }>(entries: T[]): T[] {
+function perUser<T extends { urn: string; stack: string; policies: string[]; credentials?: UnjudgedUser["credentials"] }>(
+    entries: T[],
+): T[] {
     const byUser = new Map<string, T>();
     for (const entry of entries) {
         const key = `${entry.stack}\n${entry.urn}`;
@@ -74,35 +86,102 @@ export function checkReport(checked: CheckedStack[], accounts: AccountLine[]): C
     const first = checked[0]?.run.info;
     const violations = checked.flatMap(c =>
         c.run.results.flatMap(r =>
-            r.diagnostics.map(d => ({ stack: c.name, policy: d.policyName, enforcementLevel: d.enforcementLevel, urn: d.urn, resource: r.resource.name, type: r.resource.type, message: findingText(d) })),
+            r.diagnostics.map(d => ({
+                stack: c.name,
+                policy: d.policyName,
+                enforcementLevel: d.enforcementLevel,
+                urn: d.urn,
+                resource: r.resource.name,
+                type: r.resource.type,
+                message: findingText(d),
+            })),
         ),
     );
     const credentials: CredentialLine[] = checked.flatMap(c =>
         c.records.flatMap(r =>
             r.kind === "unused" || r.kind === "retiring" || r.kind === "notice" || r.kind === "notice-unavailable"
-                ? [{
-                      stack: c.name, kind: r.kind, reason: r.reason, policy: r.policy, enforcementLevel: c.run.config[r.policy]?.enforcementLevel ?? "advisory",
-                      user: r.user, account: r.account, accountId: r.accountId, credential: r.credential, accessKeyId: r.accessKeyId,
-                      lastUsed: r.lastUsed, idleDays: r.idleDays, thresholdDays: r.thresholdDays, unusedFrom: r.unusedFrom, retiringUntil: r.retiringUntil,
-                      owner: credentialOwner(c, r), userOwner: userOwner(c, r),
-                  }]
+                ? [
+                      {
+                          stack: c.name,
+                          kind: r.kind,
+                          reason: r.reason,
+                          policy: r.policy,
+                          enforcementLevel: c.run.config[r.policy]?.enforcementLevel ?? "advisory",
+                          user: r.user,
+                          account: r.account,
+                          accountId: r.accountId,
+                          credential: r.credential,
+                          accessKeyId: r.accessKeyId,
+                          lastUsed: r.lastUsed,
+                          idleDays: r.idleDays,
+                          thresholdDays: r.thresholdDays,
+                          unusedFrom: r.unusedFrom,
+                          retiringUntil: r.retiringUntil,
+                          owner: credentialOwner(c, r),
+                          userOwner: userOwner(c, r),
+                      },
+                  ]
                 : [],
         ),
     );
     // Records arrive as Analyze calls finish: put them in an order a reviewer can diff from one run to the next.
-    credentials.sort((a, b) => `${a.stack}\n${a.user}\n${a.credential}\n${a.accessKeyId ?? ""}`.localeCompare(`${b.stack}\n${b.user}\n${b.credential}\n${b.accessKeyId ?? ""}`));
-    const exemptions = perUser(checked.flatMap(c =>
-        c.records.flatMap(r => (r.kind === "exempt" && r.exemption ? [{ stack: c.name, user: r.user, urn: r.urn, account: r.account, accountId: r.accountId, policies: [r.policy], ...r.exemption }] : [])),
-    ));
+    credentials.sort((a, b) =>
+        `${a.stack}\n${a.user}\n${a.credential}\n${a.accessKeyId ?? ""}`.localeCompare(
+            `${b.stack}\n${b.user}\n${b.credential}\n${b.accessKeyId ?? ""}`,
+        ),
+    );
+    const exemptions = perUser(
+        checked.flatMap(c =>
+            c.records.flatMap(r =>
+                r.kind === "exempt" && r.exemption
+                    ? [
+                          {
+                              stack: c.name,
+                              user: r.user,
+                              urn: r.urn,
+                              account: r.account,
+                              accountId: r.accountId,
+                              policies: [r.policy],
+                              ...r.exemption,
+                          },
+                      ]
+                    : [],
+            ),
+        ),
+    );
     const unjudged = perUser([
-        ...checked.flatMap(c => c.records.flatMap((r): UnjudgedUser[] => (r.kind === "unjudged"
-            ? [{ stack: c.name, user: r.user, urn: r.urn, account: r.account, reason: r.reason ?? "", policies: [r.policy], credentials: [{ credential: r.credential, accessKeyId: r.accessKeyId, reason: r.reason ?? "" }] }]
-            : []))),
+        ...checked.flatMap(c =>
+            c.records.flatMap((r): UnjudgedUser[] =>
+                r.kind === "unjudged"
+                    ? [
+                          {
+                              stack: c.name,
+                              user: r.user,
+                              urn: r.urn,
+                              account: r.account,
+                              reason: r.reason ?? "",
+                              policies: [r.policy],
+                              credentials: [{ credential: r.credential, accessKeyId: r.accessKeyId, reason: r.reason ?? "" }],
+                          },
+                      ]
+                    : [],
+            ),
+        ),
         // A user whose name is a secret in the export: the pack cannot even say which user it is.
-        ...checked.flatMap(c => (c.stack?.secretUserNames ?? []).map((urn): UnjudgedUser => {
-            const reason = "its name is a secret in the stack export, which check cannot decrypt";
-            return { stack: c.name, user: urn.split("::").pop() ?? urn, urn, account: "", reason, policies: [], credentials: [{ reason }] };
-        })),
+        ...checked.flatMap(c =>
+            (c.stack?.secretUserNames ?? []).map((urn): UnjudgedUser => {
+                const reason = "its name is a secret in the stack export, which check cannot decrypt";
+                return {
+                    stack: c.name,
+                    user: urn.split("::").pop() ?? urn,
+                    urn,
+                    account: "",
+                    reason,
+                    policies: [],
+                    credentials: [{ reason }],
+                };
+            }),
+        ),
     ]);
     return {
         pack: first?.name ?? "unused-iam-credentials",
@@ -148,7 +227,11 @@ function credentialOf(c: { credential?: string; accessKeyId?: string }): string 
  * The Policies section as a preview prints it, then owners, exemptions and what was not judged. The tick is earned:
  * nothing analyzed, a user not judged or an account not listed is a warning, never ✅.
  */
-export function formatPolicies(report: CheckReport, packLocation: string, options: { descriptions: Map<string, string>; notListed: number }): string {
+export function formatPolicies(
+    report: CheckReport,
+    packLocation: string,
+    options: { descriptions: Map<string, string>; notListed: number },
+): string {
     const { descriptions } = options;
     const analyzedCount = report.stacks.reduce((n, s) => n + s.resourcesAnalyzed, 0);
     const incomplete = analyzedCount === 0 || report.summary.unjudged > 0 || options.notListed > 0;
@@ -166,13 +249,19 @@ export function formatPolicies(report: CheckReport, packLocation: string, option
         lines.push("", "Unused credentials and their owners:");
         for (const c of owned) {
             const state = c.kind === "retiring" ? `being retired until ${c.retiringUntil}` : `idle ${c.idleDays} days`;
-            lines.push(`    - ${c.user} (${c.account}): ${credentialName(c)}, ${state}: ${c.owner === "unmanaged" ? `unmanaged (user: ${ownerText(c.userOwner)})` : `managed by ${ownerText(c.owner)}`}`);
+            lines.push(
+                `    - ${c.user} (${c.account}): ${credentialName(c)}, ${state}: ` +
+                    (c.owner === "unmanaged" ? `unmanaged (user: ${ownerText(c.userOwner)})` : `managed by ${ownerText(c.owner)}`),
+            );
         }
     }
     if (report.exemptions.length > 0) {
         lines.push("", "Exempt (not judged):");
         for (const e of report.exemptions) {
-            const how = e.by === "tag" ? `until ${e.until} (${e.daysLeft} days left)${e.reason ? `, reason: "${e.reason}"` : ", no reason given"}` : `by exemptUsers pattern "${e.pattern}"`;
+            const how =
+                e.by === "tag"
+                    ? `until ${e.until} (${e.daysLeft} days left)${e.reason ? `, reason: "${e.reason}"` : ", no reason given"}`
+                    : `by exemptUsers pattern "${e.pattern}"`;
             lines.push(`    - ${e.user}${several ? ` (${e.stack})` : ""}: exempt ${how}`);
         }
     }
@@ -185,7 +274,10 @@ export function formatPolicies(report: CheckReport, packLocation: string, option
         lines.push("", "Not judged (never a pass):");
         for (const u of report.unjudged) {
             const reasons = new Set(u.credentials.map(c => c.reason));
-            const text = reasons.size <= 1 ? `${u.credentials.map(credentialOf).join(", ")}: ${u.reason}` : u.credentials.map(c => `${credentialOf(c)}: ${c.reason}`).join("; ");
+            const text =
+                reasons.size <= 1
+                    ? `${u.credentials.map(credentialOf).join(", ")}: ${u.reason}`
+                    : u.credentials.map(c => `${credentialOf(c)}: ${c.reason}`).join("; ");
             lines.push(`    - ${u.user}${several ? ` (${u.stack})` : ""}: ${text}`);
         }
     }

@@ -43,19 +43,37 @@ function replaceSecrets(value: unknown, by: unknown): unknown {
     if (Array.isArray(value)) return value.map(v => replaceSecrets(v, by));
     if (value && typeof value === "object") {
         if (SECRET_SIG in value) return by;
-        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replaceSecrets(v, by)]).filter(([, v]) => v !== undefined));
+        return Object.fromEntries(
+            Object.entries(value)
+                .map(([k, v]) => [k, replaceSecrets(v, by)])
+                .filter(([, v]) => v !== undefined),
+        );
     }
     return value;
 }
 
 /** Inputs of a provider that decide which account it reaches: check cannot stand in for them when they are secret. */
 const IDENTITY_INPUTS = new Set([
-    "accessKey", "secretKey", "token", "profile", "sharedCredentialsFiles", "sharedConfigFiles", "assumeRoles", "assumeRole",
-    "assumeRoleWithWebIdentity", "allowedAccountIds", "forbiddenAccountIds", "endpoints", "region", "stsRegion",
+    "accessKey",
+    "secretKey",
+    "token",
+    "profile",
+    "sharedCredentialsFiles",
+    "sharedConfigFiles",
+    "assumeRoles",
+    "assumeRole",
+    "assumeRoleWithWebIdentity",
+    "allowedAccountIds",
+    "forbiddenAccountIds",
+    "endpoints",
+    "region",
+    "stsRegion",
 ]);
 
 function secretInputs(inputs: Record<string, unknown>): string[] {
-    return Object.entries(inputs).filter(([k, v]) => IDENTITY_INPUTS.has(k) && JSON.stringify(v ?? null).includes(SECRET_SIG)).map(([k]) => k);
+    return Object.entries(inputs)
+        .filter(([k, v]) => IDENTITY_INPUTS.has(k) && JSON.stringify(v ?? null).includes(SECRET_SIG))
+        .map(([k]) => k);
 }
 
 function providerProps(inputs: Record<string, unknown>): Record<string, unknown> {
@@ -89,10 +107,16 @@ export function stackFromExport(exported: StackExport): StackForCheck {
     for (const r of resources) {
         if (r.type.startsWith("pulumi:")) continue;
         if (r.type === "aws:iam/accessKey:AccessKey" && typeof r.outputs?.id === "string") managed.accessKeys.set(r.outputs.id, r.urn);
-        if (r.type === "aws:iam/userLoginProfile:UserLoginProfile" && typeof r.inputs?.user === "string") managed.loginProfiles.set(r.inputs.user, r.urn);
+        if (r.type === "aws:iam/userLoginProfile:UserLoginProfile" && typeof r.inputs?.user === "string")
+            managed.loginProfiles.set(r.inputs.user, r.urn);
         const props = (replaceSecrets(r.inputs ?? {}, UNKNOWN) as Record<string, unknown>) ?? {};
         // aws-native keeps the password in the user itself: a loginProfile that is a secret as a whole is still there.
-        if (r.type === "aws-native:iam:User" && props.loginProfile !== undefined && typeof props.userName === "string" && props.userName !== UNKNOWN) {
+        if (
+            r.type === "aws-native:iam:User" &&
+            props.loginProfile !== undefined &&
+            typeof props.userName === "string" &&
+            props.userName !== UNKNOWN
+        ) {
             managed.loginProfiles.set(props.userName, r.urn);
         }
         const nameKey = USER_TYPES[r.type];
@@ -109,7 +133,9 @@ export function stackFromExport(exported: StackExport): StackForCheck {
             urn: r.urn,
             parent: r.parent,
             props,
-            provider: provider ? { type: provider.type, name: nameOf(provider.urn), urn: provider.urn, props: providerProps(provider.inputs ?? {}) } : undefined,
+            provider: provider
+                ? { type: provider.type, name: nameOf(provider.urn), urn: provider.urn, props: providerProps(provider.inputs ?? {}) }
+                : undefined,
         });
     }
     return {

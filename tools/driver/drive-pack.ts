@@ -90,7 +90,9 @@ export async function drivePack(options: DriveOptions): Promise<DriveResult> {
             ),
         );
         const analyzeEnd = performance.now();
-        const stackDiagnostics = await client.analyzeStack(options.resources).catch(hung("AnalyzeStack", "the stack", options.callDeadlineMs));
+        const stackDiagnostics = await client
+            .analyzeStack(options.resources)
+            .catch(hung("AnalyzeStack", "the stack", options.callDeadlineMs));
         await client.cancel();
         return {
             info,

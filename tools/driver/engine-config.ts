@@ -14,7 +14,9 @@ export class PolicyConfigError extends Error {}
 
 function asLevel(value: unknown, where: string): EnforcementLevel {
     if (typeof value !== "string" || !LEVELS.has(value as EnforcementLevel)) {
-        throw new PolicyConfigError(`${where}: enforcement level must be one of advisory, mandatory, remediate, disabled (got ${JSON.stringify(value)})`);
+        throw new PolicyConfigError(
+            `${where}: enforcement level must be one of advisory, mandatory, remediate, disabled (got ${JSON.stringify(value)})`,
+        );
     }
     return value as EnforcementLevel;
 }
@@ -28,7 +30,10 @@ function entryOf(name: string, entry: unknown): { level?: EnforcementLevel; prop
     if (typeof entry === "string") return { level: asLevel(entry, `policy pack config: ${name}`), properties: {} };
     if (entry && typeof entry === "object" && !Array.isArray(entry)) {
         const { enforcementLevel, ...properties } = entry as Record<string, unknown>;
-        return { level: enforcementLevel === undefined ? undefined : asLevel(enforcementLevel, `policy pack config: ${name}.enforcementLevel`), properties };
+        return {
+            level: enforcementLevel === undefined ? undefined : asLevel(enforcementLevel, `policy pack config: ${name}.enforcementLevel`),
+            properties,
+        };
     }
     throw new PolicyConfigError(`policy pack config: ${name} must be an enforcement level or an object`);
 }
@@ -50,7 +55,9 @@ export function engineConfig(info: ConfigurableInfo, file: PolicyPackConfigFile 
         const validate = ajv.compile(schema);
         if (!validate(properties)) {
             const problems = (validate.errors ?? []).map(e => {
-                const field = e.instancePath ? e.instancePath.slice(1).replace(/\//g, ".") : (e.params as { missingProperty?: string }).missingProperty ?? "";
+                const field = e.instancePath
+                    ? e.instancePath.slice(1).replace(/\//g, ".")
+                    : ((e.params as { missingProperty?: string }).missingProperty ?? "");
                 return `${policy.name}.${field} ${e.message}`;
             });
             throw new PolicyConfigError(`policy pack config is invalid: ${problems.join("; ")}`);
@@ -81,7 +88,8 @@ export function configWarnings(info: ConfigurableInfo, file: PolicyPackConfigFil
         if (entry && typeof entry === "object") {
             const known = new Set(["enforcementLevel", ...Object.keys(policy.configSchema?.properties ?? {})]);
             for (const field of Object.keys(entry)) {
-                if (!known.has(field)) warnings.push(`${key}.${field} is not a setting of ${key}; the CLI passes it on, and the policy ignores it`);
+                if (!known.has(field))
+                    warnings.push(`${key}.${field} is not a setting of ${key}; the CLI passes it on, and the policy ignores it`);
             }
         }
     }

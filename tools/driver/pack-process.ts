@@ -71,8 +71,8 @@ export function startPack(options: PackStartOptions): Promise<PackProcess> {
             reject(new PackStartError(`${message}${stderr.trim() ? `\n--- pack stderr ---\n${stderr.trim()}` : ""}`));
         };
         const timer = setTimeout(() => fail(`the policy pack did not print its port within ${timeoutMs / 1000} s`), timeoutMs);
-        child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-        child.stdout!.on("data", (chunk: Buffer) => {
+        child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+        child.stdout.on("data", (chunk: Buffer) => {
             if (port !== undefined) {
                 after += chunk.toString();
                 return;
@@ -82,7 +82,9 @@ export function startPack(options: PackStartOptions): Promise<PackProcess> {
             if (newline < 0) return;
             const first = stdout.slice(0, newline).trim();
             if (!/^\d+$/.test(first)) {
-                fail(`the policy pack printed to stdout before its port, which breaks the CLI's handshake: ${JSON.stringify(first.slice(0, 200))}`);
+                fail(
+                    `the policy pack printed to stdout before its port, which breaks the CLI's handshake: ${JSON.stringify(first.slice(0, 200))}`,
+                );
                 return;
             }
             port = Number(first);

@@ -140,7 +140,10 @@ export function resolveUser(user: UserFile, now: Date): UserState {
         created: resolveWhen(user.created ?? { daysAgo: 1000 }, now),
         tags: Object.entries(user.tags ?? {}).map(([key, value]) => ({ key, value })),
         loginProfile: user.loginProfile
-            ? { created: resolveWhen(user.loginProfile.created, now), passwordResetRequired: user.loginProfile.passwordResetRequired ?? false }
+            ? {
+                  created: resolveWhen(user.loginProfile.created, now),
+                  passwordResetRequired: user.loginProfile.passwordResetRequired ?? false,
+              }
             : undefined,
         passwordLastUsed: user.passwordLastUsed ? resolveWhen(user.passwordLastUsed, now) : undefined,
         accessKeys: (user.accessKeys ?? []).map(key => ({
@@ -158,7 +161,8 @@ export function validateAccountFile(file: AccountFile): void {
     const names = new Set<string>();
     const keyIds = new Set<string>();
     for (const user of file.users) {
-        if (!/^[\w+=,.@-]{1,64}$/.test(user.userName ?? "")) throw new Error(`account file: invalid user name ${JSON.stringify(user.userName)}`);
+        if (!/^[\w+=,.@-]{1,64}$/.test(user.userName ?? ""))
+            throw new Error(`account file: invalid user name ${JSON.stringify(user.userName)}`);
         if (names.has(user.userName.toLowerCase())) throw new Error(`account file: duplicate user ${user.userName}`);
         names.add(user.userName.toLowerCase());
         if ((user.accessKeys ?? []).length > 2) throw new Error(`account file: ${user.userName} has more than 2 access keys`);

@@ -3,11 +3,28 @@
 import { UserState } from "./account-file";
 
 export const REPORT_COLUMNS = [
-    "user", "arn", "user_creation_time", "password_enabled", "password_last_used", "password_last_changed",
-    "password_next_rotation", "mfa_active",
-    "access_key_1_active", "access_key_1_last_rotated", "access_key_1_last_used_date", "access_key_1_last_used_region", "access_key_1_last_used_service",
-    "access_key_2_active", "access_key_2_last_rotated", "access_key_2_last_used_date", "access_key_2_last_used_region", "access_key_2_last_used_service",
-    "cert_1_active", "cert_1_last_rotated", "cert_2_active", "cert_2_last_rotated",
+    "user",
+    "arn",
+    "user_creation_time",
+    "password_enabled",
+    "password_last_used",
+    "password_last_changed",
+    "password_next_rotation",
+    "mfa_active",
+    "access_key_1_active",
+    "access_key_1_last_rotated",
+    "access_key_1_last_used_date",
+    "access_key_1_last_used_region",
+    "access_key_1_last_used_service",
+    "access_key_2_active",
+    "access_key_2_last_rotated",
+    "access_key_2_last_used_date",
+    "access_key_2_last_used_region",
+    "access_key_2_last_used_service",
+    "cert_1_active",
+    "cert_1_last_rotated",
+    "cert_2_active",
+    "cert_2_last_rotated",
 ];
 
 export function reportTime(date: Date): string {
@@ -28,7 +45,7 @@ function keyColumns(user: UserState, slot: number): string[] {
         reportTime(key.created),
         used ? reportTime(used.date) : "N/A",
         used?.region ?? "N/A",
-        used ? used.service ?? "N/A" : "N/A",
+        used ? (used.service ?? "N/A") : "N/A",
     ];
 }
 
@@ -45,16 +62,37 @@ function userRow(user: UserState, accountId: string): string[] {
         "false",
         ...keyColumns(user, 0),
         ...keyColumns(user, 1),
-        "false", "N/A", "false", "N/A",
+        "false",
+        "N/A",
+        "false",
+        "N/A",
     ];
 }
 
 function rootRow(accountId: string, created: Date): string[] {
     return [
-        "<root_account>", `arn:aws:iam::${accountId}:root`, reportTime(created), "not_supported", "no_information",
-        "not_supported", "not_supported", "true",
-        "false", "N/A", "N/A", "N/A", "N/A", "false", "N/A", "N/A", "N/A", "N/A",
-        "false", "N/A", "false", "N/A",
+        "<root_account>",
+        `arn:aws:iam::${accountId}:root`,
+        reportTime(created),
+        "not_supported",
+        "no_information",
+        "not_supported",
+        "not_supported",
+        "true",
+        "false",
+        "N/A",
+        "N/A",
+        "N/A",
+        "N/A",
+        "false",
+        "N/A",
+        "N/A",
+        "N/A",
+        "N/A",
+        "false",
+        "N/A",
+        "false",
+        "N/A",
     ];
 }
 

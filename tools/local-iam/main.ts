@@ -5,6 +5,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { startLocalIam } from "./server";
+import type { AccountFile } from "./account-file";
 
 async function main(): Promise<void> {
     const { values } = parseArgs({
@@ -13,7 +14,7 @@ async function main(): Promise<void> {
             port: { type: "string", default: "0" },
         },
     });
-    const account = JSON.parse(fs.readFileSync(values.account!, "utf8"));
+    const account = JSON.parse(fs.readFileSync(values.account, "utf8")) as AccountFile;
     const iam = await startLocalIam(account, { port: Number(values.port) });
     console.log(`local IAM endpoint for ${values.account} at ${iam.url}`);
     console.log(`  export AWS_ENDPOINT_URL_IAM=${iam.url} AWS_ENDPOINT_URL_STS=${iam.url}`);

@@ -4,16 +4,19 @@
 import { randomUUID } from "node:crypto";
 import * as http from "node:http";
 import { AddressInfo } from "node:net";
-import {
-    AccountFile, FaultsFile, resolveUser, resolveWhen, RoleFile, UserFile, UserState, validateAccountFile,
-} from "./account-file";
+import { AccountFile, FaultsFile, resolveUser, resolveWhen, RoleFile, UserFile, UserState, validateAccountFile } from "./account-file";
 import { credentialReportCsv } from "./credential-report-csv";
 import { errorEnvelope, IAM_XMLNS, leaf, list, node, STS_XMLNS, successEnvelope, XmlNode } from "./xml";
 
 const REPORT_LIFETIME_MS = 4 * 3600_000;
 
 class IamError extends Error {
-    constructor(readonly status: number, readonly code: string, message: string | undefined, readonly type: "Sender" | "Receiver" = "Sender") {
+    constructor(
+        readonly status: number,
+        readonly code: string,
+        message: string | undefined,
+        readonly type: "Sender" | "Receiver" = "Sender",
+    ) {
         super(message);
     }
     get bodyMessage(): string | undefined {
@@ -45,8 +48,8 @@ export interface LocalIam {
     calls: Map<string, number>;
     /** Requests refused by the token bucket. */
     throttled(): number;
-    /** Slow answers (slowBody) whose connection the client closed before the body was all sent. */
-    abandoned(): number;
+    /** Slow answers (slowBody) whose connection the client closed before the body was all sent: how long each had dripped, in ms. */
+    abandoned(): number[];
     /** Who signed each request: the access key ID and, for an assumed-role session, the role. */
     signers: { action: string; accessKeyId?: string; roleArn?: string }[];
     totalCalls(): number;
@@ -76,7 +79,7 @@ export async function startLocalIam(account: AccountFile, options: LocalIamOptio
     let reportGenerationMs = 0;
     let bucket = { tokens: 0, at: 0 };
     let throttledByBucket = 0;
-    let abandoned = 0;
+    const abandoned: number[] = [];
     let roles: RoleFile[] = [];
     let allowedCallers: AccountFile["allowedCallers"];
     let identities: NonNullable<AccountFile["identities"]> = [];
@@ -98,7 +101,10 @@ export async function startLocalIam(account: AccountFile, options: LocalIamOptio
         for (const other of file.otherAccounts ?? []) {
             validateAccountFile({ users: other.users });
             const generated = other.credentialReport && resolveWhen({ hoursAgo: other.credentialReport.generatedHoursAgo }, at);
-            const state = { users: new Map(other.users.map(u => [u.userName, resolveUser(u, at)])), report: undefined as Report | undefined };
+            const state = {
+                users: new Map(other.users.map(u => [u.userName, resolveUser(u, at)])),
+                report: undefined as Report | undefined,
+            };
             if (generated) state.report = { generated, completeAt: generated, users: () => [...state.users.values()] };
             otherAccounts.set(other.accountId, state);
         }
@@ -132,7 +138,12 @@ export async function startLocalIam(account: AccountFile, options: LocalIamOptio
         const start = params.get("Marker") ? Number(Buffer.from(params.get("Marker")!, "base64").toString()) : 0;
         const maxItems = Number(params.get("MaxItems") ?? 100);
         if (!Number.isInteger(maxItems) || maxItems < 1 || maxItems > 1000) {
-            throw new IamError(400, "ValidationError", `1 validation error detected: Value '${params.get("MaxItems")}' at 'maxItems' failed to satisfy constraint: Member must have value between 1 and 1000`);
+            throw new IamError(
+                400,
+                "ValidationError",
+                `1 validation error detected: Value '${params.get("MaxItems")}' at 'maxItems' failed to satisfy constraint: ` +
+                    "Member must have value between 1 and 1000",
+            );
         }
         const size = Math.min(maxItems, faults.maxPageSize ?? maxItems);
         // A repeating marker serves its page again and again, as a broken paginator would.
@@ -140,14 +151,17 @@ export async function startLocalIam(account: AccountFile, options: LocalIamOptio
         const slice = items.slice(from, from + size);
         const next = from + slice.length;
         if (next >= items.length) return { items: slice, truncated: false };
-        return { items: slice, truncated: true, marker: faults.marker === "missing" ? undefined : Buffer.from(String(next)).toString("base64") };
+        return {
+            items: slice,
+            truncated: true,
+            marker: faults.marker === "missing" ? undefined : Buffer.from(String(next)).toString("base64"),
+        };
     }
 
-    const paged = (name: string, result: ReturnType<typeof page<XmlNode[]>>): XmlNode[] => [
-        list(name, result.items),
-        leaf("IsTruncated", result.truncated),
-        result.marker ? leaf("Marker", result.marker) : undefined,
-    ].filter((n): n is XmlNode => n !== undefined);
+    const paged = (name: string, result: ReturnType<typeof page<XmlNode[]>>): XmlNode[] =>
+        [list(name, result.items), leaf("IsTruncated", result.truncated), result.marker ? leaf("Marker", result.marker) : undefined].filter(
+            (n): n is XmlNode => n !== undefined,
+        );
 
     const userXml = (u: UserState, withTags: boolean): XmlNode[] => [
         leaf("Path", u.path),
@@ -156,7 +170,14 @@ export async function startLocalIam(account: AccountFile, options: LocalIamOptio
         leaf("Arn", `arn:aws:iam::${accountId}:user${u.path}${u.userName}`),
         leaf("CreateDate", u.created),
         ...(u.passwordLastUsed ? [leaf("PasswordLastUsed", u.passwordLastUsed)] : []),
-        ...(withTags && u.tags.length ? [list("Tags", u.tags.map(t => [leaf("Key", t.key), leaf("Value", t.value)]))] : []),
+        ...(withTags && u.tags.length
+            ? [
+                  list(
+                      "Tags",
+                      u.tags.map(t => [leaf("Key", t.key), leaf("Value", t.value)]),
+                  ),
+              ]
+            : []),
     ];
 
     function keyOwner(accessKeyId: string): { user: UserState; key: UserState["accessKeys"][number] } | undefined {
@@ -176,18 +197,33 @@ export async function startLocalIam(account: AccountFile, options: LocalIamOptio
     const actions: Record<string, (p: URLSearchParams) => XmlNode[]> = {
         ListUsers: p => {
             const all = [...users.values()].sort((a, b) => (a.userName.toLowerCase() < b.userName.toLowerCase() ? -1 : 1));
-            return paged("Users", page(all.map(u => userXml(u, false)), p));
+            return paged(
+                "Users",
+                page(
+                    all.map(u => userXml(u, false)),
+                    p,
+                ),
+            );
         },
         GetUser: p => [node("User", userXml(userOf(p), true))],
-        ListUserTags: p => paged("Tags", page(userOf(p).tags.map(t => [leaf("Key", t.key), leaf("Value", t.value)]), p)),
+        ListUserTags: p =>
+            paged(
+                "Tags",
+                page(
+                    userOf(p).tags.map(t => [leaf("Key", t.key), leaf("Value", t.value)]),
+                    p,
+                ),
+            ),
         GetLoginProfile: p => {
             const user = userOf(p);
             if (!user.loginProfile) throw new IamError(404, "NoSuchEntity", `Login Profile for User ${user.userName} cannot be found.`);
-            return [node("LoginProfile", [
-                leaf("UserName", user.userName),
-                leaf("CreateDate", user.loginProfile.created),
-                leaf("PasswordResetRequired", user.loginProfile.passwordResetRequired),
-            ])];
+            return [
+                node("LoginProfile", [
+                    leaf("UserName", user.userName),
+                    leaf("CreateDate", user.loginProfile.created),
+                    leaf("PasswordResetRequired", user.loginProfile.passwordResetRequired),
+                ]),
+            ];
         },
         DeleteLoginProfile: p => {
             const user = userOf(p);
@@ -197,18 +233,29 @@ export async function startLocalIam(account: AccountFile, options: LocalIamOptio
         },
         ListAccessKeys: p => {
             const user = userOf(p);
-            return paged("AccessKeyMetadata", page(user.accessKeys.map(k => [
-                leaf("UserName", user.userName),
-                leaf("AccessKeyId", k.accessKeyId),
-                leaf("Status", k.status),
-                leaf("CreateDate", k.created),
-            ]), p));
+            return paged(
+                "AccessKeyMetadata",
+                page(
+                    user.accessKeys.map(k => [
+                        leaf("UserName", user.userName),
+                        leaf("AccessKeyId", k.accessKeyId),
+                        leaf("Status", k.status),
+                        leaf("CreateDate", k.created),
+                    ]),
+                    p,
+                ),
+            );
         },
         GetAccessKeyLastUsed: p => {
             // Real IAM answers a key that does not exist (deleted meanwhile) with AccessDenied, not NoSuchEntity.
             const owner = keyOwner(p.get("AccessKeyId") ?? "");
             if (!owner) {
-                throw new IamError(403, "AccessDenied", `User: arn:aws:iam::${accountId}:user/policy-pack is not authorized to perform: iam:GetAccessKeyLastUsed on resource: access key ${p.get("AccessKeyId")}`);
+                throw new IamError(
+                    403,
+                    "AccessDenied",
+                    `User: arn:aws:iam::${accountId}:user/policy-pack is not authorized to perform: iam:GetAccessKeyLastUsed ` +
+                        `on resource: access key ${p.get("AccessKeyId")}`,
+                );
             }
             const { user, key } = owner;
             const used = key.lastUsed;
@@ -224,7 +271,12 @@ export async function startLocalIam(account: AccountFile, options: LocalIamOptio
         UpdateAccessKey: p => {
             const status = p.get("Status");
             if (status !== "Active" && status !== "Inactive") {
-                throw new IamError(400, "ValidationError", `1 validation error detected: Value '${status}' at 'status' failed to satisfy constraint: Member must satisfy enum value set: [Active, Inactive]`);
+                throw new IamError(
+                    400,
+                    "ValidationError",
+                    `1 validation error detected: Value '${status}' at 'status' failed to satisfy constraint: ` +
+                        "Member must satisfy enum value set: [Active, Inactive]",
+                );
             }
             const { user, key } = findKey(p.get("AccessKeyId") ?? "");
             if (p.get("UserName") && p.get("UserName") !== user.userName) throw noSuchUser(p.get("UserName")!);
@@ -244,7 +296,12 @@ export async function startLocalIam(account: AccountFile, options: LocalIamOptio
             report = { generated: at, completeAt: new Date(at.getTime() + reportGenerationMs), users: () => snapshot };
             return [
                 leaf("State", "STARTED"),
-                leaf("Description", existed ? "Report expired. Starting a new report generation task" : "No report exists. Starting a new report generation task"),
+                leaf(
+                    "Description",
+                    existed
+                        ? "Report expired. Starting a new report generation task"
+                        : "No report exists. Starting a new report generation task",
+                ),
             ];
         },
         GetCredentialReport: () => {
@@ -272,15 +329,23 @@ export async function startLocalIam(account: AccountFile, options: LocalIamOptio
             const role = roles.find(r => r.roleArn === p.get("RoleArn"));
             const trusted =
                 role &&
-                (!role.trustedAccessKeyIds && !role.trustedRoleArns ||
+                ((!role.trustedAccessKeyIds && !role.trustedRoleArns) ||
                     (caller.accessKeyId !== undefined && role.trustedAccessKeyIds?.includes(caller.accessKeyId)) ||
                     (caller.roleArn !== undefined && role.trustedRoleArns?.includes(caller.roleArn)));
             const who = caller.roleArn ?? caller.accessKeyId ?? "anonymous";
             if (!role || !trusted) {
-                throw new IamError(403, "AccessDenied", `User: ${who} is not authorized to perform: sts:AssumeRole on resource: ${p.get("RoleArn")}`);
+                throw new IamError(
+                    403,
+                    "AccessDenied",
+                    `User: ${who} is not authorized to perform: sts:AssumeRole on resource: ${p.get("RoleArn")}`,
+                );
             }
             if (role.externalId && role.externalId !== p.get("ExternalId")) {
-                throw new IamError(403, "AccessDenied", `User: ${who} is not authorized to perform: sts:AssumeRole on resource: ${role.roleArn}`);
+                throw new IamError(
+                    403,
+                    "AccessDenied",
+                    `User: ${who} is not authorized to perform: sts:AssumeRole on resource: ${role.roleArn}`,
+                );
             }
             const accessKeyId = `ASIA${randomUUID().replace(/-/g, "").slice(0, 16).toUpperCase()}`;
             sessions.set(accessKeyId, role.roleArn);
@@ -304,7 +369,8 @@ export async function startLocalIam(account: AccountFile, options: LocalIamOptio
             // As real STS: a role session is in its role's account, as an assumed-role ARN; a base key is
             // whoever the account file says it is, else a user of this account.
             if (caller.roleArn) {
-                const [, partition, account, roleName] = /^arn:(aws[\w-]*):iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(caller.roleArn) ?? [];
+                const [, partition, account, roleName] =
+                    /^arn:(aws[\w-]*):iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(caller.roleArn) ?? [];
                 const session = sessionNames.get(caller.accessKeyId ?? "") ?? "session";
                 return [
                     leaf("UserId", `AROA${(caller.accessKeyId ?? "").slice(4)}:${session}`),
@@ -329,7 +395,8 @@ export async function startLocalIam(account: AccountFile, options: LocalIamOptio
     }
 
     const matches = (rule: { action?: string; userName?: string }, action: string, params: URLSearchParams) =>
-        (!rule.action || rule.action === action) && (!rule.userName || rule.userName === params.get("UserName") || rule.userName === userNameOfKey(params));
+        (!rule.action || rule.action === action) &&
+        (!rule.userName || rule.userName === params.get("UserName") || rule.userName === userNameOfKey(params));
 
     function userNameOfKey(params: URLSearchParams): string | undefined {
         const id = params.get("AccessKeyId");
@@ -383,7 +450,14 @@ export async function startLocalIam(account: AccountFile, options: LocalIamOptio
             transient.count--;
             if (transient.code === "Throttling") return fail(new IamError(400, "Throttling", "Rate exceeded"));
             if (transient.code === "LimitExceeded") return fail(new IamError(409, "LimitExceeded", "Cannot exceed quota for requests."));
-            return fail(new IamError(500, "ServiceFailure", "Request processing has failed due to some unknown error, exception or failure.", "Receiver"));
+            return fail(
+                new IamError(
+                    500,
+                    "ServiceFailure",
+                    "Request processing has failed due to some unknown error, exception or failure.",
+                    "Receiver",
+                ),
+            );
         }
         if (sts) {
             try {
@@ -394,12 +468,25 @@ export async function startLocalIam(account: AccountFile, options: LocalIamOptio
             }
         }
         if (!callerAllowed(caller)) {
-            return fail(new IamError(403, "AccessDenied", `User: ${caller.roleArn ?? caller.accessKeyId} is not authorized to perform: iam:${action} because no identity-based policy allows the iam:${action} action`));
+            return fail(
+                new IamError(
+                    403,
+                    "AccessDenied",
+                    `User: ${caller.roleArn ?? caller.accessKeyId} is not authorized to perform: iam:${action} ` +
+                        `because no identity-based policy allows the iam:${action} action`,
+                ),
+            );
         }
         if ((faults.accessDenied ?? []).some(rule => matches(rule, action, params))) {
             const target = params.get("UserName") ?? userNameOfKey(params) ?? "*";
-            return fail(new IamError(403, "AccessDenied",
-                `User: arn:aws:iam::${accountId}:user/policy-pack is not authorized to perform: iam:${action} on resource: user ${target} because no identity-based policy allows the iam:${action} action`));
+            return fail(
+                new IamError(
+                    403,
+                    "AccessDenied",
+                    `User: arn:aws:iam::${accountId}:user/policy-pack is not authorized to perform: iam:${action} on resource: user ${target} ` +
+                        `because no identity-based policy allows the iam:${action} action`,
+                ),
+            );
         }
         const raw = (faults.rawBody ?? []).find(rule => matches(rule, action, params));
         if (raw) return { status: raw.status ?? 200, body: raw.body };
@@ -417,39 +504,49 @@ export async function startLocalIam(account: AccountFile, options: LocalIamOptio
     function drip(res: http.ServerResponse, body: Buffer, seconds: number): void {
         res.flushHeaders();
         let sent = 0;
+        const started = performance.now();
         res.on("close", () => {
-            if (sent < body.length) abandoned++;
+            if (sent < body.length) abandoned.push(performance.now() - started);
         });
-        const timer = setInterval(() => {
-            if (res.destroyed) return clearInterval(timer);
-            res.write(body.subarray(sent, sent + 1));
-            if (++sent >= body.length) {
-                clearInterval(timer);
-                res.end();
-            }
-        }, Math.max(1, (seconds * 1000) / body.length));
+        const timer = setInterval(
+            () => {
+                if (res.destroyed) return clearInterval(timer);
+                res.write(body.subarray(sent, sent + 1));
+                if (++sent >= body.length) {
+                    clearInterval(timer);
+                    res.end();
+                }
+            },
+            Math.max(1, (seconds * 1000) / body.length),
+        );
         res.on("close", () => clearInterval(timer));
     }
 
     const sockets = new Set<import("node:net").Socket>();
     const server = http.createServer((req, res) => {
         const chunks: Buffer[] = [];
-        req.on("data", chunk => chunks.push(chunk));
+        req.on("data", (chunk: Buffer) => chunks.push(chunk));
         req.on("end", () => {
             const params = new URLSearchParams(Buffer.concat(chunks).toString("utf8"));
-            const action = req.method === "POST" ? params.get("Action") ?? "" : "";
+            const action = req.method === "POST" ? (params.get("Action") ?? "") : "";
             calls.set(action, (calls.get(action) ?? 0) + 1);
             // SigV4: `Credential=<access key ID>/<date>/<region>/<service>/aws4_request`.
             const accessKeyId = /Credential=([A-Z0-9]+)\//.exec(req.headers.authorization ?? "")?.[1];
             const caller = { accessKeyId, roleArn: accessKeyId ? sessions.get(accessKeyId) : undefined };
             if (signers.length < 10_000) signers.push({ action, ...caller });
-            const result = action ? answer(action, params, caller) : { status: 400, body: errorEnvelope("Sender", "MissingAction", "Missing Action", randomUUID()) };
+            const result = action
+                ? answer(action, params, caller)
+                : { status: 400, body: errorEnvelope("Sender", "MissingAction", "Missing Action", randomUUID()) };
             if (!result) return; // hang: keep the socket open, answer nothing
             local.afterAnswer?.(action, params);
             const requestId = /<RequestId>([^<]+)<\/RequestId>/.exec(result.body)?.[1] ?? randomUUID();
             const slow = (faults.slowBody ?? []).find(rule => matches(rule, action, params));
             const send = () => {
-                res.writeHead(result.status, { "x-amzn-RequestId": requestId, "Content-Type": "text/xml", "Content-Length": Buffer.byteLength(result.body) });
+                res.writeHead(result.status, {
+                    "x-amzn-RequestId": requestId,
+                    "Content-Type": "text/xml",
+                    "Content-Length": Buffer.byteLength(result.body),
+                });
                 if (slow) drip(res, Buffer.from(result.body), slow.seconds);
                 else res.end(result.body);
             };
@@ -472,7 +569,7 @@ export async function startLocalIam(account: AccountFile, options: LocalIamOptio
         calls,
         totalCalls: () => [...calls.values()].reduce((a, b) => a + b, 0),
         throttled: () => throttledByBucket,
-        abandoned: () => abandoned,
+        abandoned: () => [...abandoned],
         signers,
         resetCalls: () => {
             calls.clear();

@@ -16,7 +16,10 @@ export function node(name: string, children: (XmlNode | undefined)[]): XmlNode {
 
 /** `<Users><member>…</member></Users>`; an empty list is `<Users/>`. */
 export function list(name: string, members: XmlNode[][]): XmlNode {
-    return node(name, members.map(children => node("member", children)));
+    return node(
+        name,
+        members.map(children => node("member", children)),
+    );
 }
 
 export function isoSeconds(date: Date): string {
@@ -44,10 +47,7 @@ function render(n: XmlNode, depth: number, out: string[]): void {
 export const STS_XMLNS = "https://sts.amazonaws.com/doc/2011-06-15/";
 
 export function successEnvelope(action: string, result: XmlNode[], requestId: string, xmlns = IAM_XMLNS): string {
-    const body = [
-        node(`${action}Result`, result),
-        node("ResponseMetadata", [leaf("RequestId", requestId)]),
-    ];
+    const body = [node(`${action}Result`, result), node("ResponseMetadata", [leaf("RequestId", requestId)])];
     const out: string[] = [`<${action}Response xmlns="${xmlns}">`];
     for (const child of body) render(child, 1, out);
     out.push(`</${action}Response>`);
@@ -55,7 +55,13 @@ export function successEnvelope(action: string, result: XmlNode[], requestId: st
 }
 
 /** `<ErrorResponse>` with `RequestId` beside `<Error>`; the report errors carry no `<Message>`. */
-export function errorEnvelope(type: "Sender" | "Receiver", code: string, message: string | undefined, requestId: string, xmlns = IAM_XMLNS): string {
+export function errorEnvelope(
+    type: "Sender" | "Receiver",
+    code: string,
+    message: string | undefined,
+    requestId: string,
+    xmlns = IAM_XMLNS,
+): string {
     const error = node("Error", [leaf("Type", type), leaf("Code", code), message === undefined ? undefined : leaf("Message", message)]);
     const out: string[] = [`<ErrorResponse xmlns="${xmlns}">`];
     render(error, 1, out);
