@@ -18,6 +18,7 @@ import { StackForCheck, stackFromExport } from "./check/stack-export";
 import { formatAccounts, ProviderAccount, userProviders, verifiedAccounts } from "./check/accounts";
 import { CheckedStack, checkStack, FindingsLost } from "./check/checked-stack";
 import { unmanagedResources } from "./check/account-wide";
+import { sarifOf } from "./check/sarif";
 
 const PACK_DIR = path.resolve(__dirname, "..", "..");
 const SAMPLES = path.join(PACK_DIR, "samples");
@@ -37,6 +38,9 @@ const USAGE = `usage: check [--demo] [--stack-export FILE]... [--account-wide] [
   --policy-pack-config FILE  the same file \`pulumi preview --policy-pack-config\` takes (e.g. compliance/cis-aws-foundations-1.12.json)
   --concurrency N            Analyze calls in flight at once (default 16; 1 = one at a time, as the CLI does)
   --json                     print a machine-readable report: violations, credentials with owners, exemptions, users not judged
+  --format text|json|sarif   the report's form (--json is --format json); sarif: SARIF 2.1.0 for code scanning, one
+                             result per unused credential and per user not judged, at the line that declares the user
+  --source-root DIR          with sarif: the Pulumi project's folder within the repository (e.g. infra), for the paths
   --deactivate               fix what was judged: deactivate unused access keys no stack manages (never deletes a key) and print
                              the code change for those a stack manages; each is re-read live right before acting
   --delete-unused-passwords  with --deactivate: also delete unused login profiles no stack manages
@@ -148,6 +152,8 @@ async function main(argv: string[]): Promise<number> {
             "policy-pack-config": { type: "string" },
             concurrency: { type: "string", default: "16" },
             json: { type: "boolean", default: false },
+            format: { type: "string" },
+            "source-root": { type: "string" },
             deactivate: { type: "boolean", default: false },
             "delete-unused-passwords": { type: "boolean", default: false },
             "dry-run": { type: "boolean", default: false },
@@ -194,7 +200,10 @@ async function main(argv: string[]): Promise<number> {
     if ((demoIam || given?.loopback) && !env.AWS_ACCESS_KEY_ID && !env.AWS_PROFILE) {
         Object.assign(env, { AWS_ACCESS_KEY_ID: "AKIDLOCALENDPOINT000", AWS_SECRET_ACCESS_KEY: "local-endpoint" });
     }
-    const progress = process.stderr.isTTY && !values.json;
+    const format = values.format ?? (values.json ? "json" : "text");
+    if (format !== "text" && format !== "json" && format !== "sarif") throw new UsageError(`--format ${format} is not text, json or sarif`);
+    if (values.json && values.format && values.format !== "json") throw new UsageError("--json is --format json: give one of them");
+    const progress = process.stderr.isTTY && format === "text";
     try {
         // One set of accounts for judging and fixing: a fix acts through the account its finding was judged in.
         const accounts = new Accounts(settingsFrom(env), env);
@@ -250,7 +259,9 @@ async function main(argv: string[]): Promise<number> {
             if (!dryRun && outcome.records.length) fixes.audit = `audit log: ${path.resolve(values["audit-log"])}`;
         }
         const code = values.demo ? EXIT.ok : (mandatoryLeft > 0 ? EXIT.mandatory : 0) | (unjudged ? EXIT.unjudged : 0);
-        if (values.json) {
+        if (format === "sarif") {
+            console.log(JSON.stringify(sarifOf(report, checked, first?.info, { sourceRoot: values["source-root"] }), null, 2));
+        } else if (format === "json") {
             console.log(JSON.stringify({ ...report, mandatoryLeft, exitCode: code }, null, 2));
         } else {
             console.log(`${formatAccounts(lines, stacks.length > 1)}\n`);
@@ -264,7 +275,7 @@ async function main(argv: string[]): Promise<number> {
             for (const problem of listingProblems) console.log(`NOT LISTED: ${problem}`);
         }
         if (fixes) {
-            const out = values.json ? process.stderr : process.stdout;
+            const out = format === "text" ? process.stdout : process.stderr;
             out.write(`\n${fixes.lines.join("\n")}\n${fixes.audit ? `${fixes.audit}\n` : ""}`);
         }
         return code;

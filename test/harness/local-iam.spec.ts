@@ -1,7 +1,16 @@
 // The local IAM endpoint answers in the shapes of real IAM (docs/reading-iam.md), so a drift fails here.
 import { strict as assert } from "node:assert";
 import {
+    CreateAccessKeyCommand,
+    CreateLoginProfileCommand,
+    CreateUserCommand,
+    DeleteAccessKeyCommand,
+    DeleteLoginProfileCommand,
+    DeleteUserCommand,
     GenerateCredentialReportCommand,
+    GetUserCommand,
+    TagUserCommand,
+    UntagUserCommand,
     GetCredentialReportCommand,
     IAMClient,
     ListUsersCommand,
@@ -192,5 +201,62 @@ describe("local IAM endpoint: IAM's wire format", () => {
         const statuses = [];
         for (let i = 0; i < 4; i++) statuses.push((await post(local.iam().url, { Action: "ListUsers" })).status);
         assert.deepEqual(statuses, [200, 200, 400, 400]);
+    });
+});
+
+describe("local IAM endpoint: the writes a stand-in provider makes, with IAM's errors", () => {
+    const local = withLocalIam(() => ({ users: [] }));
+    const client = () => new IAMClient({ region: "us-east-1", endpoint: local.iam().url, credentials: TEST_CREDENTIALS, maxAttempts: 1 });
+    const errorOf = (promise: Promise<unknown>) =>
+        promise.then(
+            () => "no error",
+            (e: Error & { $metadata?: { httpStatusCode?: number } }) => `${e.name} ${e.$metadata?.httpStatusCode}`,
+        );
+
+    it("creates a user with its path and tags, refuses a second of the same name, and tags and untags it", async () => {
+        const iam = client();
+        const created = await iam.send(new CreateUserCommand({ UserName: "dana", Path: "/team/", Tags: [{ Key: "team", Value: "a" }] }));
+        assert.equal(created.User?.Arn, "arn:aws:iam::123456789012:user/team/dana");
+        assert.equal(await errorOf(iam.send(new CreateUserCommand({ UserName: "DANA" }))), "EntityAlreadyExistsException 409");
+        await iam.send(
+            new TagUserCommand({
+                UserName: "dana",
+                Tags: [
+                    { Key: "team", Value: "b" },
+                    { Key: "owner", Value: "x" },
+                ],
+            }),
+        );
+        await iam.send(new UntagUserCommand({ UserName: "dana", TagKeys: ["owner"] }));
+        assert.deepEqual((await iam.send(new GetUserCommand({ UserName: "dana" }))).User?.Tags, [{ Key: "team", Value: "b" }]);
+    });
+
+    it("creates at most two access keys a user, deletes them by ID, and answers NoSuchEntity for a key that is gone", async () => {
+        const iam = client();
+        await iam.send(new CreateUserCommand({ UserName: "erin" }));
+        const first = (await iam.send(new CreateAccessKeyCommand({ UserName: "erin" }))).AccessKey!;
+        assert.match(first.AccessKeyId!, /^AKIA[A-Z0-9]{16}$/);
+        assert.ok(first.SecretAccessKey);
+        await iam.send(new CreateAccessKeyCommand({ UserName: "erin" }));
+        assert.equal(await errorOf(iam.send(new CreateAccessKeyCommand({ UserName: "erin" }))), "LimitExceededException 409");
+        await iam.send(new DeleteAccessKeyCommand({ UserName: "erin", AccessKeyId: first.AccessKeyId }));
+        assert.equal(
+            await errorOf(iam.send(new DeleteAccessKeyCommand({ UserName: "erin", AccessKeyId: first.AccessKeyId }))),
+            "NoSuchEntityException 404",
+        );
+    });
+
+    it("creates a login profile once, and will not delete a user that still holds credentials", async () => {
+        const iam = client();
+        await iam.send(new CreateUserCommand({ UserName: "finn" }));
+        await iam.send(new CreateLoginProfileCommand({ UserName: "finn", Password: "not-a-real-password-1!" }));
+        assert.equal(
+            await errorOf(iam.send(new CreateLoginProfileCommand({ UserName: "finn", Password: "another-one-2!" }))),
+            "EntityAlreadyExistsException 409",
+        );
+        assert.equal(await errorOf(iam.send(new DeleteUserCommand({ UserName: "finn" }))), "DeleteConflictException 409");
+        await iam.send(new DeleteLoginProfileCommand({ UserName: "finn" }));
+        await iam.send(new DeleteUserCommand({ UserName: "finn" }));
+        assert.equal(await errorOf(iam.send(new GetUserCommand({ UserName: "finn" }))), "NoSuchEntityException 404");
     });
 });

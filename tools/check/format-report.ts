@@ -25,6 +25,8 @@ export interface CredentialLine extends CredentialFields {
     policy: string;
     enforcementLevel: string;
     user: string;
+    /** The user resource the pack judged. */
+    urn: string;
     account: string;
     accountId: string | null;
     /** The resource that manages the credential in code, or "unmanaged". */
@@ -108,6 +110,7 @@ export function checkReport(checked: CheckedStack[], accounts: AccountLine[]): C
                           policy: r.policy,
                           enforcementLevel: c.run.config[r.policy]?.enforcementLevel ?? "advisory",
                           user: r.user,
+                          urn: r.urn,
                           account: r.account,
                           accountId: r.accountId,
                           credential: r.credential,

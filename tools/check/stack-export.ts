@@ -16,6 +16,8 @@ interface ExportedResource {
     outputs?: Record<string, unknown>;
     provider?: string;
     parent?: string;
+    /** Where the program declares it: `project:///index.ts#4,18` (recent SDKs). */
+    sourcePosition?: string;
 }
 
 export interface StackExport {
@@ -32,6 +34,22 @@ export interface StackForCheck {
     managed: { accessKeys: Map<string, string>; loginProfiles: Map<string, string> };
     /** User resources whose name is a secret in the export: check cannot say which user they are. */
     secretUserNames: string[];
+    /** Where the program declares each resource, by URN, when the export says (a path within the Pulumi project). */
+    sourcePositions: Map<string, SourcePosition>;
+}
+
+export interface SourcePosition {
+    /** The program file, relative to the Pulumi project's folder. */
+    file: string;
+    line: number;
+    column?: number;
+}
+
+/** `project:///index.ts#4,18` → index.ts, line 4, column 18; a position outside the project (an SDK's own file) is none. */
+export function sourcePositionOf(text: unknown): SourcePosition | undefined {
+    const match = typeof text === "string" ? /^project:\/\/\/([^#]+)#(\d+)(?:,(\d+))?$/.exec(text) : null;
+    if (!match || match[1].split("/").includes("..")) return undefined;
+    return { file: match[1], line: Number(match[2]), column: match[3] ? Number(match[3]) : undefined };
 }
 
 /**
@@ -99,6 +117,7 @@ export function stackFromExport(exported: StackExport): StackForCheck {
     const analyzed: AnalyzedResource[] = [];
     const managed = { accessKeys: new Map<string, string>(), loginProfiles: new Map<string, string>() };
     const secretUserNames: string[] = [];
+    const sourcePositions = new Map<string, SourcePosition>();
     const secretProviderInputs = new Map<string, string[]>();
     for (const r of resources) {
         const secret = r.type.startsWith("pulumi:providers:") ? secretInputs(r.inputs ?? {}) : [];
@@ -121,6 +140,8 @@ export function stackFromExport(exported: StackExport): StackForCheck {
         }
         const nameKey = USER_TYPES[r.type];
         if (nameKey && props[nameKey] === UNKNOWN) secretUserNames.push(r.urn);
+        const position = sourcePositionOf(r.sourcePosition);
+        if (position) sourcePositions.set(r.urn, position);
         // A deployed user's ARN names its account: the pack judges it there (or says it cannot), never a same-named
         // user of whatever account the credentials reach.
         const arn = r.outputs?.arn;
@@ -144,5 +165,6 @@ export function stackFromExport(exported: StackExport): StackForCheck {
         resources: analyzed,
         managed,
         secretUserNames,
+        sourcePositions,
     };
 }

@@ -24,6 +24,7 @@ class IamError extends Error {
     }
 }
 
+const validationError = (detail: string) => new IamError(400, "ValidationError", `1 validation error detected: ${detail}`);
 const noSuchUser = (name: string) => new IamError(404, "NoSuchEntity", `The user with name ${name} cannot be found.`);
 
 interface Report {
@@ -180,6 +181,21 @@ export async function startLocalIam(account: AccountFile, options: LocalIamOptio
             : []),
     ];
 
+    /** `Name.member.N` parameters, in order. */
+    function listParam(params: URLSearchParams, name: string): string[] {
+        const values: string[] = [];
+        for (let i = 1; params.has(`${name}.member.${i}`); i++) values.push(params.get(`${name}.member.${i}`)!);
+        return values;
+    }
+
+    /** `Tags.member.N.Key` / `.Value` parameters. */
+    function tagsOf(params: URLSearchParams): [string, string][] {
+        const tags: [string, string][] = [];
+        for (let i = 1; params.has(`Tags.member.${i}.Key`); i++)
+            tags.push([params.get(`Tags.member.${i}.Key`)!, params.get(`Tags.member.${i}.Value`) ?? ""]);
+        return tags;
+    }
+
     function keyOwner(accessKeyId: string): { user: UserState; key: UserState["accessKeys"][number] } | undefined {
         for (const user of users.values()) {
             const key = user.accessKeys.find(k => k.accessKeyId === accessKeyId);
@@ -221,6 +237,84 @@ export async function startLocalIam(account: AccountFile, options: LocalIamOptio
                 node("LoginProfile", [
                     leaf("UserName", user.userName),
                     leaf("CreateDate", user.loginProfile.created),
+                    leaf("PasswordResetRequired", user.loginProfile.passwordResetRequired),
+                ]),
+            ];
+        },
+        // ---- writes, for stand-in providers that deploy into this endpoint (IAM's answers and errors) ----
+        CreateUser: p => {
+            const name = p.get("UserName") ?? "";
+            if (!/^[\w+=,.@-]{1,64}$/.test(name))
+                throw validationError(
+                    `Value '${name}' at 'userName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+`,
+                );
+            if ([...users.keys()].some(n => n.toLowerCase() === name.toLowerCase()))
+                throw new IamError(409, "EntityAlreadyExists", `User with name ${name} already exists.`);
+            const at = new Date(Math.floor(now().getTime() / 1000) * 1000);
+            const user = resolveUser(
+                { userName: name, path: p.get("Path") ?? "/", created: at.toISOString(), tags: Object.fromEntries(tagsOf(p)) },
+                at,
+            );
+            users.set(name, user);
+            return [node("User", userXml(user, true))];
+        },
+        DeleteUser: p => {
+            const user = userOf(p);
+            if (user.accessKeys.length || user.loginProfile)
+                throw new IamError(409, "DeleteConflict", "Cannot delete entity, must delete access keys and login profile first.");
+            users.delete(user.userName);
+            return [];
+        },
+        TagUser: p => {
+            const user = userOf(p);
+            for (const [key, value] of tagsOf(p)) {
+                const tag = user.tags.find(t => t.key === key);
+                if (tag) tag.value = value;
+                else user.tags.push({ key, value });
+            }
+            if (user.tags.length > 50) throw new IamError(409, "LimitExceeded", "Cannot exceed quota for TagsPerUser: 50");
+            return [];
+        },
+        UntagUser: p => {
+            const user = userOf(p);
+            const keys = new Set(listParam(p, "TagKeys"));
+            user.tags = user.tags.filter(t => !keys.has(t.key));
+            return [];
+        },
+        CreateAccessKey: p => {
+            const user = userOf(p);
+            if (user.accessKeys.length >= 2) throw new IamError(409, "LimitExceeded", "Cannot exceed quota for AccessKeysPerUser: 2");
+            const created = new Date(Math.floor(now().getTime() / 1000) * 1000);
+            const accessKeyId = `AKIA${randomUUID().replace(/-/g, "").slice(0, 16).toUpperCase()}`;
+            user.accessKeys.push({ accessKeyId, status: "Active", created });
+            return [
+                node("AccessKey", [
+                    leaf("UserName", user.userName),
+                    leaf("AccessKeyId", accessKeyId),
+                    leaf("Status", "Active"),
+                    leaf("SecretAccessKey", randomUUID().replace(/-/g, "")),
+                    leaf("CreateDate", created),
+                ]),
+            ];
+        },
+        DeleteAccessKey: p => {
+            const { user, key } = findKey(p.get("AccessKeyId") ?? "");
+            if (p.get("UserName") && p.get("UserName") !== user.userName) throw noSuchUser(p.get("UserName")!);
+            user.accessKeys = user.accessKeys.filter(k => k !== key);
+            return [];
+        },
+        CreateLoginProfile: p => {
+            const user = userOf(p);
+            if (user.loginProfile)
+                throw new IamError(409, "EntityAlreadyExists", `Login Profile for user ${user.userName} already exists.`);
+            if ((p.get("Password") ?? "").length < 6)
+                throw new IamError(400, "PasswordPolicyViolation", "Password should have a minimum length of 6");
+            const created = new Date(Math.floor(now().getTime() / 1000) * 1000);
+            user.loginProfile = { created, passwordResetRequired: p.get("PasswordResetRequired") === "true" };
+            return [
+                node("LoginProfile", [
+                    leaf("UserName", user.userName),
+                    leaf("CreateDate", created),
                     leaf("PasswordResetRequired", user.loginProfile.passwordResetRequired),
                 ]),
             ];
