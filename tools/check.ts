@@ -266,9 +266,11 @@ async function main(argv: string[]): Promise<number> {
         } else {
             console.log(`${formatAccounts(lines, stacks.length > 1)}\n`);
             const descriptions = new Map((first?.info.policies ?? []).map(p => [p.name, p.description]));
+            const severities = new Map((first?.info.policies ?? []).map(p => [p.name, p.severity]));
             console.log(
                 formatPolicies(report, values.demo ? "unused-iam-credentials (demo account)" : PACK_DIR, {
                     descriptions,
+                    severities,
                     notListed: listingProblems.length,
                 }),
             );

@@ -3,8 +3,7 @@
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { LocalIam, startLocalIam } from "../../tools/local-iam/server";
-import { describeWithCli, runCommand, Workspace } from "../helpers/pulumi-cli";
+import { describeWithCli, freshWorkspaces, runCommand, Workspace } from "../helpers/pulumi-cli";
 import { REPO } from "../helpers/samples";
 import { SEEDED, SEEDED_VERDICTS } from "../helpers/seeded-account";
 
@@ -18,12 +17,8 @@ interface GateOutput {
 
 describeWithCli("the Automation API: LocalWorkspace with policyPacks", function (cli) {
     this.timeout(300_000);
-    let iam: LocalIam;
+    const workspaces = freshWorkspaces(cli);
     let workspace: Workspace;
-    afterEach(async () => {
-        workspace?.remove();
-        await iam?.close();
-    });
 
     const gate = async (config?: string) => {
         const run = await runCommand(process.execPath, [GATE, workspace.dir, REPO, ...(config ? [config] : [])], {
@@ -35,8 +30,7 @@ describeWithCli("the Automation API: LocalWorkspace with policyPacks", function 
     };
 
     it("previews, fails on the mandatory violations, and hands each violation to the program", async () => {
-        iam = await startLocalIam(SEEDED);
-        workspace = await Workspace.create(cli, "seeded", { iam });
+        ({ workspace } = await workspaces.open("seeded", SEEDED));
         const out = await gate();
         assert.equal(out.failed, true);
         const found = out.violations.map(v => `${v.level} ${v.policy} ${v.resource.split("::").pop()}`).sort();
@@ -48,8 +42,7 @@ describeWithCli("the Automation API: LocalWorkspace with policyPacks", function 
     });
 
     it("with every policy advisory, the preview passes and the program still sees every finding", async () => {
-        iam = await startLocalIam(SEEDED);
-        workspace = await Workspace.create(cli, "seeded", { iam });
+        ({ workspace } = await workspaces.open("seeded", SEEDED));
         const config = path.join(workspace.dir, "advisory.json");
         fs.writeFileSync(config, JSON.stringify({ all: "advisory" }));
         const out = await gate(config);

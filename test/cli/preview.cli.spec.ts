@@ -4,19 +4,14 @@
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { LocalIam, startLocalIam } from "../../tools/local-iam/server";
-import { describeWithCli, policyLines, Workspace } from "../helpers/pulumi-cli";
+import { describeWithCli, freshWorkspaces, policyLines, Workspace } from "../helpers/pulumi-cli";
 import { REPO } from "../helpers/samples";
 import { SEEDED, SEEDED_VERDICTS } from "../helpers/seeded-account";
 
 describeWithCli("pulumi preview --policy-pack", function (cli) {
     this.timeout(300_000);
-    let iam: LocalIam;
+    const workspaces = freshWorkspaces(cli);
     let workspace: Workspace;
-    afterEach(async () => {
-        workspace?.remove();
-        await iam?.close();
-    });
     const write = (name: string, content: unknown) => {
         const file = path.join(workspace.dir, name);
         fs.writeFileSync(file, JSON.stringify(content));
@@ -24,8 +19,7 @@ describeWithCli("pulumi preview --policy-pack", function (cli) {
     };
 
     it("a mandatory violation fails the preview, and the CLI's own output shows each credential's message", async () => {
-        iam = await startLocalIam(SEEDED);
-        workspace = await Workspace.create(cli, "seeded", { iam });
+        ({ workspace } = await workspaces.open("seeded", SEEDED));
         const preview = await workspace.pulumi(["preview", "--policy-pack", REPO]);
         assert.equal(preview.code, 1, preview.output);
         assert.deepEqual(policyLines(preview.output), SEEDED_VERDICTS);
@@ -44,8 +38,7 @@ describeWithCli("pulumi preview --policy-pack", function (cli) {
     });
 
     it("advisory violations do not fail it; --policy-pack-config with the CIS file moves the threshold to 45 days", async () => {
-        iam = await startLocalIam(SEEDED);
-        workspace = await Workspace.create(cli, "seeded", { iam });
+        ({ workspace } = await workspaces.open("seeded", SEEDED));
         const advisory = write("advisory.json", { all: "advisory" });
         const relaxed = await workspace.pulumi(["preview", "--policy-pack", REPO, "--policy-pack-config", advisory]);
         assert.equal(relaxed.code, 0, relaxed.output);
@@ -63,8 +56,7 @@ describeWithCli("pulumi preview --policy-pack", function (cli) {
     });
 
     it("a bad config value is refused by the CLI, naming the field", async () => {
-        iam = await startLocalIam(SEEDED);
-        workspace = await Workspace.create(cli, "seeded", { iam });
+        ({ workspace } = await workspaces.open("seeded", SEEDED));
         const bad = write("bad.json", { "iam-user-unused-access-key": { maxUnusedDays: 0 } });
         const preview = await workspace.pulumi(["preview", "--policy-pack", REPO, "--policy-pack-config", bad]);
         assert.notEqual(preview.code, 0);
@@ -72,8 +64,7 @@ describeWithCli("pulumi preview --policy-pack", function (cli) {
     });
 
     it("unknowns as the engine makes them: a role created in the stack, a name from another resource, a computed exemption tag", async () => {
-        iam = await startLocalIam(SEEDED);
-        workspace = await Workspace.create(cli, "unknowns", { iam });
+        ({ workspace } = await workspaces.open("unknowns", SEEDED));
         const preview = await workspace.pulumi(["preview", "--policy-pack", REPO]);
         assert.deepEqual(policyLines(preview.output), [
             "advisory iam-user-usage-data-unavailable behind-new-role",
@@ -92,7 +83,7 @@ describeWithCli("pulumi preview --policy-pack", function (cli) {
     });
 
     it("explicit providers for two accounts: each user is read in its own provider's account", async () => {
-        iam = await startLocalIam({
+        ({ workspace } = await workspaces.open("two-accounts", {
             accountId: "111122223333",
             users: [
                 {
@@ -112,8 +103,7 @@ describeWithCli("pulumi preview --policy-pack", function (cli) {
                 },
             ],
             identities: [{ accessKeyId: "AKIDACCOUNTB00000000", accountId: "444455556666" }],
-        });
-        workspace = await Workspace.create(cli, "two-accounts", { iam });
+        }));
         for (const [key, value] of Object.entries({
             keyA: "AKIDACCOUNTA00000000",
             accountA: "111122223333",

@@ -19,12 +19,15 @@ describe("the check command", function () {
             r.stdout,
             /^Accounts:\n    provider default_7_10_0: account 111122223333 \(arn:aws:iam::111122223333:user\/policy-pack\)\n    provider default_1_30_0: account 111122223333 .*\n\nPolicies:\n    ❌ unused-iam-credentials@v\d+\.\d+\.\d+/,
         );
-        assert.match(r.stdout, /- \[mandatory\]  iam-user-unused-access-key  \(aws:iam\/user:User: alice-stale-key\)/);
-        assert.match(r.stdout, /- \[mandatory\]  iam-user-unused-password  \(aws:iam\/user:User: judy-never-used-password\)/);
-        assert.match(r.stdout, /- \[advisory\]  iam-user-usage-data-unavailable  \(aws:iam\/user:User: grace-access-denied\)/);
+        assert.match(r.stdout, /- \[mandatory\] \[severity: high\]  iam-user-unused-access-key  \(aws:iam:User: alice-stale-key\)/);
+        assert.match(r.stdout, /- \[mandatory\] \[severity: high\]  iam-user-unused-password  \(aws:iam:User: judy-never-used-password\)/);
         assert.match(
             r.stdout,
-            /- \[advisory\]  iam-user-credential-unused-soon  \(aws:iam\/user:User: paul-idle-80-days\)\n.*\n          IAM user 'paul-idle-80-days' .*: active access key AKIAPAULIDLE80DAYS01 will count as unused on \d{4}-\d\d-\d\d \d\d:\d\d UTC, in 10 days/,
+            /- \[advisory\] \[severity: medium\]  iam-user-usage-data-unavailable  \(aws:iam:User: grace-access-denied\)/,
+        );
+        assert.match(
+            r.stdout,
+            /- \[advisory\] \[severity: low\]  iam-user-credential-unused-soon  \(aws:iam:User: paul-idle-80-days\)\n.*\n          IAM user 'paul-idle-80-days' .*: active access key AKIAPAULIDLE80DAYS01 will count as unused on \d{4}-\d\d-\d\d \d\d:\d\d UTC, in 10 days/,
         );
         assert.match(
             r.stdout,
@@ -67,6 +70,7 @@ describe("the check command", function () {
                     policy: "iam-user-unused-access-key",
                     enforcementLevel: "mandatory",
                     user: "bob-never-used-key",
+                    urn: "urn:pulumi:demo::iam-team::aws:iam/user:User::bob-never-used-key",
                     account: "account 111122223333 (provider default_7_10_0)",
                     accountId: "111122223333",
                     credential: "access-key",

@@ -97,7 +97,10 @@ describe("check for platform teams", function () {
             text.stdout,
             /    - zed-not-in-stack \(account 111122223333 .*\): access key AKIAZEDUNMANAGED0001, idle 900 days: unmanaged \(user: unmanaged\)/,
         );
-        assert.match(text.stdout, /- \[mandatory\]  iam-user-unused-access-key  \(iam-team\/prod: aws:iam\/user:User: alice-stale-key\)/);
+        assert.match(
+            text.stdout,
+            /- \[mandatory\] \[severity: high\]  iam-user-unused-access-key  \(iam-team\/prod: aws:iam:User: alice-stale-key\)/,
+        );
     });
 
     it("--account-wide without an export covers the account this shell's credentials reach, and --deactivate acts only on what was judged", async () => {

@@ -10,7 +10,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { strict as assert } from "node:assert";
-import type { LocalIam } from "../../tools/local-iam/server";
+import { LocalIam, startLocalIam } from "../../tools/local-iam/server";
+import type { AccountFile } from "../../tools/local-iam/account-file";
 import { REPO } from "./samples";
 
 export interface Cli {
@@ -187,4 +188,55 @@ export function policyLines(output: string): string[] {
     return [...output.matchAll(/- \[(\w+)\](?: \[severity: \w+\])?\s+([\w-]+)\s+\(([^:]+:[^:]+:[^:]+): ([^)]+)\)/g)]
         .map(m => `${m[1]} ${m[2]} ${m[4]}`)
         .sort();
+}
+
+export interface CliFinding {
+    level: string;
+    policy: string;
+    /** The resource's name, as the CLI prints it. */
+    resource: string;
+    message: string;
+}
+
+/** Each violation the CLI prints in its Policies section: level, policy, resource and the message under it. */
+export function cliFindings(output: string): CliFinding[] {
+    const findings: CliFinding[] = [];
+    const lines = output.split("\n");
+    for (let i = 0; i < lines.length; i++) {
+        const head = /^\s+- \[(\w+)\](?: \[severity: \w+\])?\s+([\w-]+)\s+\([^:]+:[^:]+:[^:]+: ([^)]+)\)\s*$/.exec(lines[i]);
+        // The policy's description, then its message (the SDK prefixes every message with the description).
+        if (head) findings.push({ level: head[1], policy: head[2], resource: head[3], message: (lines[i + 2] ?? "").trim() });
+    }
+    return findings;
+}
+
+/** A policy pack that judges nothing: what any pack costs a preview (the engine's Remediate and Analyze calls). */
+export function noopPack(): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "noop-pack-"));
+    fs.cpSync(path.join(REPO, "test", "fixtures", "packs", "silent"), dir, { recursive: true });
+    fs.writeFileSync(
+        path.join(dir, "PulumiPolicy.yaml"),
+        "description: Judges nothing (the benchmark's floor for any pack).\nruntime: nodejs\n",
+    );
+    fs.symlinkSync(path.join(REPO, "node_modules"), path.join(dir, "node_modules"));
+    return dir;
+}
+
+/** For a suite: a workspace on a fresh local IAM endpoint per spec, both cleaned up after it. */
+export function freshWorkspaces(cli: Cli): {
+    open(program: string, account: AccountFile): Promise<{ iam: LocalIam; workspace: Workspace }>;
+} {
+    let opened: { iam: LocalIam; workspace: Workspace } | undefined;
+    afterEach(async () => {
+        opened?.workspace.remove();
+        await opened?.iam.close();
+        opened = undefined;
+    });
+    return {
+        async open(program, account) {
+            const iam = await startLocalIam(account);
+            opened = { iam, workspace: await Workspace.create(cli, program, { iam }) };
+            return opened;
+        },
+    };
 }

@@ -5,18 +5,10 @@ import * as path from "node:path";
 import type { AccountFile } from "../../tools/local-iam/account-file";
 import type { LocalIam } from "../../tools/local-iam/server";
 import type { DriveResult } from "../../tools/driver/drive-pack";
-import { StackExport, stackFromExport } from "../../tools/check/stack-export";
+import { ExportedResource, StackExport, stackFromExport } from "../../tools/check/stack-export";
 
 /** A resource of a stack export, as the specs edit it. */
-export interface ExportResource {
-    urn: string;
-    type: string;
-    id?: string;
-    inputs?: Record<string, unknown>;
-    outputs?: Record<string, unknown>;
-    provider?: string;
-    parent?: string;
-}
+export type ExportResource = ExportedResource;
 
 /** A stack export, as the specs edit it. */
 export interface ExportFile extends StackExport {

@@ -206,6 +206,12 @@ export function checkReport(checked: CheckedStack[], accounts: AccountLine[]): C
     };
 }
 
+/** A type token as the CLI shows it: `aws:iam/user:User` → `aws:iam:User` (the module's last part repeats the type). */
+export function displayType(token: string): string {
+    const match = /^([^:]+):([^:/]+)\/([^:]+):([^:]+)$/.exec(token);
+    return match && match[3].toLowerCase() === match[4].toLowerCase() ? `${match[1]}:${match[2]}:${match[4]}` : token;
+}
+
 function ownerText(owner: Owner): string {
     return owner === "unmanaged" ? "unmanaged" : `${owner.stack} ${owner.urn}`;
 }
@@ -233,7 +239,7 @@ function credentialOf(c: { credential?: string; accessKeyId?: string }): string 
 export function formatPolicies(
     report: CheckReport,
     packLocation: string,
-    options: { descriptions: Map<string, string>; notListed: number },
+    options: { descriptions: Map<string, string>; severities?: Map<string, string>; notListed: number },
 ): string {
     const { descriptions } = options;
     const analyzedCount = report.stacks.reduce((n, s) => n + s.resourcesAnalyzed, 0);
@@ -242,7 +248,9 @@ export function formatPolicies(
     const lines = ["Policies:", `    ${icon} ${report.pack}@v${report.version} (local: ${packLocation})`];
     const several = report.stacks.length > 1;
     for (const v of report.violations) {
-        lines.push(`        - [${v.enforcementLevel}]  ${v.policy}  (${several ? `${v.stack}: ` : ""}${v.type}: ${v.resource})`);
+        const severity = options.severities?.get(v.policy);
+        const level = `[${v.enforcementLevel}]${severity ? ` [severity: ${severity}]` : ""}`;
+        lines.push(`        - ${level}  ${v.policy}  (${several ? `${v.stack}: ` : ""}${displayType(v.type)}: ${v.resource})`);
         const description = descriptions.get(v.policy);
         if (description) lines.push(`          ${description}`);
         lines.push(`          ${v.message}`);

@@ -8,7 +8,8 @@ const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 /** What the engine sends for a value it cannot know: the pack treats it as present but unreadable. */
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
-interface ExportedResource {
+/** A resource of a `pulumi stack export` file, as far as check reads it. */
+export interface ExportedResource {
     urn: string;
     type: string;
     id?: string;

@@ -2,6 +2,7 @@
 // `npm run bench`: the pack against the local IAM endpoint (50 ms latency, 100 requests/s token bucket),
 // every figure printed against a baseline measured in the same run. Not a test: it asserts no timing,
 // but it does check that every path gives identical verdicts (exit 1 if not).
+import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import {
@@ -13,10 +14,11 @@ import {
     ListAccessKeysCommand,
 } from "@aws-sdk/client-iam";
 import { assessKind, CredentialFacts, readCredentialReport } from "../../rules/api";
-import { AccountFile, UserFile } from "../local-iam/account-file";
-import { LocalIam, startLocalIam } from "../local-iam/server";
-import { AnalyzedResource } from "../driver/analyzer-client";
-import { drivePack, DriveResult } from "../driver/drive-pack";
+import { AccountFile, UserFile } from "../../tools/local-iam/account-file";
+import { LocalIam, startLocalIam } from "../../tools/local-iam/server";
+import { AnalyzedResource } from "../../tools/driver/analyzer-client";
+import { drivePack, DriveResult } from "../../tools/driver/drive-pack";
+import { CLI, cliFindings, noopPack, Workspace } from "../helpers/pulumi-cli";
 
 const REPO = path.resolve(__dirname, "..", "..", "..");
 const LATENCY_MS = 50;
@@ -233,6 +235,70 @@ function target(what: string, ok: boolean): string {
     return ok ? "meets target" : "MISSES target";
 }
 
+// ---- the yardstick: the real CLI's own pulumi preview, without a pack, with one that judges nothing, with this one ----
+
+/** The CLI's findings as packVerdicts' lines: the user and the key ID or "password" (the notice policy's left out). */
+function cliVerdicts(output: string): string[] {
+    return cliFindings(output)
+        .filter(f => f.policy !== "iam-user-credential-unused-soon")
+        .map(
+            f =>
+                `${f.resource} ${/access key (AKIA\w{16})/.exec(f.message)?.[1] ?? (f.policy === "iam-user-unused-password" ? "password" : f.policy)}`,
+        )
+        .sort();
+}
+
+async function realCli(n: number, account: AccountFile, driverVerdicts: string[]): Promise<boolean> {
+    if (!CLI) {
+        console.log("  real CLI: none found (run tools/pulumi-cli/build.sh, or put pulumi on PATH): not measured");
+        return true;
+    }
+    const iam = await startLocalIam({ ...account, faults: { latencyMs: LATENCY_MS, ratePerSecond: RATE, burst: RATE / 10 } });
+    const workspace = await Workspace.create(CLI, "bench", { iam });
+    const noop = noopPack();
+    try {
+        await workspace.pulumi(["config", "set", "test:users", String(n)]);
+        const runs = n <= 1000 ? 3 : 1;
+        const variants = { none: [] as string[], noop: ["--policy-pack", noop], pack: ["--policy-pack", REPO] };
+        const times: Record<keyof typeof variants, number[]> = { none: [], noop: [], pack: [] };
+        let calls = 0;
+        let verdicts: string[] = [];
+        for (let i = 0; i < runs; i++) {
+            for (const variant of Object.keys(variants) as (keyof typeof variants)[]) {
+                iam.resetCalls();
+                const started = performance.now();
+                const preview = await workspace.pulumi(["preview", ...variants[variant]]);
+                times[variant].push(performance.now() - started);
+                if (variant === "pack") {
+                    calls = iam.totalCalls();
+                    verdicts = cliVerdicts(preview.output);
+                } else if (preview.code !== 0) throw new Error(`pulumi preview (${variant}) failed:\n${preview.output.slice(-2000)}`);
+            }
+        }
+        const [none, empty, pack] = [median(times.none), median(times.noop), median(times.pack)];
+        const share = (pack - none) / none;
+        console.log(
+            `  real CLI (pulumi ${CLI.version}, ${CLI.origin === "build" ? "built here, stand-in language host" : "from PATH"}), pulumi preview of ${n} users` +
+                `${runs > 1 ? `, median of ${runs}` : ""}: without a pack ${secs(none)}; with a pack that judges nothing ${secs(empty)} ` +
+                `(+${fmt((100 * (empty - none)) / none, 0)}%); with this pack ${secs(pack)}: it adds ${fmt(100 * share, 0)}% to the preview; ` +
+                `${calls} IAM calls = ${fmt(calls / n, 3)}/user`,
+        );
+        if (n === 1000) {
+            console.log(
+                `    adds ≤ 25%: ${target("1000 users, real preview: the pack adds ≤ 25%", share <= 0.25)}; ` +
+                    `≤ 0.21 IAM calls/user: ${target("1000 users, real preview: ≤ 0.21 IAM calls/user", calls / n <= 0.21)}`,
+            );
+        }
+        const same = JSON.stringify(verdicts) === JSON.stringify(driverVerdicts);
+        console.log(`  identical verdicts, real CLI = driver: ${same ? "yes" : "NO"}`);
+        return same;
+    } finally {
+        workspace.remove();
+        fs.rmSync(noop, { recursive: true, force: true });
+        await iam.close();
+    }
+}
+
 async function main(): Promise<void> {
     // The baseline's own SDK client would print the Node 20 support warning into the figures.
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
@@ -383,6 +449,7 @@ async function main(): Promise<void> {
                 console.log(`  identical verdicts, ${what}: ${same ? "yes" : "NO"}`);
                 if (!same) parityFailures++;
             }
+            if (n >= 1000 && !(await realCli(n, account, viaReport))) parityFailures++;
             console.log("");
         } finally {
             await iam.close();
