@@ -197,13 +197,29 @@ describeWithCli("pulumi up, the deployable fix, stack export into check, pulumi 
 
     describe("the stand-in provider's other operations, through the real CLI", () => {
         it("refresh reads the stack back, import adopts an existing user, destroy deletes what the stack holds", async () => {
-            iam.users.set("legacy", { userName: "legacy", path: "/", userId: "AIDALEGACY0000000000", created: new Date(Date.now() - 900 * DAY), tags: [], accessKeys: [] });
+            iam.users.set("legacy", {
+                userName: "legacy",
+                path: "/",
+                userId: "AIDALEGACY0000000000",
+                created: new Date(Date.now() - 900 * DAY),
+                tags: [],
+                accessKeys: [],
+            });
             const refresh = await workspace.pulumi(["refresh", "--yes"]);
             assert.equal(refresh.code, 0, refresh.output);
-            const imported = await workspace.pulumi(["import", "aws:iam/user:User", "legacy", "legacy", "--yes", "--protect=false", "--generate-code=false"]);
+            const imported = await workspace.pulumi([
+                "import",
+                "aws:iam/user:User",
+                "legacy",
+                "legacy",
+                "--yes",
+                "--protect=false",
+                "--generate-code=false",
+            ]);
             assert.equal(imported.code, 0, imported.output);
             const state = await workspace.pulumi(["stack", "export"]);
-            const resources = (JSON.parse(state.stdout) as { deployment: { resources: { urn: string; outputs?: Record<string, unknown> }[] } }).deployment.resources;
+            type Export = { deployment: { resources: { urn: string; outputs?: Record<string, unknown> }[] } };
+            const resources = (JSON.parse(state.stdout) as Export).deployment.resources;
             assert.equal(resources.find(r => r.urn.endsWith("::legacy"))?.outputs?.arn, "arn:aws:iam::111122223333:user/legacy");
             const destroy = await workspace.pulumi(["destroy", "--yes"]);
             assert.equal(destroy.code, 0, destroy.output);
