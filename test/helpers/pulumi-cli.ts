@@ -210,10 +210,21 @@ export function cliFindings(output: string): CliFinding[] {
     return findings;
 }
 
-/** A policy pack that judges nothing: what any pack costs a preview (the engine's Remediate and Analyze calls). */
-export function noopPack(): string {
+/**
+ * A pack of `policies` policies that judge nothing, on this project's node_modules: the benchmark's floor for any pack
+ * (one policy), and for one with as many policies as this pack (the SDK's own cost per policy and resource).
+ */
+export function noopPack(policies: number): string {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "noop-pack-"));
-    fs.cpSync(path.join(REPO, "test", "fixtures", "packs", "silent"), dir, { recursive: true });
+    const list = Array.from(
+        { length: policies },
+        (_, i) => `{ name: "nothing-${i}", description: "Does nothing.", validateResource: () => {} }`,
+    );
+    fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "noop-pack", version: "0.0.1", main: "index.js" }));
+    fs.writeFileSync(
+        path.join(dir, "index.js"),
+        `const { PolicyPack } = require("@pulumi/policy");\nnew PolicyPack("noop", { policies: [${list.join(", ")}] });\n`,
+    );
     fs.writeFileSync(
         path.join(dir, "PulumiPolicy.yaml"),
         "description: Judges nothing (the benchmark's floor for any pack).\nruntime: nodejs\n",
