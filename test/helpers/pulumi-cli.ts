@@ -13,6 +13,7 @@ import { strict as assert } from "node:assert";
 import { LocalIam, startLocalIam } from "../../tools/local-iam/server";
 import type { AccountFile } from "../../tools/local-iam/account-file";
 import { REPO } from "./samples";
+import { skippedCliSuites } from "./skipped";
 
 export interface Cli {
     /** The folder holding `pulumi` (and, for a built one, the stand-in `pulumi-language-nodejs`). */
@@ -51,9 +52,6 @@ function findCli(): Cli | undefined {
 }
 
 export const CLI: Cli | undefined = process.env.UNUSED_CREDENTIALS_CLI_SPECS === "skip" ? undefined : findCli();
-
-/** Suites skipped for want of a CLI, for the one line the run prints at its end. */
-export const skippedCliSuites: Mocha.Suite[] = [];
 
 /** A suite that runs under the real CLI: skipped (counted) without one, or failing when a CLI is required. */
 export function describeWithCli(title: string, body: (this: Mocha.Suite, cli: Cli) => void): void {
