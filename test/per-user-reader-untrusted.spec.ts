@@ -125,6 +125,22 @@ describe("per-user reader: untrusted answers", () => {
             assert.match(unavailableReason(await read()), new RegExp(`iam:ListAccessKeys answered without CreateDate of key ${STALE}`));
         });
 
+        it("an inactive key without CreateDate is not left unknown (it cannot be used), and the active one is judged", async () => {
+            serve("ListAccessKeys", [
+                list("AccessKeyMetadata", [
+                    keyMember({ UserName: "alice", AccessKeyId: FRESH, Status: "Inactive" }),
+                    keyMember({ UserName: "alice", AccessKeyId: STALE, Status: "Active", CreateDate: ago(400) }),
+                ]),
+                leaf("IsTruncated", false),
+            ]);
+            const usage = await read();
+            assert.equal(usage.status, "found", JSON.stringify(usage));
+            assert.deepEqual(usage.status === "found" && [usage.facts.doubts, usage.facts.accessKeys.map(k => k.accessKeyId)], [
+                [],
+                [STALE],
+            ]);
+        });
+
         it("a key whose status is neither Active nor Inactive is unavailable", async () => {
             serve("ListAccessKeys", [
                 list("AccessKeyMetadata", [keyMember({ UserName: "alice", AccessKeyId: STALE, Status: "Expired", CreateDate: ago(400) })]),
@@ -310,6 +326,19 @@ describe("per-user reader: untrusted answers", () => {
     });
 
     describe("time", () => {
+        for (const action of ["GetLoginProfile", "GetUser", "ListAccessKeys", "GetAccessKeyLastUsed"]) {
+            it(`${action}: a body dripping for 30 s is cut at the request deadline (1 s, bound 2.5 s), its connection closed`, async () => {
+                local.iam().setFaults({ slowBody: [{ action, seconds: 30 }] });
+                const started = Date.now();
+                const usage = await readUserUsage(requesterFor(local.iam(), { requestTimeoutMs: 1000, maxAttempts: 1 }), "alice");
+                assert.ok(Date.now() - started < 2_500, `${Date.now() - started} ms`);
+                assert.match(unavailableReason(usage), new RegExp(`IAM did not answer iam:${action} within 1 s`));
+                await new Promise(resolve => setTimeout(resolve, 200));
+                const abandoned = local.iam().abandoned();
+                assert.ok(abandoned.length > 0 && abandoned.every(ms => ms < 1_500), `abandoned after ${abandoned.join(", ")} ms`);
+            });
+        }
+
         it("a user read has an overall deadline, not only each request's", async () => {
             local.iam().setFaults({ latencyMs: 400 });
             const started = Date.now();

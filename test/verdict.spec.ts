@@ -249,6 +249,13 @@ describe("verdict (docs/unused.md)", () => {
             assert.deepEqual(verdict.unjudged, [odd]);
         });
 
+        it("a key named by a doubt is never judged from what is left of its facts", () => {
+            const lastUseDenied = { ...odd, accessKeyId: "AKIASTALE", reason: "access denied to iam:GetAccessKeyLastUsed" };
+            const facts = user({ accessKeys: [key("AKIASTALE", "Active", 400, 200)], doubts: [lastUseDenied] });
+            const verdict = assessKind("access-key", facts, 90, NOW);
+            assert.deepEqual([verdict.assessments, verdict.unjudged], [[], [lastUseDenied]]);
+        });
+
         it("a doubtful key leaves the password judged", () => {
             const facts = user({ loginProfile: { createDate: daysAgo(300) }, passwordLastUsed: daysAgo(200), doubts: [odd] });
             const verdict = assessKind("password", facts, 90, NOW);
