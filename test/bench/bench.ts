@@ -276,7 +276,7 @@ async function realCli(n: number, account: AccountFile, driverVerdicts: string[]
             for (const variant of Object.keys(variants) as (keyof typeof variants)[]) {
                 iam.resetCalls();
                 const started = performance.now();
-                const preview = await workspace.pulumi(["preview", ...variants[variant]]);
+                const preview = await workspace.pulumi(["preview", ...variants[variant]], {}, 60 * 60_000);
                 times[variant].push(performance.now() - started);
                 if (variant === "pack") {
                     calls = iam.totalCalls();

@@ -160,14 +160,12 @@ export class Workspace {
         return workspace;
     }
 
-    pulumi(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+    /** Runs `pulumi`; killed after `timeoutMs` (5 minutes unless given: a 5,000-user preview takes longer). */
+    pulumi(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs?: number): Promise<CliRun> {
         return runCommand(
             path.join(this.cli.bin, "pulumi"),
             [...args, ...(args[0] === "stack" || args[0] === "config" ? [] : ["--non-interactive"])],
-            {
-                cwd: this.dir,
-                env: { ...this.env, ...env },
-            },
+            { cwd: this.dir, env: { ...this.env, ...env }, timeoutMs },
         );
     }
 
