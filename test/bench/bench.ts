@@ -89,16 +89,18 @@ function resources(iam: LocalIam, names: string[]): AnalyzedResource[] {
 
 // ---- verdicts as comparable lines --------------------------------------------------------------------
 
+const NOTICE_POLICY = "iam-user-credential-unused-soon";
+
+/** One finding as a comparable line: the user and the key ID, "password", or the policy (unavailable). */
+function verdictLine(user: string, policy: string, message: string): string {
+    return `${user} ${/access key (AKIA\w{16})/.exec(message)?.[1] ?? (policy === "iam-user-unused-password" ? "password" : policy)}`;
+}
+
 /** The judging policies' and the unavailable policy's diagnostics (the notice policy's are advice, not verdicts). */
 function packVerdicts(run: DriveResult): string[] {
     return run.results
         .flatMap(r =>
-            r.diagnostics
-                .filter(d => d.policyName !== "iam-user-credential-unused-soon")
-                .map(
-                    d =>
-                        `${r.resource.name} ${/access key (AKIA\w{16})/.exec(d.message)?.[1] ?? (d.policyName === "iam-user-unused-password" ? "password" : d.policyName)}`,
-                ),
+            r.diagnostics.filter(d => d.policyName !== NOTICE_POLICY).map(d => verdictLine(r.resource.name, d.policyName, d.message)),
         )
         .sort();
 }
@@ -240,11 +242,8 @@ function target(what: string, ok: boolean): string {
 /** The CLI's findings as packVerdicts' lines: the user and the key ID or "password" (the notice policy's left out). */
 function cliVerdicts(output: string): string[] {
     return cliFindings(output)
-        .filter(f => f.policy !== "iam-user-credential-unused-soon")
-        .map(
-            f =>
-                `${f.resource} ${/access key (AKIA\w{16})/.exec(f.message)?.[1] ?? (f.policy === "iam-user-unused-password" ? "password" : f.policy)}`,
-        )
+        .filter(f => f.policy !== NOTICE_POLICY)
+        .map(f => verdictLine(f.resource, f.policy, f.message))
         .sort();
 }
 
