@@ -14,6 +14,6 @@ export type { ExemptionRecord } from "./verdict/exemption";
 export { formatUtc } from "./verdict/message";
 export { assessKind } from "./verdict/verdict";
 export { readCredentialReport } from "./iam/credential-report";
-export { FINDINGS_FILE_ENV, FINDING_KINDS, type FindingRecord } from "./run/findings";
+export { FINDINGS_FILE_ENV, FINDING_KINDS, type FindingRecord, type ReportNoticeRecord } from "./run/findings";
 export { managedUserOf, USER_TYPES } from "./run/managed-user";
 export { applyFix, recheckCredential, type CredentialToFix } from "./run/fixes";

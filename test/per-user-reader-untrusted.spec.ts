@@ -72,13 +72,24 @@ describe("per-user reader: untrusted answers", () => {
             );
         });
 
-        it("a key list without IsTruncated is unavailable: whether more pages follow cannot be known", async () => {
+        it("a key list without IsTruncated (optional in IAM's model, false when absent) is one page: its keys are judged", async () => {
             serve("ListAccessKeys", [
                 list("AccessKeyMetadata", [keyMember({ UserName: "alice", AccessKeyId: STALE, Status: "Active", CreateDate: ago(400) })]),
             ]);
+            const usage = await read();
+            assert.equal(usage.status, "found");
+            assert.deepEqual(usage.status === "found" && usage.facts.doubts, []);
+            assert.deepEqual(usage.status === "found" && usage.facts.accessKeys.map(k => k.accessKeyId), [STALE]);
+        });
+
+        it("a key list with a Marker but without IsTruncated leaves the keys unknown: more pages may follow", async () => {
+            serve("ListAccessKeys", [
+                list("AccessKeyMetadata", [keyMember({ UserName: "alice", AccessKeyId: STALE, Status: "Active", CreateDate: ago(400) })]),
+                leaf("Marker", "bmV4dA=="),
+            ]);
             assert.equal(
                 unavailableReason(await read()),
-                "iam:ListAccessKeys answered without IsTruncated, which the pack cannot judge from",
+                "iam:ListAccessKeys answered a Marker without IsTruncated, which the pack cannot judge from",
             );
         });
 
@@ -114,7 +125,7 @@ describe("per-user reader: untrusted answers", () => {
 
         it("a LoginProfile without CreateDate is unavailable", async () => {
             serve("GetLoginProfile", [node("LoginProfile", [leaf("UserName", "alice"), leaf("PasswordResetRequired", false)])]);
-            assert.match(unavailableReason(await read()), /iam:GetLoginProfile answered without LoginProfile.CreateDate/);
+            assert.match(unavailableReason(await read()), /iam:GetLoginProfile answered a LoginProfile without CreateDate, which IAM's API model requires/);
         });
 
         it("a key without CreateDate is unavailable, not a crash", async () => {

@@ -59,6 +59,8 @@ const liveUser = (index: number) =>
             keys: fc.array(fc.record({ active: fc.boolean(), created: secondsAgo, use: fc.option(secondsAgo, { nil: undefined }) }), {
                 maxLength: 2,
             }),
+            // Two keys created in the same second: the report's slots cannot be told apart by creation time.
+            twins: fc.boolean(),
         })
         .map((u): LiveUser => ({
             // IAM user names may hold commas: the report must be read with a real CSV parser.
@@ -69,7 +71,7 @@ const liveUser = (index: number) =>
             keys: u.keys.map((k, i) => ({
                 id: `AKIA${String(index).padStart(8, "0")}PROP${i}000`,
                 active: k.active,
-                created: ago(k.created),
+                created: ago(u.twins ? u.keys[0].created : k.created),
                 lastUsed: k.use === undefined ? undefined : ago(k.use),
             })),
         }));
@@ -143,7 +145,10 @@ function serve(
             const used = odd(user.name, "password-last-used");
             return {
                 User: {
+                    Path: "/",
                     UserName: user.name,
+                    UserId: `AIDA${user.name.replace(/[^A-Za-z0-9]/g, "").toUpperCase().padEnd(17, "X")}`,
+                    Arn: `arn:aws:iam::123456789012:user/${user.name}`,
                     CreateDate: user.created,
                     PasswordLastUsed: used ? (oddDate(used.value) ?? new Date("garbage")) : user.passwordLastUsed,
                 },
@@ -173,7 +178,8 @@ function serve(
             const start = Number(input.Marker ?? 0);
             const page = members.slice(start, start + size);
             const truncated = start + size < members.length;
-            if (listing?.value === "no-is-truncated") return { AccessKeyMetadata: page };
+            // IsTruncated left out, as IAM's model allows (false when absent); a truncated page still carries its Marker.
+            if (listing?.value === "no-is-truncated") return { AccessKeyMetadata: page, Marker: truncated ? String(start + size) : undefined };
             return {
                 AccessKeyMetadata: page,
                 IsTruncated: truncated || listing?.value === "no-marker",
@@ -413,7 +419,9 @@ describe("properties of the verdict's inputs (fast-check)", function () {
                         ? Boolean(user.profile)
                         : ["user", "password-last-used"].includes(odd.on) && Boolean(user.profile);
                     const touchesListing =
-                        odd.on === "listing" && (odd.value === "no-metadata" || odd.value === "no-is-truncated" || user.keys.length > 0);
+                        odd.on === "listing" &&
+                        (odd.value === "no-metadata" ||
+                            (odd.value === "no-is-truncated" ? pageSize < user.keys.length : user.keys.length > 0));
                     for (const kind of ["password", "access-key"] as const) {
                         const before = assessKind(kind, clean.facts, days, NOW);
                         const after = assessKind(kind, read.facts, days, NOW);

@@ -12,10 +12,10 @@ import { createHash } from "node:crypto";
 import type { UserArn } from "../model/arn";
 import type { Failure } from "../model/credentials";
 import { Memo } from "../lib/memo";
-import { AccountUsageReader } from "../iam/account-usage-reader";
+import { AccountUsageReader, ReportNotice } from "../iam/account-usage-reader";
 import { IamRequester, makeIamRequester } from "../iam/iam-requester";
 import { UsageReader } from "../iam/usage";
-import { PackSettings } from "../config/settings";
+import { PackSettings, PROBE_TIMEOUT_MS } from "../config/settings";
 import { credentialsFor } from "./credentials";
 import { askCallerIdentity, CallerAnswer, checkIdentity, VerifiedIdentity } from "./identity";
 import { credentialKey, ProviderLike, providerLabel, providerSettings, ProviderSettings } from "./provider-settings";
@@ -81,10 +81,14 @@ export class Accounts {
     private readonly byAccount = new Memo<{ iam: IamRequester; usage: AccountUsageReader }>();
     private readonly byMapping = new Memo<Promise<AccountAccess>>();
 
-    /** `env` is the run's environment: provider settings fall back to it, never to the process's own. */
+    /**
+     * `env` is the run's environment: provider settings fall back to it, never to the process's own. `reportNotice`
+     * hears what each account's credential report set aside (the line goes to stderr all the same).
+     */
     constructor(
         private readonly pack: PackSettings,
         private readonly env: NodeJS.ProcessEnv,
+        private readonly reportNotice?: (notice: ReportNotice) => void,
     ) {}
 
     /** The account a provider's users are read in (a provider's inputs do not change during a run: resolved once). */
@@ -157,8 +161,12 @@ export class Accounts {
                 maxInFlight: this.pack.maxInFlight,
                 timeoutMs: this.pack.requestTimeoutMs,
                 maxRequestsPerSecond: this.pack.maxRequestsPerSecond,
+                probeIntervalMs: this.pack.probeIntervalMs,
+                probeTimeoutMs: PROBE_TIMEOUT_MS,
+                accountName: `account ${accountId}`,
             });
-            return { iam, usage: new AccountUsageReader(iam, this.pack, { accountName: `account ${accountId}`, accountId }) };
+            const usage = new AccountUsageReader(iam, this.pack, { accountName: `account ${accountId}`, accountId, notice: this.reportNotice });
+            return { iam, usage };
         });
         return {
             status: "verified",

@@ -202,7 +202,8 @@ const NOT_HONOURED = ["ec2MetadataServiceEndpoint", "ec2MetadataServiceEndpointM
 export function stackProviderConfig(env: NodeJS.ProcessEnv, packageName: string): Record<string, unknown> {
     let raw: unknown;
     try {
-        raw = JSON.parse(env.PULUMI_CONFIG ?? "{}");
+        // The language host writes `{}` for no config; an empty variable means no config as well.
+        raw = JSON.parse(env.PULUMI_CONFIG?.trim() || "{}");
     } catch {
         throw new UnreadableSetting(
             `the stack's configuration (PULUMI_CONFIG) is not JSON (${jsonProblem(env.PULUMI_CONFIG ?? "")}), ` +
@@ -291,7 +292,7 @@ function read(props: Record<string, unknown>, label: string, env: NodeJS.Process
 export function providerLabel(provider: ProviderLike | undefined, env: NodeJS.ProcessEnv): string {
     return provider
         ? `provider ${provider.name}`
-        : env.PULUMI_CONFIG
+        : env.PULUMI_CONFIG?.trim()
           ? "the stack's default AWS configuration"
           : "the environment's AWS configuration";
 }

@@ -23,8 +23,13 @@ export interface PackSettings {
     reportWaitMs: number;
     /** In auto mode without a usable report: distinct users read per user before a report is generated. */
     autoReportAfterUsers: number;
-    /** The whole live read of one user: both rounds, a re-read and a later retry included. */
+    /** The whole live read of one user: both rounds, a re-read and a later retry included. Starts when its own reads start. */
     userDeadlineMs: number;
+    /**
+     * Once an account's IAM stops answering (a request timed out, a connection failed), how often one request is let
+     * through as a probe; the rest of its reads fail at once, naming the outage, until a probe is answered.
+     */
+    probeIntervalMs: number;
     /** Audit runs: the role to read each other account with, by account ID (a user's ARN names its account). */
     accountRoles: Record<string, string>;
 }
@@ -41,6 +46,7 @@ export const SETTINGS_ENV = {
     reportWaitSeconds: "UNUSED_CREDENTIALS_REPORT_WAIT_SECONDS",
     autoReportAfterUsers: "UNUSED_CREDENTIALS_AUTO_REPORT_AFTER_USERS",
     userDeadlineSeconds: "UNUSED_CREDENTIALS_USER_DEADLINE_SECONDS",
+    probeIntervalSeconds: "UNUSED_CREDENTIALS_PROBE_INTERVAL_SECONDS",
     accountRoles: "UNUSED_CREDENTIALS_ACCOUNT_ROLES",
 } as const;
 
@@ -53,6 +59,7 @@ export const DEFAULT_SETTINGS: PackSettings = {
     reportWaitMs: 60_000,
     autoReportAfterUsers: 10,
     userDeadlineMs: 60_000,
+    probeIntervalMs: 2_000,
     accountRoles: {},
 };
 
@@ -100,7 +107,32 @@ function accountRolesFrom(env: NodeJS.ProcessEnv): Record<string, string> {
     return value as Record<string, string>;
 }
 
+/** How long a probe of an account that stopped answering may take: short, so that a recovery is noticed within seconds. */
+export const PROBE_TIMEOUT_MS = 5_000;
+
+/**
+ * The budgets nest (docs/reading-iam.md#budgets): a user's deadline holds at least one whole request with time to
+ * spare, or one slow request would spend it all. Refused at start, naming both variables.
+ */
+function checkNesting(settings: PackSettings, env: NodeJS.ProcessEnv): void {
+    const { requestTimeoutMs, userDeadlineMs } = settings;
+    if (userDeadlineMs > requestTimeoutMs) return;
+    const request = `${SETTINGS_ENV.requestTimeoutSeconds}=${requestTimeoutMs / 1000}`;
+    const user = `${SETTINGS_ENV.userDeadlineSeconds}=${userDeadlineMs / 1000}`;
+    const set = [SETTINGS_ENV.requestTimeoutSeconds, SETTINGS_ENV.userDeadlineSeconds].filter(name => env[name]);
+    throw new SettingsError(
+        `${request} is not shorter than ${user} (${set.length ? `set: ${set.join(", ")}` : "defaults"}): ` +
+            "a user's deadline must outlast one whole IAM request",
+    );
+}
+
 export function settingsFrom(env: NodeJS.ProcessEnv): PackSettings {
+    const settings = readSettings(env);
+    checkNesting(settings, env);
+    return settings;
+}
+
+function readSettings(env: NodeJS.ProcessEnv): PackSettings {
     const d = DEFAULT_SETTINGS;
     return {
         requestTimeoutMs: Math.round(1000 * numberFrom(env, SETTINGS_ENV.requestTimeoutSeconds, d.requestTimeoutMs / 1000, 0.05, 600)),
@@ -111,6 +143,7 @@ export function settingsFrom(env: NodeJS.ProcessEnv): PackSettings {
         reportWaitMs: Math.round(1000 * numberFrom(env, SETTINGS_ENV.reportWaitSeconds, d.reportWaitMs / 1000, 0, 3600)),
         autoReportAfterUsers: Math.floor(numberFrom(env, SETTINGS_ENV.autoReportAfterUsers, d.autoReportAfterUsers, 0, 1_000_000)),
         userDeadlineMs: Math.round(1000 * numberFrom(env, SETTINGS_ENV.userDeadlineSeconds, d.userDeadlineMs / 1000, 0.1, 3600)),
+        probeIntervalMs: Math.round(1000 * numberFrom(env, SETTINGS_ENV.probeIntervalSeconds, d.probeIntervalMs / 1000, 0.1, 60)),
         accountRoles: accountRolesFrom(env),
     };
 }

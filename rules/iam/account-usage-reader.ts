@@ -1,7 +1,12 @@
 // rules/iam/ owns reading IAM (requests and their caps, per-user reads, the credential report, answer checks); it knows no policy.
 // The usage source of one account: credential-report screening with live confirmation, or the per-user
 // APIs, chosen automatically or forced. The report is fetched once per account and shared by every user;
-// a report that fails validation is set aside for the run (one line on stderr) and every user is read live.
+// a report that fails validation is set aside for the run (one line on stderr) and every user is read live;
+// rows doubted one by one are counted by cause, in one line per account, and their users read live.
+//
+// The report is the account's optimisation, never a user's wait: in auto mode a report being generated is
+// waited for by nobody (users are read live meanwhile and screened once it is ready); only `source: report`
+// waits for it, once for the account, before any user's own deadline starts.
 //
 // Confirmation is targeted: only the kind of credential asked about is read, and of the keys only those the
 // report cannot prove fresh. It also runs ahead of the engine, which asks about one resource at a time: once
@@ -10,7 +15,7 @@
 // READ_AHEAD_START users ahead, plus two for each user read ahead that the engine then asked about, plus one
 // for each user the engine asked about that it had to confirm on the spot. A stack that manages every user
 // of the account keeps it growing; a stack that manages a few users of thousands stops it after a handful.
-import { CredentialReport, keySlotsProvenFresh, provenFreshByReport, ReportRow } from "./credential-report";
+import { CredentialReport, keySlotsProvenFresh, provenFreshByReport, ReportRow, ROW_DOUBTS, rowsSetAside, RowsSetAside } from "./credential-report";
 import { fetchCredentialReport, getCredentialReport, ReportResult } from "./credential-report-reader";
 import { CoalescingReader } from "./coalescing-reader";
 import { IamRequester } from "./iam-requester";
@@ -26,6 +31,18 @@ const READ_AHEAD_IN_FLIGHT = 4;
 
 export type UsageReaderSettings = Pick<PackSettings, "source" | "reportWaitMs" | "autoReportAfterUsers" | "userDeadlineMs">;
 
+/** What the one line per account says of its credential report: set aside whole, or some rows set aside. */
+export interface ReportNotice {
+    account: string;
+    accountId?: string;
+    /** The line as the pack prints it. */
+    line: string;
+    /** Why the whole report was set aside. */
+    setAsideWhole?: string;
+    /** The rows set aside one by one, by cause. */
+    rows?: RowsSetAside;
+}
+
 export interface UsageReaderOptions {
     /** How the stderr line names the account (`account 1111… (provider prod)`). */
     accountName?: string;
@@ -33,6 +50,8 @@ export interface UsageReaderOptions {
     accountId?: string;
     /** Where the one line about a report set aside goes; the CLI shows the pack's stderr. */
     warn?: (line: string) => void;
+    /** The same, as data (for `check`'s findings). */
+    notice?: (notice: ReportNotice) => void;
     now?: () => Date;
 }
 
@@ -40,6 +59,10 @@ export class AccountUsageReader implements UsageReader {
     private readonly live: CoalescingReader;
     private existingReport?: Promise<ReportResult>;
     private generatedReport?: Promise<ReportResult>;
+    /** The generated report once it has arrived: auto mode screens with it from then on, never waiting for it. */
+    private generatedSettled?: ReportResult;
+    /** Reports whose doubtful rows were already told (once per account and report). */
+    private readonly told = new WeakSet<CredentialReport>();
     private readonly usersReadLive = new Set<string>();
     private setAside = false;
     private readonly now: () => Date;
@@ -140,17 +163,47 @@ export class AccountUsageReader implements UsageReader {
         const { source, reportWaitMs, autoReportAfterUsers } = this.settings;
         if (source === "api" || this.setAside) return undefined;
         if (source === "report") {
-            this.generatedReport ??= fetchCredentialReport(this.iam, reportWaitMs, this.now);
-            return this.usable(await this.generatedReport);
+            // Asked for: waited for, once for the account (the wait is the account's budget, not a user's).
+            return this.usable(await this.generate(reportWaitMs));
         }
         // auto: a report that already exists costs one call, whatever the number of users.
         this.existingReport ??= getCredentialReport(this.iam, this.now);
         const existing = await this.existingReport;
         if (existing.status !== "missing") return this.usable(existing); // unavailable (e.g. AccessDenied): per-user APIs
-        // No usable report: a few users are cheaper per user; past that, generate one and wait for it.
+        // No usable report: a few users are cheaper per user; past that, generate one in the background.
         if (!this.generatedReport && this.usersReadLive.size < autoReportAfterUsers) return undefined;
-        this.generatedReport ??= fetchCredentialReport(this.iam, reportWaitMs, this.now);
-        return this.usable(await this.generatedReport);
+        void this.generate(reportWaitMs);
+        return this.generatedSettled && this.usable(this.generatedSettled);
+    }
+
+    /** Generates the report once for the account, within `budgetMs`; never rejects. */
+    private generate(budgetMs: number): Promise<ReportResult> {
+        this.generatedReport ??= fetchCredentialReport(this.iam, budgetMs, this.now)
+            .catch((error: unknown): ReportResult => ({ status: "unusable", reason: `it could not be read (${String(error)})` }))
+            .then(result => (this.generatedSettled = result));
+        return this.generatedReport;
+    }
+
+    /** Says once per account what a report set aside, as a line (stderr) and as data. */
+    private tell(notice: Omit<ReportNotice, "account" | "accountId" | "line">, line: string): void {
+        const account = this.options.accountName ?? "this account";
+        (this.options.warn ?? (text => process.stderr.write(`${text}\n`)))(line);
+        this.options.notice?.({ account, accountId: this.options.accountId, line, ...notice });
+    }
+
+    /** The one line about rows doubted one by one, the first time a report is used. */
+    private tellRowsSetAside(report: CredentialReport): void {
+        if (this.told.has(report)) return;
+        this.told.add(report);
+        const rows = rowsSetAside(report);
+        if (rows.setAside === 0) return;
+        const name = this.options.accountName ? ` of ${this.options.accountName}` : "";
+        const causes = rows.causes.map(c => `${c.rows} with ${ROW_DOUBTS[c.kind]} (e.g. ${c.example})`).join("; ");
+        this.tell(
+            { rows },
+            `unused-iam-credentials: the credential report${name}: ${rows.setAside} of ${rows.rows} rows set aside, ` +
+                `their users read from the per-user IAM APIs instead: ${causes}`,
+        );
     }
 
     private usable(found: ReportResult): CredentialReport | undefined {
@@ -159,11 +212,15 @@ export class AccountUsageReader implements UsageReader {
             found.status === "ok" && expected && found.report.accountId && found.report.accountId !== expected
                 ? { status: "unusable", reason: `it is the report of account ${found.report.accountId}, not of ${expected}` }
                 : found;
-        if (result.status === "ok") return result.report;
+        if (result.status === "ok") {
+            this.tellRowsSetAside(result.report);
+            return result.report;
+        }
         if (result.status === "unusable" && !this.setAside) {
             this.setAside = true;
             const name = this.options.accountName ? ` of ${this.options.accountName}` : "";
-            (this.options.warn ?? (line => process.stderr.write(`${line}\n`)))(
+            this.tell(
+                { setAsideWhole: result.reason },
                 `unused-iam-credentials: the credential report${name} was set aside for this run because ${result.reason}; ` +
                     "every user is read from the per-user IAM APIs instead",
             );

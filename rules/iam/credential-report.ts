@@ -25,6 +25,42 @@ export interface ReportRow {
     keys: ReportKeySlot[];
     /** Why this row cannot be trusted (the user is then confirmed live), if it cannot. */
     doubt?: string;
+    /** The kind of that doubt, to count rows set aside by cause (one line per account). */
+    doubtKind?: RowDoubtKind;
+}
+
+/** Why rows are set aside, each as the one line per account says it. */
+export const ROW_DOUBTS = {
+    "after-generated": "a date after the report's GeneratedTime",
+    "not-a-date": "a cell that is neither a date nor N/A",
+    "predates-aws": "a date before AWS began",
+    "not-a-boolean": "a cell that is neither true nor false",
+    "row-length": "a row cut short or too long",
+    "arn": "an arn that does not name the user",
+    "contradiction": "cells that contradict each other",
+    "twice": "a user listed twice",
+} as const;
+export type RowDoubtKind = keyof typeof ROW_DOUBTS;
+
+/** The rows of a report set aside, by cause, with one example of each: what the one line per account says. */
+export interface RowsSetAside {
+    rows: number;
+    setAside: number;
+    causes: { kind: RowDoubtKind; rows: number; example: string }[];
+}
+
+export function rowsSetAside(report: CredentialReport): RowsSetAside {
+    const causes = new Map<RowDoubtKind, { kind: RowDoubtKind; rows: number; example: string }>();
+    let setAside = 0;
+    for (const row of report.rows.values()) {
+        if (!row.doubt) continue;
+        setAside++;
+        const kind = row.doubtKind ?? "contradiction";
+        const cause = causes.get(kind) ?? { kind, rows: 0, example: `${row.userName}: ${row.doubt}` };
+        cause.rows++;
+        causes.set(kind, cause);
+    }
+    return { rows: report.rows.size, setAside, causes: [...causes.values()].sort((a, b) => b.rows - a.rows) };
 }
 
 export interface CredentialReport {
@@ -59,12 +95,19 @@ const NO_DATE = new Set(["N/A", "no_information"]);
 const REPORT_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(Z|[+-]\d{2}:\d{2})$/;
 
 /** A field that is not what its column promises: the row is doubtful. */
-class DoubtfulField extends Error {}
+class DoubtfulField extends Error {
+    constructor(
+        message: string,
+        readonly kind: RowDoubtKind,
+    ) {
+        super(message);
+    }
+}
 
 function reportBoolean(value: string, column: string): boolean {
     const lower = value.toLowerCase();
     if (lower === "true" || lower === "false") return lower === "true"; // IAM writes TRUE/FALSE or true/false
-    throw new DoubtfulField(`${column} is ${JSON.stringify(value)}, not true or false`);
+    throw new DoubtfulField(`${column} is ${JSON.stringify(value)}, not true or false`, "not-a-boolean");
 }
 
 /** A date, or undefined for IAM's "no date" words; a date after the report was generated is doubtful. */
@@ -72,10 +115,11 @@ function reportDate(value: string, column: string, generated: Date): Date | unde
     if (NO_DATE.has(value)) return undefined;
     const date = new Date(value);
     if (!REPORT_DATE.test(value) || Number.isNaN(date.getTime()))
-        throw new DoubtfulField(`${column} ${JSON.stringify(value)} is not a date`);
+        throw new DoubtfulField(`${column} ${JSON.stringify(value)} is not a date`, "not-a-date");
     if (date.getTime() > generated.getTime() + CLOCK_SKEW_MS)
-        throw new DoubtfulField(`${column} ${JSON.stringify(value)} is after the report was generated`);
-    if (date.getTime() < EARLIEST_IAM_DATE.getTime()) throw new DoubtfulField(`${column} ${JSON.stringify(value)} predates AWS`);
+        throw new DoubtfulField(`${column} ${JSON.stringify(value)} is after the report was generated`, "after-generated");
+    if (date.getTime() < EARLIEST_IAM_DATE.getTime())
+        throw new DoubtfulField(`${column} ${JSON.stringify(value)} predates AWS`, "predates-aws");
     return date;
 }
 
@@ -86,7 +130,8 @@ function readRow(field: (column: string) => string, generated: Date): Omit<Repor
         const lastRotated = reportDate(field(`access_key_${slot}_last_rotated`), `access_key_${slot}_last_rotated`, generated);
         const lastUsed = reportDate(field(`access_key_${slot}_last_used_date`), `access_key_${slot}_last_used_date`, generated);
         if (!lastRotated) {
-            if (active) throw new DoubtfulField(`access key ${slot} is active but has no access_key_${slot}_last_rotated`);
+            if (active)
+                throw new DoubtfulField(`access key ${slot} is active but has no access_key_${slot}_last_rotated`, "contradiction");
             continue; // no key in this slot
         }
         keys.push({ slot, active, lastRotated, lastUsed });
@@ -94,7 +139,7 @@ function readRow(field: (column: string) => string, generated: Date): Omit<Repor
     const passwordEnabled = reportBoolean(field("password_enabled"), "password_enabled");
     const passwordLastUsed = reportDate(field("password_last_used"), "password_last_used", generated);
     if (passwordEnabled && field("password_last_used") === "N/A")
-        throw new DoubtfulField("password_enabled is true but password_last_used is N/A");
+        throw new DoubtfulField("password_enabled is true but password_last_used is N/A", "contradiction");
     return { passwordEnabled, passwordLastUsed, keys };
 }
 
@@ -136,16 +181,17 @@ export function readCredentialReport(csv: string, generatedTime: Date | undefine
         let row: ReportRow;
         try {
             if (record.length !== header.length)
-                throw new DoubtfulField(`its row has ${record.length} fields, the header ${header.length}`);
+                throw new DoubtfulField(`its row has ${record.length} fields, the header ${header.length}`, "row-length");
             // Recorded reports are often anonymised (`arn:aws:iam::fakearn:user/…`): only the name at the end is required.
             if (!field("arn").endsWith(`/${userName}`))
-                throw new DoubtfulField(`its arn ${JSON.stringify(field("arn"))} does not name the user`);
+                throw new DoubtfulField(`its arn ${JSON.stringify(field("arn"))} does not name the user`, "arn");
             row = { userName, ...readRow(field, generatedTime) };
         } catch (error) {
             if (!(error instanceof DoubtfulField)) throw error;
-            row = { userName, passwordEnabled: false, keys: [], doubt: error.message };
+            row = { userName, passwordEnabled: false, keys: [], doubt: error.message, doubtKind: error.kind };
         }
-        if (rows.has(key)) row = { userName, passwordEnabled: false, keys: [], doubt: "the user is listed twice in the report" };
+        if (rows.has(key))
+            row = { userName, passwordEnabled: false, keys: [], doubt: "the user is listed twice in the report", doubtKind: "twice" };
         rows.set(key, row);
     }
     return { status: "ok", report: { generated: generatedTime, accountId, rows } };
@@ -165,7 +211,12 @@ function slotFresh(key: ReportKeySlot, days: number, now: Date): boolean {
  * the report cannot clear. None for a doubtful row.
  */
 export function keySlotsProvenFresh(row: ReportRow, days: number, now: Date): ReportKeySlot[] {
-    return row.doubt ? [] : row.keys.filter(key => slotFresh(key, days, now));
+    if (row.doubt) return [];
+    // Slots map to keys by creation time to the second: a slot that shares it with the other slot cannot be told
+    // apart from it, so it proves nothing about either key (two keys created in the same second).
+    const alone = (key: ReportKeySlot) =>
+        row.keys.every(other => other === key || Math.abs(other.lastRotated.getTime() - key.lastRotated.getTime()) >= 1000);
+    return row.keys.filter(key => alone(key) && slotFresh(key, days, now));
 }
 
 /**

@@ -44,6 +44,16 @@ export function requiredObject<T extends object>(value: T | undefined | null, fi
     return value;
 }
 
+/**
+ * Members IAM's API model requires of an object: one missing is doubt, whether or not a verdict reads it (an answer
+ * that breaks the model cannot be trusted for the parts a verdict does read). What the model makes optional may be
+ * absent and means its documented default.
+ */
+export function modelRequired(value: object, members: readonly string[], field: string, action: string): void {
+    const missing = members.filter(m => (value as Record<string, unknown>)[m] === undefined || (value as Record<string, unknown>)[m] === null);
+    if (missing.length) throw new UntrustedAnswer(action, `${field} without ${missing.join(", ")}, which IAM's API model requires`);
+}
+
 /** An answer about one user must be about that user (IAM user names are unique case-insensitively). */
 export function sameUser(answered: unknown, asked: string, action: string): void {
     if (answered !== undefined && (typeof answered !== "string" || answered.toLowerCase() !== asked.toLowerCase())) {

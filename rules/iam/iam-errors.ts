@@ -47,8 +47,14 @@ function describe(error: unknown, action: string, timeoutSeconds: number): Failu
     if (name === "Throttling" || name === "ThrottlingException" || name === "LimitExceededException") {
         return { errorCode: name, reason: `${service(action)} throttled ${action}${tries} (${e.message ?? "Rate exceeded"})` };
     }
+    if (name === "EndpointDown") {
+        // Not sent: the account's IAM stopped answering earlier; the code is that failure's (Timeout, ECONNREFUSED…).
+        return { errorCode: e.code ?? "Timeout", reason: e.message ?? "IAM is not answering" };
+    }
     if (name === "AbortError" || name === "TimeoutError" || name === "RequestTimeout" || e.code === "ETIMEDOUT") {
-        return { errorCode: "Timeout", reason: `${service(action)} did not answer ${action} within ${timeoutSeconds} s` };
+        // A probe has a shorter deadline than a request: the error says which it had.
+        const within = /^no answer within ([\d.]+) s$/.exec(e.message ?? "")?.[1] ?? timeoutSeconds;
+        return { errorCode: "Timeout", reason: `${service(action)} did not answer ${action} within ${within} s` };
     }
     if (NETWORK_CODES.has(code)) {
         return { errorCode: code, reason: `${service(action)} endpoint unreachable for ${action} (${code})` };

@@ -2,6 +2,11 @@
 // the whole account) and a deadline per request, retries included, so nothing hangs a preview. A request that
 // outlives its deadline is abandoned and its connection destroyed, whatever the SDK is doing with the socket (a
 // body that drips a byte at a time never goes idle).
+//
+// One deadline per account, not one per user: the engine calls the pack one resource at a time, so once the
+// account's IAM has stopped answering (a request timed out, a connection failed), every further request fails at
+// once, naming the outage, instead of each user waiting out its own deadline. Now and then one request is let
+// through as a probe, with a short deadline; the first probe answered (whatever the answer) ends the outage.
 import type { IAMClient } from "@aws-sdk/client-iam";
 import pLimit from "p-limit";
 import { withDeadline } from "../lib/deadline";
@@ -22,6 +27,32 @@ function timeoutError(seconds: number): Error {
     return Object.assign(new Error(`no answer within ${seconds} s`), { name: "TimeoutError" });
 }
 
+/** Transport failures that say the endpoint is not answering at all (as opposed to answering with an error). */
+const NOT_ANSWERING_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "EHOSTUNREACH", "ENETUNREACH", "EAI_AGAIN", "EPIPE", "ETIMEDOUT"]);
+
+/** A request not sent because the account's IAM stopped answering earlier in the run; `code` is that failure's. */
+export class EndpointDown extends Error {
+    readonly name = "EndpointDown";
+    constructor(
+        message: string,
+        readonly code: string,
+    ) {
+        super(message);
+    }
+}
+
+/** The account's outage: since when, what first said so, and when the next probe may go. */
+interface Outage {
+    since: Date;
+    action: string;
+    code: string;
+    detail: string;
+    nextProbeAt: number;
+    probing: boolean;
+}
+
+const hhmmss = (date: Date) => date.toISOString().slice(11, 19);
+
 export interface IamRequester {
     /**
      * Runs one IAM request for `action` (e.g. "GetUser") under the cap and deadline; rejects with IamCallError.
@@ -32,10 +63,21 @@ export interface IamRequester {
         action: string,
         request: (client: IAMClient, abortSignal: AbortSignal) => Promise<Output>,
         signal?: AbortSignal,
+        options?: CallOptions,
     ): Promise<Output>;
     readonly timeoutSeconds: number;
     /** Requests sent so far, by IAM action: what the benchmark and `check` report. */
     readonly calls: Map<string, number>;
+    /** Requests not sent because the account's IAM had stopped answering. */
+    readonly spared: () => number;
+}
+
+export interface CallOptions {
+    /**
+     * False for a request whose timeout need not mean IAM stopped answering (the credential report: a large body);
+     * it still fails at once while an outage is on.
+     */
+    mayStartOutage?: boolean;
 }
 
 export interface RequesterOptions {
@@ -43,6 +85,11 @@ export interface RequesterOptions {
     timeoutMs: number;
     /** Requests started per second at most; undefined for no rate cap. */
     maxRequestsPerSecond?: number;
+    /** While the account's IAM is not answering: how often a probe goes (default 2 s) and its deadline (default 5 s). */
+    probeIntervalMs?: number;
+    probeTimeoutMs?: number;
+    /** How the outage names the account (`account 111122223333`). */
+    accountName?: string;
 }
 
 /** Spaces request starts evenly at most `perSecond` apart: a steady rate, not bursts that trip IAM's limit. */
@@ -58,34 +105,80 @@ function rateCap(perSecond: number | undefined): () => Promise<void> {
     };
 }
 
+/** Whether a failure says the endpoint did not answer (our deadline, a refused or broken connection). */
+function notAnswering(error: unknown): string | undefined {
+    const e = error as { name?: string; code?: string };
+    if (e?.name === "TimeoutError") return "Timeout";
+    if (e?.code && NOT_ANSWERING_CODES.has(e.code)) return e.code;
+    return undefined;
+}
+
 export function makeIamRequester(client: IAMClient, options: RequesterOptions): IamRequester {
     const limit = pLimit(options.maxInFlight);
     const waitTurn = rateCap(options.maxRequestsPerSecond);
     const calls = new Map<string, number>();
     const seconds = options.timeoutMs / 1000;
+    const probeIntervalMs = options.probeIntervalMs ?? 2_000;
+    const probeTimeoutMs = Math.min(options.timeoutMs, options.probeTimeoutMs ?? 5_000);
+    const account = options.accountName ?? "this account";
+    let outage: Outage | undefined;
+    let spared = 0;
+
+    /** The error a request gets instead of being sent while the account's IAM is not answering. */
+    const down = (o: Outage) =>
+        new EndpointDown(
+            `IAM of ${account} has not answered since ${hhmmss(o.since)} UTC (${o.action}: ${o.detail}); ` +
+                `not asked again, so that each user does not wait out a deadline (a probe goes every ${probeIntervalMs / 1000} s)`,
+            o.code,
+        );
+
+    function noteFailure(action: string, code: string, detail: string): void {
+        const since = outage?.since ?? new Date();
+        outage = { since, action, code, detail, nextProbeAt: performance.now() + probeIntervalMs, probing: false };
+    }
+
     return {
         timeoutSeconds: seconds,
         calls,
-        call(operation, request, signal) {
+        spared: () => spared,
+        call(operation, request, signal, callOptions) {
             const action = `iam:${operation}`;
             return limit(async () => {
                 if (signal?.aborted) throw new IamCallError(action, timeoutError(seconds));
+                let probe = false;
+                if (outage) {
+                    if (outage.probing || performance.now() < outage.nextProbeAt) {
+                        spared++;
+                        throw new IamCallError(action, down(outage));
+                    }
+                    outage.probing = probe = true;
+                }
                 await waitTurn();
                 calls.set(action, (calls.get(action) ?? 0) + 1);
                 // The clock starts when the request leaves the queue, so a long queue is not a timeout.
+                const timeoutMs = probe ? probeTimeoutMs : options.timeoutMs;
                 let expired = false;
                 try {
-                    return await withDeadline(
-                        options.timeoutMs,
+                    const answer = await withDeadline(
+                        timeoutMs,
                         deadline => request(client, signal ? AbortSignal.any([deadline, signal]) : deadline),
                         () => {
                             expired = true;
-                            throw timeoutError(seconds);
+                            throw timeoutError(timeoutMs / 1000);
                         },
                     );
+                    outage = undefined;
+                    return answer;
                 } catch (error) {
                     // Once the deadline (or the caller's) has passed, what the aborted SDK throws (ECONNRESET…) is not the story.
-                    throw new IamCallError(action, expired || signal?.aborted ? timeoutError(seconds) : error);
+                    const callerEnded = !expired && signal?.aborted === true;
+                    const cause = expired || callerEnded ? timeoutError(timeoutMs / 1000) : error;
+                    const silent = callerEnded ? undefined : notAnswering(cause);
+                    if (silent && callOptions?.mayStartOutage === false && !outage) throw new IamCallError(action, cause);
+                    if (silent) noteFailure(action, silent, silent === "Timeout" ? `no answer within ${timeoutMs / 1000} s` : silent);
+                    else if (!callerEnded) outage = undefined; // it answered, if only with an error
+                    else if (outage) outage.probing = false; // the caller gave up on the probe: the next request probes
+                    throw new IamCallError(action, cause);
                 }
             });
         },

@@ -14,7 +14,16 @@ import { GetAccessKeyLastUsedCommand, GetLoginProfileCommand, GetUserCommand, Li
 import { AccessKeyFacts, CredentialFacts, Failure, LastUse, Unjudged } from "../model/credentials";
 import { MAX_ACCESS_KEYS } from "../model/limits";
 import { withDeadline } from "../lib/deadline";
-import { accessKeyId, accessKeyStatus, optionalDate, requiredDate, requiredObject, sameUser, UntrustedAnswer } from "./iam-answer-checks";
+import {
+    accessKeyId,
+    accessKeyStatus,
+    modelRequired,
+    optionalDate,
+    requiredDate,
+    requiredObject,
+    sameUser,
+    UntrustedAnswer,
+} from "./iam-answer-checks";
 import { describeIamError, isNoSuchEntity } from "./iam-errors";
 import { IamCallError, IamRequester } from "./iam-requester";
 import type { ReportKeySlot } from "./credential-report";
@@ -125,6 +134,7 @@ async function readPassword(read: Read): Promise<PasswordPart> {
             signal,
         );
         const profile = requiredObject(out.LoginProfile, "a LoginProfile", action);
+        modelRequired(profile, ["UserName", "CreateDate"], "a LoginProfile", action);
         sameUser(profile.UserName, userName, action);
         createDate = requiredDate(profile.CreateDate, "LoginProfile.CreateDate", action, now);
     } catch (error) {
@@ -137,6 +147,7 @@ async function readPassword(read: Read): Promise<PasswordPart> {
             iam.call("GetUser", (c, abortSignal) => c.send(new GetUserCommand({ UserName: userName }), { abortSignal }), signal),
         );
         const user = requiredObject(out.User, "a User", action);
+        modelRequired(user, ["Path", "UserName", "UserId", "Arn", "CreateDate"], "a User", action);
         sameUser(user.UserName, userName, action);
         return { loginProfile: { createDate }, passwordLastUsed: optionalDate(user.PasswordLastUsed, "PasswordLastUsed", action, now) };
     } catch (error) {
@@ -198,9 +209,13 @@ async function listAccessKeys(read: Read): Promise<Listing> {
                 if (status === "Active") listing.doubts.push(doubt(error));
             }
         }
-        if (typeof page.IsTruncated !== "boolean") throw new UntrustedAnswer(action, "without IsTruncated");
+        // IsTruncated is optional in IAM's API model, false when absent (as ListUsers reads it); a Marker beside a
+        // missing IsTruncated says there may be more, so it is doubt rather than a default.
+        if (page.IsTruncated !== undefined && page.IsTruncated !== null && typeof page.IsTruncated !== "boolean")
+            throw new UntrustedAnswer(action, `an IsTruncated that is not a boolean (${JSON.stringify(page.IsTruncated)})`);
+        if (page.IsTruncated == null && page.Marker) throw new UntrustedAnswer(action, "a Marker without IsTruncated");
         marker = undefined;
-        if (page.IsTruncated) {
+        if (page.IsTruncated === true) {
             if (!page.Marker) throw new UntrustedAnswer(action, "a truncated page without a Marker");
             if (markers.has(page.Marker)) throw new UntrustedAnswer(action, "the same Marker twice");
             markers.add(page.Marker);
@@ -225,6 +240,7 @@ async function lastUseOfKey(read: Read, key: AccessKeyFacts): Promise<LastUse | 
     );
     sameUser(out.UserName, userName, action);
     const used = requiredObject(out.AccessKeyLastUsed, `AccessKeyLastUsed for key ${key.accessKeyId}`, action);
+    modelRequired(used, ["ServiceName", "Region"], `AccessKeyLastUsed for key ${key.accessKeyId}`, action);
     const date = optionalDate(used.LastUsedDate, `LastUsedDate of key ${key.accessKeyId}`, action, now);
     if (!date) return undefined; // never used, or not since tracking began
     return { date, serviceName: known(used.ServiceName), region: known(used.Region) };

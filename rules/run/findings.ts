@@ -41,8 +41,24 @@ export interface FindingRecord {
     reason?: string;
 }
 
+/**
+ * What an account's credential report set aside (the pack's stderr says it in one line too): the whole report, or
+ * rows doubted one by one (their users were read live). Not about one user: no urn, user or policy.
+ */
+export interface ReportNoticeRecord {
+    kind: "credential-report";
+    account: string;
+    accountId: string | null;
+    /** The line as the pack printed it. */
+    text: string;
+    setAsideWhole?: string;
+    rows?: { rows: number; setAside: number; causes: { kind: string; rows: number; example: string }[] };
+}
+
 export interface FindingsSink {
     record(record: FindingRecord): void;
+    /** An account's credential report set aside, whole or in part. */
+    reportNotice?(notice: ReportNoticeRecord): void;
 }
 
 /**
@@ -51,5 +67,6 @@ export interface FindingsSink {
  */
 export function fileSink(file: string): FindingsSink {
     fs.writeFileSync(file, "");
-    return { record: record => fs.appendFileSync(file, `${JSON.stringify(record)}\n`) };
+    const write = (line: object) => fs.appendFileSync(file, `${JSON.stringify(line)}\n`);
+    return { record: write, reportNotice: write };
 }

@@ -48,7 +48,16 @@ export class PackRun {
         this.settings = options.settings;
         this.env = options.env;
         this.findings = options.findings;
-        this.accounts = new Accounts(options.settings, options.env);
+        this.accounts = new Accounts(options.settings, options.env, notice =>
+            this.findings?.reportNotice?.({
+                kind: "credential-report",
+                account: notice.account,
+                accountId: notice.accountId ?? null,
+                text: notice.line,
+                setAsideWhole: notice.setAsideWhole,
+                rows: notice.rows,
+            }),
+        );
     }
 
     /** Whether a tool asked for structured findings (a CLI run does not: then nothing extra is read for them). */

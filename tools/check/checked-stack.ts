@@ -3,7 +3,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { FINDING_KINDS, FINDINGS_FILE_ENV, FindingRecord } from "../../rules/api";
+import { FINDING_KINDS, FINDINGS_FILE_ENV, FindingRecord, ReportNoticeRecord } from "../../rules/api";
 import { AnalyzedResource } from "../driver/analyzer-client";
 import { drivePack, DriveOptions, DriveResult } from "../driver/drive-pack";
 import { StackForCheck } from "./stack-export";
@@ -15,6 +15,8 @@ export interface CheckedStack {
     stack?: StackForCheck;
     run: DriveResult;
     records: FindingRecord[];
+    /** What each account's credential report set aside (whole, or rows one by one), as the pack said it. */
+    reportNotices: ReportNoticeRecord[];
     /** Resources by URN: each record's user resource, with its provider. */
     resources: Map<string, AnalyzedResource>;
 }
@@ -24,28 +26,37 @@ const KINDS = new Set<string>(FINDING_KINDS);
 /** The pack's records could not be read: check's report would be built on nothing (exit 2). */
 export class FindingsLost extends Error {}
 
-/** The pack's records, checked for the fields check uses: a line that is not a record stops check (exit 2). */
-export function parseFindings(text: string): FindingRecord[] {
-    return text
-        .split("\n")
-        .filter(line => line.trim() !== "")
-        .map((line, i) => {
-            let record: FindingRecord;
-            try {
-                record = JSON.parse(line) as FindingRecord;
-            } catch {
-                throw new FindingsLost(`the pack's findings file has a line ${i + 1} that is not JSON`);
-            }
-            if (
-                !KINDS.has(record?.kind) ||
-                typeof record.user !== "string" ||
-                typeof record.urn !== "string" ||
-                typeof record.policy !== "string"
-            ) {
-                throw new FindingsLost(`the pack's findings file has an unexpected line ${i + 1}`);
-            }
-            return record;
-        });
+/**
+ * The pack's records and report notices, checked for the fields check uses: a line that is neither stops check
+ * (exit 2).
+ */
+export function parseFindings(text: string): { records: FindingRecord[]; reportNotices: ReportNoticeRecord[] } {
+    const records: FindingRecord[] = [];
+    const reportNotices: ReportNoticeRecord[] = [];
+    text.split("\n").forEach((line, i) => {
+        if (line.trim() === "") return;
+        let parsed: FindingRecord | ReportNoticeRecord;
+        try {
+            parsed = JSON.parse(line) as FindingRecord | ReportNoticeRecord;
+        } catch {
+            throw new FindingsLost(`the pack's findings file has a line ${i + 1} that is not JSON`);
+        }
+        if (parsed?.kind === "credential-report" && typeof parsed.text === "string" && typeof parsed.account === "string") {
+            reportNotices.push(parsed);
+            return;
+        }
+        const record = parsed as FindingRecord;
+        if (
+            !KINDS.has(record?.kind) ||
+            typeof record.user !== "string" ||
+            typeof record.urn !== "string" ||
+            typeof record.policy !== "string"
+        ) {
+            throw new FindingsLost(`the pack's findings file has an unexpected line ${i + 1}`);
+        }
+        records.push(record);
+    });
+    return { records, reportNotices };
 }
 
 export async function checkStack(name: string, stack: StackForCheck | undefined, options: DriveOptions): Promise<CheckedStack> {
@@ -56,8 +67,8 @@ export async function checkStack(name: string, stack: StackForCheck | undefined,
         // The pack creates the file when it starts: no file means its records were lost, never "nothing found".
         if (!fs.existsSync(file))
             throw new FindingsLost(`the pack wrote no findings file for ${name}: its records were lost, so check cannot report on it`);
-        const records = parseFindings(fs.readFileSync(file, "utf8"));
-        return { name, stack, run, records, resources: new Map(options.resources.map(r => [r.urn, r])) };
+        const { records, reportNotices } = parseFindings(fs.readFileSync(file, "utf8"));
+        return { name, stack, run, records, reportNotices, resources: new Map(options.resources.map(r => [r.urn, r])) };
     } finally {
         fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -2,7 +2,7 @@
 // structured findings, each credential with its owner, the exemptions in force and the users not judged.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { ExemptionRecord, FindingRecord } from "../../rules/api";
+import { ExemptionRecord, FindingRecord, ReportNoticeRecord } from "../../rules/api";
 import { Diagnostic } from "../driver/analyzer-client";
 import { AccountLine } from "./accounts";
 import { CheckedStack, credentialOwner, Owner, userOwner } from "./checked-stack";
@@ -53,6 +53,8 @@ export interface CheckReport {
     } & ExemptionRecord)[];
     /** Users whose credentials were not judged, each credential with why: never a pass. */
     unjudged: UnjudgedUser[];
+    /** Each account whose credential report was set aside, whole or row by row (those users were read live). */
+    credentialReports: Omit<ReportNoticeRecord, "kind">[];
     summary: { mandatory: number; advisory: number; exempt: number; unjudged: number; notices: number; retiring: number };
 }
 
@@ -186,6 +188,10 @@ export function checkReport(checked: CheckedStack[], accounts: AccountLine[]): C
             }),
         ),
     ]);
+    // Once per account and report, however many stacks were checked in it.
+    const credentialReports = [
+        ...new Map(checked.flatMap(c => c.reportNotices).map(({ kind: _kind, ...n }) => [`${n.accountId ?? n.account}\n${n.text}`, n])).values(),
+    ];
     return {
         pack: first?.name ?? "unused-iam-credentials",
         version: first?.version ?? packageVersion(),
@@ -195,6 +201,7 @@ export function checkReport(checked: CheckedStack[], accounts: AccountLine[]): C
         credentials,
         exemptions,
         unjudged,
+        credentialReports,
         summary: {
             mandatory: violations.filter(v => v.enforcementLevel === "mandatory").length,
             advisory: violations.filter(v => v.enforcementLevel === "advisory").length,
@@ -291,6 +298,10 @@ export function formatPolicies(
                     : u.credentials.map(c => `${credentialOf(c)}: ${c.reason}`).join("; ");
             lines.push(`    - ${u.user}${several ? ` (${u.stack})` : ""}: ${text}`);
         }
+    }
+    if (report.credentialReports.length > 0) {
+        lines.push("", "Credential reports set aside (the users concerned were read from the per-user IAM APIs instead):");
+        for (const r of report.credentialReports) lines.push(`    - ${r.text.replace(/^unused-iam-credentials: /, "")}`);
     }
     const extras = [
         report.summary.exempt ? `${report.summary.exempt} exempt users` : "",

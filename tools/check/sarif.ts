@@ -129,6 +129,18 @@ export function sarifOf(
             properties: { stack: u.stack, user: u.user, credentials },
         });
     }
+    // An account's credential report set aside: a note, located at the account (no resource or line holds it).
+    for (const r of report.credentialReports) {
+        results.push({
+            ruleId: unavailable,
+            ruleIndex: ruleIndex.get(unavailable) ?? -1,
+            level: "note",
+            message: { text: r.text.replace(/^unused-iam-credentials: /, "") },
+            locations: [{ logicalLocations: [{ fullyQualifiedName: r.accountId ?? r.account, kind: "account" }] }],
+            partialFingerprints: { "credentialReport/v1": `${r.accountId ?? r.account}/${r.setAsideWhole ? "whole" : "rows"}` },
+            properties: { account: r.account, accountId: r.accountId, setAsideWhole: r.setAsideWhole, rows: r.rows },
+        });
+    }
     return {
         $schema: "https://json.schemastore.org/sarif-2.1.0.json",
         version: "2.1.0",

@@ -21,6 +21,8 @@ export interface DriveOptions extends PackStartOptions {
     stackTags?: Record<string, string>;
     /** Called as each Analyze answer arrives (progress; or, awaited, the engine's step for that resource). */
     onResult?: (result: ResourceResult) => void | Promise<void>;
+    /** Called as the engine turns to a resource, before its Remediate and Analyze. */
+    onAnalyzeStart?: (resource: AnalyzedResource) => void;
 }
 
 export interface ResourceResult extends AnalyzeResult {
@@ -81,6 +83,7 @@ export async function drivePack(options: DriveOptions): Promise<DriveResult> {
         const results = await Promise.all(
             options.resources.map(resource =>
                 limit(async () => {
+                    options.onAnalyzeStart?.(resource);
                     await client.remediate(resource).catch(hung("Remediate", resource.urn, options.callDeadlineMs));
                     const result = await client.analyze(resource).catch(hung("Analyze", resource.urn, options.callDeadlineMs));
                     firstVerdictAt ??= performance.now();

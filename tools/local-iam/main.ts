@@ -18,6 +18,8 @@ async function main(): Promise<void> {
     const iam = await startLocalIam(account, { port: Number(values.port) });
     console.log(`local IAM endpoint for ${values.account} at ${iam.url}`);
     console.log(`  export AWS_ENDPOINT_URL_IAM=${iam.url} AWS_ENDPOINT_URL_STS=${iam.url}`);
+    console.log(`  IAM alone (can refuse connections): ${iam.iamUrl}`);
+    console.log(`  faults on command: curl -d '{"faults": {"hang": [{}]}}' ${iam.url}/__local-iam/control  ('{"faults": {}}' recovers)`);
     const stop = () => void iam.close().then(() => process.exit(0));
     process.on("SIGINT", stop);
     process.on("SIGTERM", stop);

@@ -55,8 +55,15 @@ export interface LocalIam {
     signers: { action: string; accessKeyId?: string; roleArn?: string }[];
     totalCalls(): number;
     resetCalls(): void;
-    /** Replaces the faults in force. */
+    /** Replaces the faults in force (an empty object: IAM recovers). */
     setFaults(faults: FaultsFile): void;
+    /**
+     * The same endpoint on a port of its own, for IAM only (point AWS_ENDPOINT_URL_IAM here and STS at `url`), so
+     * that IAM can refuse connections while STS answers.
+     */
+    iamUrl: string;
+    /** Closes (true) or reopens (false) `iamUrl`'s port: connections are refused, or accepted again on the same port. */
+    refuseIam(refuse: boolean): Promise<void>;
     /** The live users, to change between requests (a key used between finding and acting). */
     users: Map<string, UserState>;
     /** Replaces the whole account state. */
@@ -616,11 +623,24 @@ export async function startLocalIam(account: AccountFile, options: LocalIamOptio
         res.on("close", () => clearInterval(timer));
     }
 
+    /** `POST /__local-iam/control` with `{"faults": {…}, "refuseIam": true}`: faults on command from another process. */
+    function control(body: string, res: http.ServerResponse): void {
+        try {
+            const command = JSON.parse(body) as { faults?: FaultsFile; refuseIam?: boolean };
+            if (command.faults) setFaults(command.faults);
+            const refusing = command.refuseIam === undefined ? Promise.resolve() : refuseIam(command.refuseIam);
+            void refusing.then(() => res.writeHead(204).end());
+        } catch (error) {
+            res.writeHead(400, { "Content-Type": "text/plain" }).end(`bad control command: ${(error as Error).message}`);
+        }
+    }
+
     const sockets = new Set<import("node:net").Socket>();
-    const server = http.createServer((req, res) => {
+    const handle = (req: http.IncomingMessage, res: http.ServerResponse) => {
         const chunks: Buffer[] = [];
         req.on("data", (chunk: Buffer) => chunks.push(chunk));
         req.on("end", () => {
+            if (req.url === "/__local-iam/control") return control(Buffer.concat(chunks).toString("utf8"), res);
             const params = new URLSearchParams(Buffer.concat(chunks).toString("utf8"));
             const action = req.method === "POST" ? (params.get("Action") ?? "") : "";
             calls.set(action, (calls.get(action) ?? 0) + 1);
@@ -647,16 +667,44 @@ export async function startLocalIam(account: AccountFile, options: LocalIamOptio
             if (faults.latencyMs) setTimeout(send, faults.latencyMs);
             else send();
         });
-    });
+    };
+    const server = http.createServer(handle);
     server.on("connection", socket => {
         sockets.add(socket);
         socket.on("close", () => sockets.delete(socket));
     });
-    await new Promise<void>((resolve, reject) => {
-        server.once("error", reject);
-        server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());
-    });
+    const listen = (on: http.Server, port: number) =>
+        new Promise<void>((resolve, reject) => {
+            on.once("error", reject);
+            on.listen(port, options.host ?? "127.0.0.1", () => resolve());
+        });
+    await listen(server, options.port ?? 0);
     const address = server.address() as AddressInfo;
+
+    // IAM alone, on a port of its own that can refuse connections.
+    const iamSockets = new Set<import("node:net").Socket>();
+    let iamServer = http.createServer(handle);
+    const track = (on: http.Server) =>
+        on.on("connection", socket => {
+            iamSockets.add(socket);
+            socket.on("close", () => iamSockets.delete(socket));
+        });
+    track(iamServer);
+    await listen(iamServer, 0);
+    const iamPort = (iamServer.address() as AddressInfo).port;
+    let refusing = false;
+    async function refuseIam(refuse: boolean): Promise<void> {
+        if (refuse === refusing) return;
+        refusing = refuse;
+        if (refuse) {
+            const closed = new Promise<void>(resolve => iamServer.close(() => resolve()));
+            for (const socket of iamSockets) socket.destroy();
+            await closed;
+        } else {
+            iamServer = track(http.createServer(handle));
+            await listen(iamServer, iamPort);
+        }
+    }
 
     const local: LocalIam = {
         url: `http://${address.address}:${address.port}`,
@@ -670,13 +718,17 @@ export async function startLocalIam(account: AccountFile, options: LocalIamOptio
             throttledByBucket = 0;
         },
         setFaults,
+        iamUrl: `http://${address.address}:${iamPort}`,
+        refuseIam,
         users: primaryUsers,
         load,
-        close: () =>
-            new Promise<void>(resolve => {
+        close: async () => {
+            await refuseIam(true);
+            await new Promise<void>(resolve => {
                 for (const socket of sockets) socket.destroy();
                 server.close(() => resolve());
-            }),
+            });
+        },
     };
     return local;
 }
