@@ -125,7 +125,10 @@ describe("per-user reader: untrusted answers", () => {
 
         it("a LoginProfile without CreateDate is unavailable", async () => {
             serve("GetLoginProfile", [node("LoginProfile", [leaf("UserName", "alice"), leaf("PasswordResetRequired", false)])]);
-            assert.match(unavailableReason(await read()), /iam:GetLoginProfile answered a LoginProfile without CreateDate, which IAM's API model requires/);
+            assert.match(
+                unavailableReason(await read()),
+                /iam:GetLoginProfile answered a LoginProfile without CreateDate, which IAM's API model requires/,
+            );
         });
 
         it("a key without CreateDate is unavailable, not a crash", async () => {

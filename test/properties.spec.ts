@@ -147,7 +147,10 @@ function serve(
                 User: {
                     Path: "/",
                     UserName: user.name,
-                    UserId: `AIDA${user.name.replace(/[^A-Za-z0-9]/g, "").toUpperCase().padEnd(17, "X")}`,
+                    UserId: `AIDA${user.name
+                        .replace(/[^A-Za-z0-9]/g, "")
+                        .toUpperCase()
+                        .padEnd(17, "X")}`,
                     Arn: `arn:aws:iam::123456789012:user/${user.name}`,
                     CreateDate: user.created,
                     PasswordLastUsed: used ? (oddDate(used.value) ?? new Date("garbage")) : user.passwordLastUsed,
@@ -179,7 +182,8 @@ function serve(
             const page = members.slice(start, start + size);
             const truncated = start + size < members.length;
             // IsTruncated left out, as IAM's model allows (false when absent); a truncated page still carries its Marker.
-            if (listing?.value === "no-is-truncated") return { AccessKeyMetadata: page, Marker: truncated ? String(start + size) : undefined };
+            if (listing?.value === "no-is-truncated")
+                return { AccessKeyMetadata: page, Marker: truncated ? String(start + size) : undefined };
             return {
                 AccessKeyMetadata: page,
                 IsTruncated: truncated || listing?.value === "no-marker",

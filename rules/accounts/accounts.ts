@@ -165,7 +165,11 @@ export class Accounts {
                 probeTimeoutMs: PROBE_TIMEOUT_MS,
                 accountName: `account ${accountId}`,
             });
-            const usage = new AccountUsageReader(iam, this.pack, { accountName: `account ${accountId}`, accountId, notice: this.reportNotice });
+            const usage = new AccountUsageReader(iam, this.pack, {
+                accountName: `account ${accountId}`,
+                accountId,
+                notice: this.reportNotice,
+            });
             return { iam, usage };
         });
         return {

@@ -15,7 +15,15 @@
 // READ_AHEAD_START users ahead, plus two for each user read ahead that the engine then asked about, plus one
 // for each user the engine asked about that it had to confirm on the spot. A stack that manages every user
 // of the account keeps it growing; a stack that manages a few users of thousands stops it after a handful.
-import { CredentialReport, keySlotsProvenFresh, provenFreshByReport, ReportRow, ROW_DOUBTS, rowsSetAside, RowsSetAside } from "./credential-report";
+import {
+    CredentialReport,
+    keySlotsProvenFresh,
+    provenFreshByReport,
+    ReportRow,
+    ROW_DOUBTS,
+    rowsSetAside,
+    RowsSetAside,
+} from "./credential-report";
 import { fetchCredentialReport, getCredentialReport, ReportResult } from "./credential-report-reader";
 import { CoalescingReader } from "./coalescing-reader";
 import { IamRequester } from "./iam-requester";

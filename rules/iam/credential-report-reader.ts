@@ -18,9 +18,14 @@ const NOT_READY = new Set(["CredentialReportNotPresentException", "CredentialRep
 export async function getCredentialReport(iam: IamRequester, now: () => Date = () => new Date()): Promise<ReportResult> {
     try {
         // A report is a large body: its timeout alone does not say IAM stopped answering.
-        const out = await iam.call("GetCredentialReport", (c, abortSignal) => c.send(new GetCredentialReportCommand({}), { abortSignal }), undefined, {
-            mayStartOutage: false,
-        });
+        const out = await iam.call(
+            "GetCredentialReport",
+            (c, abortSignal) => c.send(new GetCredentialReportCommand({}), { abortSignal }),
+            undefined,
+            {
+                mayStartOutage: false,
+            },
+        );
         // The SDK decodes the base64 Content to bytes.
         if (!(out.Content instanceof Uint8Array)) return { status: "unusable", reason: "GetCredentialReport answered without Content" };
         return readCredentialReport(Buffer.from(out.Content).toString("utf8"), out.GeneratedTime, now());

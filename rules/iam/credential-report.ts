@@ -36,9 +36,9 @@ export const ROW_DOUBTS = {
     "predates-aws": "a date before AWS began",
     "not-a-boolean": "a cell that is neither true nor false",
     "row-length": "a row cut short or too long",
-    "arn": "an arn that does not name the user",
-    "contradiction": "cells that contradict each other",
-    "twice": "a user listed twice",
+    arn: "an arn that does not name the user",
+    contradiction: "cells that contradict each other",
+    twice: "a user listed twice",
 } as const;
 export type RowDoubtKind = keyof typeof ROW_DOUBTS;
 
@@ -130,8 +130,7 @@ function readRow(field: (column: string) => string, generated: Date): Omit<Repor
         const lastRotated = reportDate(field(`access_key_${slot}_last_rotated`), `access_key_${slot}_last_rotated`, generated);
         const lastUsed = reportDate(field(`access_key_${slot}_last_used_date`), `access_key_${slot}_last_used_date`, generated);
         if (!lastRotated) {
-            if (active)
-                throw new DoubtfulField(`access key ${slot} is active but has no access_key_${slot}_last_rotated`, "contradiction");
+            if (active) throw new DoubtfulField(`access key ${slot} is active but has no access_key_${slot}_last_rotated`, "contradiction");
             continue; // no key in this slot
         }
         keys.push({ slot, active, lastRotated, lastUsed });

@@ -50,7 +50,9 @@ export function requiredObject<T extends object>(value: T | undefined | null, fi
  * absent and means its documented default.
  */
 export function modelRequired(value: object, members: readonly string[], field: string, action: string): void {
-    const missing = members.filter(m => (value as Record<string, unknown>)[m] === undefined || (value as Record<string, unknown>)[m] === null);
+    const missing = members.filter(
+        m => (value as Record<string, unknown>)[m] === undefined || (value as Record<string, unknown>)[m] === null,
+    );
     if (missing.length) throw new UntrustedAnswer(action, `${field} without ${missing.join(", ")}, which IAM's API model requires`);
 }
 

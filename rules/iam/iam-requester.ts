@@ -28,7 +28,16 @@ function timeoutError(seconds: number): Error {
 }
 
 /** Transport failures that say the endpoint is not answering at all (as opposed to answering with an error). */
-const NOT_ANSWERING_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "EHOSTUNREACH", "ENETUNREACH", "EAI_AGAIN", "EPIPE", "ETIMEDOUT"]);
+const NOT_ANSWERING_CODES = new Set([
+    "ECONNREFUSED",
+    "ECONNRESET",
+    "ENOTFOUND",
+    "EHOSTUNREACH",
+    "ENETUNREACH",
+    "EAI_AGAIN",
+    "EPIPE",
+    "ETIMEDOUT",
+]);
 
 /** A request not sent because the account's IAM stopped answering earlier in the run; `code` is that failure's. */
 export class EndpointDown extends Error {
@@ -176,7 +185,8 @@ export function makeIamRequester(client: IAMClient, options: RequesterOptions): 
                     const silent = callerEnded ? undefined : notAnswering(cause);
                     if (silent && callOptions?.mayStartOutage === false && !outage) throw new IamCallError(action, cause);
                     if (silent) noteFailure(action, silent, silent === "Timeout" ? `no answer within ${timeoutMs / 1000} s` : silent);
-                    else if (!callerEnded) outage = undefined; // it answered, if only with an error
+                    else if (!callerEnded)
+                        outage = undefined; // it answered, if only with an error
                     else if (outage) outage.probing = false; // the caller gave up on the probe: the next request probes
                     throw new IamCallError(action, cause);
                 }

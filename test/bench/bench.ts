@@ -19,15 +19,22 @@ import { LocalIam, startLocalIam } from "../../tools/local-iam/server";
 import { AnalyzedResource } from "../../tools/driver/analyzer-client";
 import { drivePack, DriveResult } from "../../tools/driver/drive-pack";
 import { CLI, cliFindings, noopPack, Workspace } from "../helpers/pulumi-cli";
+import { OUTAGES, runThroughOutage } from "../helpers/outage-run";
 
 const REPO = path.resolve(__dirname, "..", "..", "..");
 const LATENCY_MS = 50;
 const RATE = 100;
 const CONCURRENT = 32; // Analyze calls in flight when the CLI analyzes in parallel
-const SIZES = (process.env.BENCH_SIZES ?? "10,100,1000,5000").split(",").map(Number);
+const SIZES = (process.env.BENCH_SIZES ?? "10,100,1000,5000")
+    .split(",")
+    .map(Number)
+    .filter(n => n > 0);
 const BASELINE_SAMPLE = 100;
 const START_RUNS = 3;
 const CREDENTIALS = { accessKeyId: "AKIDBENCHMARK0000000", secretAccessKey: "bench-not-a-secret" };
+/** Users of the outage runs (0: none). */
+const OUTAGE_USERS = Number(process.env.BENCH_OUTAGE_USERS ?? 1000);
+const OUTAGE_BOUND_S = 120;
 
 // ---- the account: N users, 10% with an unused credential, up to two keys each ----------------------
 
@@ -465,12 +472,45 @@ async function main(): Promise<void> {
             await iam.close();
         }
     }
+    if (OUTAGE_USERS > 0) await outages(OUTAGE_USERS);
     const missed = targets.filter(t => !t.ok);
     console.log(
         `targets: ${targets.length - missed.length} of ${targets.length} met${missed.length ? `; missed: ${missed.map(t => t.what).join("; ")}` : ""}`,
     );
     console.log(`verdict parity: ${parityFailures === 0 ? "identical on every path" : `${parityFailures} mismatches`}`);
     process.exitCode = parityFailures === 0 ? 0 : 1;
+}
+
+// ---- bounded whole runs: IAM hangs, refuses connections or drips while STS answers; the defaults' deadlines ----
+
+async function outages(users: number): Promise<void> {
+    console.log(
+        `== outages: ${users} users, each needing a live read, Analyze one at a time; IAM fails while STS answers (default deadlines)`,
+    );
+    const healthy = await runThroughOutage({ outage: "none", users });
+    console.log(`  healthy IAM (baseline): ${fmt(healthy.seconds, 1)} s, ${healthy.iamCalls} IAM requests`);
+    const words = { hang: "hangs (never answers)", refuse: "refuses connections", drip: "drips (a byte at a time)" };
+    for (const outage of OUTAGES) {
+        const run = await runThroughOutage({ outage, users });
+        const unavailable = run.outcomes.filter(o => o.verdict === "unavailable").length;
+        console.log(
+            `  IAM ${words[outage]}: ${fmt(run.seconds, 1)} s whole run (${fmt(run.seconds / healthy.seconds, 2)}× the healthy run), ` +
+                `${unavailable} of ${users} reported unavailable, ${run.iamCalls} IAM requests; ` +
+                target(
+                    `outage (${outage}) within ${OUTAGE_BOUND_S} s, every user unavailable`,
+                    run.seconds < OUTAGE_BOUND_S && unavailable === users,
+                ),
+        );
+    }
+    const recovery = await runThroughOutage({ outage: "hang", users, recoverAfterUsers: Math.floor(users / 5), paceMs: 20 });
+    const late = recovery.outcomes.filter(o => o.startedMs >= recovery.recoveredMs! + 10_000);
+    const judged = late.filter(o => o.verdict === "judged").length;
+    console.log(
+        `  IAM hangs, recovers after ${Math.floor(users / 5)} users (engine pace 20 ms a resource): ${fmt(recovery.seconds, 1)} s; ` +
+            `of the ${late.length} users reached 10 s or more after the recovery, ${judged} judged; ` +
+            target("every user reached 10 s after a recovery judged", late.length > 0 && judged === late.length),
+    );
+    console.log("");
 }
 
 main().catch(error => {

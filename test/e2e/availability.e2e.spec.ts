@@ -49,9 +49,19 @@ describe("available when IAM misbehaves", function () {
         const slow: UserFile = { ...staleKeyUser(1), userName: "slow", loginProfile: { created: { daysAgo: 300 } } };
         iam = await startLocalIam({
             users: [slow],
-            faults: { slowBody: ["GetLoginProfile", "GetUser", "ListAccessKeys", "GetAccessKeyLastUsed"].map(action => ({ action, seconds: 120 })) },
+            faults: {
+                slowBody: ["GetLoginProfile", "GetUser", "ListAccessKeys", "GetAccessKeyLastUsed"].map(action => ({
+                    action,
+                    seconds: 120,
+                })),
+            },
         });
-        const run = await drivePack({ packDir: REPO, stack, resources: [userResource("slow")], env: packEnv(iam, { UNUSED_CREDENTIALS_SOURCE: "api" }) });
+        const run = await drivePack({
+            packDir: REPO,
+            stack,
+            resources: [userResource("slow")],
+            env: packEnv(iam, { UNUSED_CREDENTIALS_SOURCE: "api" }),
+        });
         const message = run.results[0].diagnostics.find(d => d.policyName === "iam-user-usage-data-unavailable")!.message;
         assert.match(message, /IAM did not answer iam:\w+ within 20 s/);
         // On the old main: 61 s, each read waiting out its own 20 s in turn.
@@ -60,10 +70,16 @@ describe("available when IAM misbehaves", function () {
 
     describe("report rows doubted one by one are said once per account, in the pack's output and in check's text, JSON and SARIF", () => {
         const users: UserFile[] = [
-            { userName: "clean", accessKeys: [{ accessKeyId: "AKIACLEANCLEANCLEAN1", created: { daysAgo: 300 }, lastUsed: { daysAgo: 1 } }] },
+            {
+                userName: "clean",
+                accessKeys: [{ accessKeyId: "AKIACLEANCLEANCLEAN1", created: { daysAgo: 300 }, lastUsed: { daysAgo: 1 } }],
+            },
             { userName: "future-a", loginProfile: { created: { daysAgo: 300 } }, passwordLastUsed: { daysAgo: 200 } },
             { userName: "future-b", loginProfile: { created: { daysAgo: 300 } }, passwordLastUsed: { daysAgo: 200 } },
-            { userName: "odd-cell", accessKeys: [{ accessKeyId: "AKIAODDCELLODDCELL01", created: { daysAgo: 300 }, lastUsed: { daysAgo: 200 } }] },
+            {
+                userName: "odd-cell",
+                accessKeys: [{ accessKeyId: "AKIAODDCELLODDCELL01", created: { daysAgo: 300 }, lastUsed: { daysAgo: 200 } }],
+            },
         ];
         function account(): AccountFile {
             const now = Date.now();
@@ -73,12 +89,24 @@ describe("available when IAM misbehaves", function () {
             const noKeys = { access_key_1_active: "false", access_key_2_active: "false", password_enabled: "false", mfa_active: "false" };
             const csv = [
                 REPORT_COLUMNS.join(","),
-                row({ ...base("clean"), ...noKeys, access_key_1_active: "true", access_key_1_last_rotated: at(300), access_key_1_last_used_date: at(1) }),
+                row({
+                    ...base("clean"),
+                    ...noKeys,
+                    access_key_1_active: "true",
+                    access_key_1_last_rotated: at(300),
+                    access_key_1_last_used_date: at(1),
+                }),
                 // Dated after the report was generated (an hour ago): doubted, so read live.
                 row({ ...base("future-a"), ...noKeys, password_enabled: "true", password_last_used: at(-1) }),
                 row({ ...base("future-b"), ...noKeys, password_enabled: "true", password_last_used: at(-2) }),
                 // Neither a date nor N/A, as moto writes it.
-                row({ ...base("odd-cell"), ...noKeys, access_key_1_active: "true", access_key_1_last_rotated: at(300), access_key_1_last_used_date: "not_supported" }),
+                row({
+                    ...base("odd-cell"),
+                    ...noKeys,
+                    access_key_1_active: "true",
+                    access_key_1_last_rotated: at(300),
+                    access_key_1_last_used_date: "not_supported",
+                }),
             ].join("\n");
             return { users, credentialReport: { generatedHoursAgo: 1, csv } };
         }
@@ -107,7 +135,10 @@ describe("available when IAM misbehaves", function () {
                 ],
             );
             const text = await runCheck(["--account-wide", "--endpoint", iam.url], env);
-            assert.match(text.stdout, /Credential reports set aside \(the users concerned were read from the per-user IAM APIs instead\):\n {4}- the credential report of account 123456789012: 3 of 4 rows set aside/);
+            assert.match(
+                text.stdout,
+                /Credential reports set aside \(the users concerned were read from the per-user IAM APIs instead\):\n {4}- the credential report of account 123456789012: 3 of 4 rows set aside/,
+            );
             const sarif = JSON.parse((await runCheck(["--account-wide", "--endpoint", iam.url, "--format", "sarif"], env)).stdout) as {
                 runs: { results: { ruleId: string; level: string; message: { text: string } }[] }[];
             };
@@ -134,13 +165,19 @@ describe("available when IAM misbehaves", function () {
                         "UNUSED_CREDENTIALS_IAM_TIMEOUT_SECONDS=60 is not shorter than UNUSED_CREDENTIALS_USER_DEADLINE_SECONDS=60 " +
                             "(set: UNUSED_CREDENTIALS_IAM_TIMEOUT_SECONDS): a user's deadline must outlast one whole IAM request",
             );
-            assert.doesNotThrow(() => settingsFrom({ UNUSED_CREDENTIALS_IAM_TIMEOUT_SECONDS: "2", UNUSED_CREDENTIALS_USER_DEADLINE_SECONDS: "3" }));
+            assert.doesNotThrow(() =>
+                settingsFrom({ UNUSED_CREDENTIALS_IAM_TIMEOUT_SECONDS: "2", UNUSED_CREDENTIALS_USER_DEADLINE_SECONDS: "3" }),
+            );
         });
 
         it("the pack stops at start with one line naming them", () => {
             const started = spawnSync(process.execPath, [path.join(REPO, "bin", "index.js")], {
                 cwd: REPO,
-                env: { PATH: process.env.PATH, UNUSED_CREDENTIALS_IAM_TIMEOUT_SECONDS: "30", UNUSED_CREDENTIALS_USER_DEADLINE_SECONDS: "10" },
+                env: {
+                    PATH: process.env.PATH,
+                    UNUSED_CREDENTIALS_IAM_TIMEOUT_SECONDS: "30",
+                    UNUSED_CREDENTIALS_USER_DEADLINE_SECONDS: "10",
+                },
                 encoding: "utf8",
                 timeout: 30_000,
             });

@@ -75,10 +75,17 @@ describe("deadlines against slow answers", function () {
     });
 
     it("one user, every policy: the first request that times out (2 s) ends the user's wait, not its deadline (3 s); the next user is told at once, and one after the probe interval is judged", async () => {
-        iam = await startLocalIam({ ...SLOW, users: [
+        iam = await startLocalIam({
+            ...SLOW,
+            users: [
                 ...SLOW.users,
-                { userName: "later", accessKeys: [{ accessKeyId: "AKIALATERLATERLATER1", created: { daysAgo: 300 }, lastUsed: { daysAgo: 200 } }] },
-            ], faults: dripFor(ALL_USER_ACTIONS) });
+                {
+                    userName: "later",
+                    accessKeys: [{ accessKeyId: "AKIALATERLATERLATER1", created: { daysAgo: 300 }, lastUsed: { daysAgo: 200 } }],
+                },
+            ],
+            faults: dripFor(ALL_USER_ACTIONS),
+        });
         const result = await drivePack({
             packDir: REPO,
             stack,
@@ -95,8 +102,12 @@ describe("deadlines against slow answers", function () {
         const messageOf = (name: string) =>
             result.results.find(r => r.resource.name === name)!.diagnostics.find(d => d.policyName === "iam-user-usage-data-unavailable")
                 ?.message;
-        const outage = /IAM of account 123456789012 has not answered since \d\d:\d\d:\d\d UTC \(iam:GetLoginProfile: no answer within 2 s\); not asked again/;
-        assert.match(messageOf("slow")!, /its console password: IAM did not answer iam:GetLoginProfile within 2 s; its access keys: IAM of account/);
+        const outage =
+            /IAM of account 123456789012 has not answered since \d\d:\d\d:\d\d UTC \(iam:GetLoginProfile: no answer within 2 s\); not asked again/;
+        assert.match(
+            messageOf("slow")!,
+            /its console password: IAM did not answer iam:GetLoginProfile within 2 s; its access keys: IAM of account/,
+        );
         assert.match(messageOf("slow")!, outage);
         assert.match(messageOf("quick")!, outage, "the next user is told at once, naming the outage");
         assert.ok(result.analyzeMs / 1000 < 2.5 + 4.5, `the whole preview took ${result.analyzeMs / 1000} s`);

@@ -20,16 +20,33 @@ const AGES = [0, 1, 13, 44, 45, 76, 77, 89, 90, 91, 120, 200, 900];
 
 /** 40 cases: each edge of the semantics once, then a deterministic mix of ages, statuses and kinds. */
 function fortyCases(): AccountFile {
-    const key = (user: string, n: number) => `AKIA${user.replace(/[^A-Za-z0-9]/g, "").toUpperCase().slice(0, 14).padEnd(14, "X")}K${n}0000`.slice(0, 20);
+    const key = (user: string, n: number) =>
+        `AKIA${user
+            .replace(/[^A-Za-z0-9]/g, "")
+            .toUpperCase()
+            .slice(0, 14)
+            .padEnd(14, "X")}K${n}0000`.slice(0, 20);
     const withPassword = (u: UserFile): UserFile => (u.loginProfile ? { ...u, created: u.loginProfile.created } : u);
     const edges: UserFile[] = [
-        { userName: "key-stale", accessKeys: [{ accessKeyId: "", created: { daysAgo: 400 }, lastUsed: { daysAgo: 120, service: "s3", region: "eu-west-1" } }] },
+        {
+            userName: "key-stale",
+            accessKeys: [{ accessKeyId: "", created: { daysAgo: 400 }, lastUsed: { daysAgo: 120, service: "s3", region: "eu-west-1" } }],
+        },
         { userName: "key-fresh", accessKeys: [{ accessKeyId: "", created: { daysAgo: 400 }, lastUsed: { daysAgo: 1, service: "sts" } }] },
         { userName: "key-never-used-old", accessKeys: [{ accessKeyId: "", created: { daysAgo: 200 } }] },
         { userName: "key-never-used-new", accessKeys: [{ accessKeyId: "", created: { daysAgo: 10 } }] },
-        { userName: "key-at-threshold", accessKeys: [{ accessKeyId: "", created: { daysAgo: 400 }, lastUsed: { daysAgo: 90, service: "ec2", region: "us-east-1" } }] },
-        { userName: "key-a-day-before", accessKeys: [{ accessKeyId: "", created: { daysAgo: 400 }, lastUsed: { daysAgo: 89, service: "ec2", region: "us-east-1" } }] },
-        { userName: "key-inactive-stale", accessKeys: [{ accessKeyId: "", status: "Inactive", created: { daysAgo: 400 }, lastUsed: { daysAgo: 300 } }] },
+        {
+            userName: "key-at-threshold",
+            accessKeys: [{ accessKeyId: "", created: { daysAgo: 400 }, lastUsed: { daysAgo: 90, service: "ec2", region: "us-east-1" } }],
+        },
+        {
+            userName: "key-a-day-before",
+            accessKeys: [{ accessKeyId: "", created: { daysAgo: 400 }, lastUsed: { daysAgo: 89, service: "ec2", region: "us-east-1" } }],
+        },
+        {
+            userName: "key-inactive-stale",
+            accessKeys: [{ accessKeyId: "", status: "Inactive", created: { daysAgo: 400 }, lastUsed: { daysAgo: 300 } }],
+        },
         {
             userName: "key-two-stale",
             accessKeys: [
@@ -59,7 +76,10 @@ function fortyCases(): AccountFile {
         },
         { userName: "no-credentials" },
         { userName: "svc+deploy=ci,a.b@c-d", accessKeys: [{ accessKeyId: "", created: { daysAgo: 300 }, lastUsed: { daysAgo: 95 } }] },
-        { userName: "key-noticed", accessKeys: [{ accessKeyId: "", created: { daysAgo: 300 }, lastUsed: { daysAgo: 80, service: "lambda" } }] },
+        {
+            userName: "key-noticed",
+            accessKeys: [{ accessKeyId: "", created: { daysAgo: 300 }, lastUsed: { daysAgo: 80, service: "lambda" } }],
+        },
     ];
     const mixed: UserFile[] = Array.from({ length: 40 - edges.length }, (_, i) => {
         const age = (k: number) => AGES[(i * 7 + k * 3) % AGES.length];

@@ -45,24 +45,22 @@ export function absoluteAccount(account: AccountFile, now: Date): AccountFile {
     const abs = (when: Parameters<typeof resolveWhen>[0]) => resolveWhen(when, now).toISOString();
     return {
         ...account,
-        users: account.users.map(
-            (u): UserFile => ({
-                ...u,
-                created: abs(u.created ?? { daysAgo: 1000 }),
-                loginProfile: u.loginProfile ? { ...u.loginProfile, created: abs(u.loginProfile.created) } : u.loginProfile,
-                passwordLastUsed: u.passwordLastUsed ? abs(u.passwordLastUsed) : u.passwordLastUsed,
-                accessKeys: u.accessKeys?.map(k => {
-                    const lastUsed = k.lastUsed && ("at" in k.lastUsed ? k.lastUsed.at : abs(k.lastUsed));
-                    // IAM records key use in whole minutes, as the local endpoint does.
-                    const minute = lastUsed && new Date(Math.floor(new Date(lastUsed).getTime() / 60_000) * 60_000).toISOString();
-                    return {
-                        ...k,
-                        created: abs(k.created),
-                        lastUsed: k.lastUsed && { at: minute!, service: k.lastUsed.service, region: k.lastUsed.region },
-                    };
-                }),
+        users: account.users.map((u): UserFile => ({
+            ...u,
+            created: abs(u.created ?? { daysAgo: 1000 }),
+            loginProfile: u.loginProfile ? { ...u.loginProfile, created: abs(u.loginProfile.created) } : u.loginProfile,
+            passwordLastUsed: u.passwordLastUsed ? abs(u.passwordLastUsed) : u.passwordLastUsed,
+            accessKeys: u.accessKeys?.map(k => {
+                const lastUsed = k.lastUsed && ("at" in k.lastUsed ? k.lastUsed.at : abs(k.lastUsed));
+                // IAM records key use in whole minutes, as the local endpoint does.
+                const minute = lastUsed && new Date(Math.floor(new Date(lastUsed).getTime() / 60_000) * 60_000).toISOString();
+                return {
+                    ...k,
+                    created: abs(k.created),
+                    lastUsed: k.lastUsed && { at: minute!, service: k.lastUsed.service, region: k.lastUsed.region },
+                };
             }),
-        ),
+        })),
     };
 }
 

@@ -44,7 +44,8 @@ export interface OutageRun {
 }
 
 export interface OutageOptions {
-    outage: Outage;
+    /** What IAM does; "none": it answers (a baseline). */
+    outage: Outage | "none";
     users: number;
     /** IAM recovers once this many users' Analyze calls have answered. */
     recoverAfterUsers?: number;
@@ -73,9 +74,10 @@ export async function runThroughOutage(options: OutageOptions): Promise<OutageRu
     const users = staleUsers(options.users);
     const iam: LocalIam = await startLocalIam({ users });
     try {
+        const outage = options.outage;
         const startFault = async () =>
-            options.outage === "refuse" ? iam.refuseIam(true) : iam.setFaults(faultsFor(options.outage));
-        const recover = async () => (options.outage === "refuse" ? iam.refuseIam(false) : iam.setFaults({}));
+            outage === "none" ? undefined : outage === "refuse" ? iam.refuseIam(true) : iam.setFaults(faultsFor(outage));
+        const recover = async () => (outage === "refuse" ? iam.refuseIam(false) : iam.setFaults({}));
         await startFault();
         iam.resetCalls();
         const started = new Map<string, number>();

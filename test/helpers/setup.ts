@@ -10,8 +10,13 @@ export const mochaHooks = {
     afterAll(): void {
         const motoSkipped = skippedMotoSuites.reduce((n, suite) => n + suite.total(), 0);
         if (motoSkipped > 0) {
-            const why = process.env.UNUSED_CREDENTIALS_MOTO_SPECS === "skip" ? "UNUSED_CREDENTIALS_MOTO_SPECS=skip" : "no Python with moto was found";
-            console.log(`\n  ${motoSkipped} specs against moto skipped (${why}): pip install "moto[server]", or name its Python in UNUSED_CREDENTIALS_MOTO_PYTHON`);
+            const why =
+                process.env.UNUSED_CREDENTIALS_MOTO_SPECS === "skip"
+                    ? "UNUSED_CREDENTIALS_MOTO_SPECS=skip"
+                    : "no Python with moto was found";
+            console.log(
+                `\n  ${motoSkipped} specs against moto skipped (${why}): pip install "moto[server]", or name its Python in UNUSED_CREDENTIALS_MOTO_PYTHON`,
+            );
         }
         const skipped = skippedCliSuites.reduce((n, suite) => n + suite.total(), 0);
         if (skipped === 0) return;

@@ -190,7 +190,9 @@ export function checkReport(checked: CheckedStack[], accounts: AccountLine[]): C
     ]);
     // Once per account and report, however many stacks were checked in it.
     const credentialReports = [
-        ...new Map(checked.flatMap(c => c.reportNotices).map(({ kind: _kind, ...n }) => [`${n.accountId ?? n.account}\n${n.text}`, n])).values(),
+        ...new Map(
+            checked.flatMap(c => c.reportNotices).map(({ kind: _kind, ...n }) => [`${n.accountId ?? n.account}\n${n.text}`, n]),
+        ).values(),
     ];
     return {
         pack: first?.name ?? "unused-iam-credentials",
