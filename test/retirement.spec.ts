@@ -71,6 +71,21 @@ describe("retiring a credential in the same deployment", () => {
         });
     }
 
+    it("a malformed value is quoted by the part that is wrong, at most 40 characters of it", () => {
+        const tag = "unused-credentials:retiring";
+        assert.equal(
+            retires(of(`${KEY} bad-id until 2026-12-07`), KEY).note,
+            `the tag ${tag} is not "<access key ID or password> … until YYYY-MM-DD": "bad-id" is neither an access key ID nor "password", so it retires nothing`,
+        );
+        const long = `${"x".repeat(200)} until 2026-12-07`;
+        assert.equal(
+            retires(of(long), KEY).note,
+            `the tag ${tag} is not "<access key ID or password> … until YYYY-MM-DD": "${"x".repeat(40)}"… (200 characters) is neither an access key ID nor "password", so it retires nothing`,
+        );
+        assert.match(retires(of(`${KEY} until ${"9".repeat(100)}`), KEY).note!, /ends on "9{40}"… \(100 characters\), which is not a date/);
+        assert.match(retires(of(KEY), KEY).note!, new RegExp(`: "${KEY}" does not end with "until YYYY-MM-DD", so it retires nothing`));
+    });
+
     it("spaces are free around the tag's words", () => {
         assert.equal(retires(of(`  ${KEY}   until   2026-12-07  `), KEY).retired, true);
     });

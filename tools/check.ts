@@ -12,11 +12,11 @@ import { closest } from "fastest-levenshtein";
 import { PolicyConfigError } from "./driver/engine-config";
 import { AnalyzedResource } from "./driver/analyzer-client";
 import { Accounts, listAccountUsers, managedUserOf, parseJson, policyCatalog, settingsFrom, SettingsError } from "../rules/api";
-import { checkReport, formatPolicies } from "./check/format-report";
+import { checkReport, counted, formatPolicies } from "./check/format-report";
 import { planFixes, runFixes } from "./check/fix";
 import { StackForCheck, stackFromExport } from "./check/stack-export";
 import { formatAccounts, ProviderAccount, userProviders, verifiedAccounts } from "./check/accounts";
-import { CheckedStack, checkStack, FindingsLost } from "./check/checked-stack";
+import { CheckedStack, checkStack, FindingsLost, removeTemporaryFiles } from "./check/checked-stack";
 import { unmanagedResources } from "./check/account-wide";
 import { sarifOf } from "./check/sarif";
 
@@ -24,7 +24,7 @@ const PACK_DIR = path.resolve(__dirname, "..", "..");
 const SAMPLES = path.join(PACK_DIR, "samples");
 
 const USAGE = `usage: check [--demo] [--stack-export FILE]... [--account-wide] [--use-ambient-credentials] [--endpoint URL] [--policy-pack-config FILE]
-             [--concurrency N] [--json] [--deactivate [--delete-unused-passwords] [--dry-run] [--yes] [--audit-log FILE]]
+             [--concurrency N] [--json] [--list-passed] [--deactivate [--delete-unused-passwords] [--dry-run] [--yes] [--audit-log FILE]]
 
   --demo                     run on the built-in sample account (served by the local IAM endpoint) and sample stack
   --stack-export FILE        the output of \`pulumi stack export\`: checks the stack's IAM users; repeat it for several stacks
@@ -38,6 +38,7 @@ const USAGE = `usage: check [--demo] [--stack-export FILE]... [--account-wide] [
   --policy-pack-config FILE  the same file \`pulumi preview --policy-pack-config\` takes (e.g. compliance/cis-aws-foundations-1.12.json)
   --concurrency N            Analyze calls in flight at once (default 16; 1 = one at a time, as the CLI does)
   --json                     print a machine-readable report: violations, credentials with owners, exemptions, users not judged
+  --list-passed              also list each user judged and not flagged, and why (--demo always does; --json always has it)
   --format text|json|sarif   the report's form (--json is --format json); sarif: SARIF 2.1.0 for code scanning, one
                              result per unused credential and per user not judged, at the line that declares the user
   --source-root DIR          with sarif: the Pulumi project's folder within the repository (e.g. infra), for the paths
@@ -152,6 +153,7 @@ async function main(argv: string[]): Promise<number> {
             "policy-pack-config": { type: "string" },
             concurrency: { type: "string", default: "16" },
             json: { type: "boolean", default: false },
+            "list-passed": { type: "boolean", default: false },
             format: { type: "string" },
             "source-root": { type: "string" },
             deactivate: { type: "boolean", default: false },
@@ -203,7 +205,8 @@ async function main(argv: string[]): Promise<number> {
     const format = values.format ?? (values.json ? "json" : "text");
     if (format !== "text" && format !== "json" && format !== "sarif") throw new UsageError(`--format ${format} is not text, json or sarif`);
     if (values.json && values.format && values.format !== "json") throw new UsageError("--json is --format json: give one of them");
-    const progress = process.stderr.isTTY && format === "text";
+    // Progress on a terminal only: quiet in CI and with --json or --format sarif.
+    const progress = process.stderr.isTTY === true && format === "text" && !process.env.CI;
     try {
         // One set of accounts for judging and fixing: a fix acts through the account its finding was judged in.
         const accounts = new Accounts(settingsFrom(env), env);
@@ -227,12 +230,21 @@ async function main(argv: string[]): Promise<number> {
         }
         const listingProblems: string[] = [];
         if (values["account-wide"]) {
+            if (progress) process.stderr.write("  account-wide: listing the users of each account reached (iam:ListUsers)…");
             const unmanaged = await accountWide(stacks, providerAccounts, listingProblems);
+            if (progress) process.stderr.write(`\r\x1b[K  account-wide: ${counted(unmanaged.length, "user")} no given stack manages\n`);
             if (unmanaged.length) {
                 const identity = { stack: "unmanaged", project: "account-wide", organization: "organization", config: {}, dryRun: true };
                 checked.push(
-                    await checkStack("unmanaged", undefined, { ...drive, mode: "analyze", stack: identity, resources: unmanaged }),
+                    await checkStack("unmanaged", undefined, {
+                        ...drive,
+                        mode: "analyze",
+                        stack: identity,
+                        resources: unmanaged,
+                        onResult: progress ? progressLine("account-wide", unmanaged.length) : undefined,
+                    }),
                 );
+                if (progress) process.stderr.write("\n");
             }
         }
         const first = checked[0]?.run;
@@ -272,6 +284,7 @@ async function main(argv: string[]): Promise<number> {
                     descriptions,
                     severities,
                     notListed: listingProblems.length,
+                    listPassed: values.demo || values["list-passed"],
                 }),
             );
             for (const problem of listingProblems) console.log(`NOT LISTED: ${problem}`);
@@ -339,6 +352,20 @@ async function confirmed(actions: number): Promise<boolean> {
     const answer = await rl.question(`Change ${actions} IAM credential(s) now (each re-checked first)? [y/N] `);
     rl.close();
     return /^y(es)?$/i.test(answer.trim());
+}
+
+// The SDK warns on every run that its 2027 releases need Node 22: noise about a pinned dependency, silenced as the pack
+// does. A user who sets the variable keeps their choice.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+// An interrupt still removes check's temporary files (the findings folders), then exits as interrupted processes do.
+for (const [signal, code] of [
+    ["SIGINT", 130],
+    ["SIGTERM", 143],
+] as const) {
+    process.once(signal, () => {
+        removeTemporaryFiles();
+        process.exit(code);
+    });
 }
 
 main(process.argv.slice(2)).then(

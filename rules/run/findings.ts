@@ -9,13 +9,15 @@ import type { ExemptionRecord } from "../verdict/exemption";
 /** The environment variable through which a tool names the findings file (read once, by index.ts). */
 export const FINDINGS_FILE_ENV = "UNUSED_CREDENTIALS_FINDINGS_FILE";
 
-export const FINDING_KINDS = ["unused", "retiring", "notice", "notice-unavailable", "exempt", "unjudged"] as const;
+export const FINDING_KINDS = ["unused", "retiring", "notice", "notice-unavailable", "exempt", "unjudged", "passed"] as const;
 
 export interface FindingRecord {
     /**
      * unused: a violation of a judging policy; retiring: unused, but the deployment retires it (retiring tag); notice:
      * reaches its threshold within noticeDays; notice-unavailable: whether it does could not be read (the credential
-     * itself was judged); exempt: the user is exempt; unjudged: not judged, never a pass.
+     * itself was judged); exempt: the user is exempt; unjudged: not judged, never a pass; passed: judged and not
+     * unused (a credential with its last use, or, without a credential, the reason: none of that kind, not in IAM yet,
+     * fresh in the credential report).
      */
     kind: (typeof FINDING_KINDS)[number];
     policy: string;
@@ -37,7 +39,7 @@ export interface FindingRecord {
     /** The retiring tag's last day (retiring). */
     retiringUntil?: string;
     exemption?: ExemptionRecord;
-    /** Why it was not judged (unjudged, notice-unavailable). */
+    /** Why it was not judged (unjudged, notice-unavailable), or why nothing of its kind was flagged (passed). */
     reason?: string;
 }
 

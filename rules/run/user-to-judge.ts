@@ -2,7 +2,7 @@
 // exempt or not, in which verified account, what IAM says of its credentials of the policy's kind, and, for each
 // unused one, whether the deployment retires it. What cannot be judged goes on the run's one record of it.
 import type { ResourceValidationArgs } from "@pulumi/policy";
-import type { CredentialKind } from "../model/credentials";
+import type { CredentialFacts, CredentialKind } from "../model/credentials";
 import { UnusedCredentialConfig, withDefaults } from "../config/policy-config";
 import { VerifiedAccess } from "../accounts/accounts";
 import { exemptionOf } from "../verdict/exemption";
@@ -46,6 +46,14 @@ export function credentialRecord(
         idleDays: a.idleDays,
         thresholdDays: a.thresholdDays,
     };
+}
+
+/** Why a user has nothing of a kind to judge: no password (a deleted one's last use is no credential), or no active key. */
+function noneOf(kind: CredentialKind, facts: CredentialFacts): string {
+    if (kind === "password")
+        return facts.passwordLastUsed ? "no console password (deleted; its last use is history)" : "no console password";
+    const inactive = facts.accessKeys.filter(k => k.status !== "Active").length;
+    return inactive ? `no active access key (${inactive} inactive, which cannot be used)` : "no access key";
 }
 
 /** A credential as a retiring tag names it: its key ID, or `password`. */
@@ -100,10 +108,34 @@ export class UserToJudge<K extends CredentialKind> {
             const { status: _status, ...failure } = usage;
             this.run.unjudged(this.args, this.user.userName, this.policy.name, this.access, [{ credential: kind, ...failure }]);
         }
+        if (usage.status === "no-such-user") this.recordPassed(kind, "not in IAM yet (a preview that creates it)");
+        if (usage.status === "fresh-by-report")
+            this.recordPassed(
+                kind,
+                `fresh in the credential report of ${usage.reportGenerated.toISOString().slice(0, 16).replace("T", " ")} UTC`,
+            );
         if (usage.status !== "found") return [];
         const verdict = assessKind(kind, usage.facts, this.config.maxUnusedDays, this.now);
         if (verdict.unjudged.length) this.run.unjudged(this.args, this.user.userName, this.policy.name, this.access, verdict.unjudged);
+        if (this.run.recording) {
+            for (const a of verdict.assessments) if (!a.unused) this.run.record({ ...this.recordOf(a), kind: "passed" });
+            if (verdict.assessments.length === 0 && verdict.unjudged.length === 0) this.recordPassed(kind, noneOf(kind, usage.facts));
+        }
         return verdict.assessments.filter((a): a is AssessmentOf<K> => a.unused);
+    }
+
+    /** Records that nothing of this kind was flagged, and why (for `check`'s list of what was not flagged). */
+    private recordPassed(kind: K, reason: string): void {
+        if (!this.run.recording) return;
+        this.run.record({
+            kind: "passed",
+            policy: this.policy.name,
+            urn: this.args.urn,
+            user: this.user.userName,
+            ...accountRecord(this.access),
+            credential: kind,
+            reason,
+        });
     }
 
     /** Whether the deployment retires this unused credential (retiring tag in force): then it is on record, not a violation. */

@@ -23,6 +23,21 @@ export function retiringTagValue(credentials: CredentialRef[], now: Date, days =
     return `${credentials.join(" ")} until ${utcDatePlus(now, days)}`;
 }
 
+/** At most this many characters of a tag's value are quoted back: a message is read, not a dump of the tag. */
+const QUOTED = 40;
+
+/** A part of a tag's value as a message quotes it: bounded, with its length when cut. */
+export function quoted(part: string): string {
+    return part.length <= QUOTED ? JSON.stringify(part) : `${JSON.stringify(part.slice(0, QUOTED))}… (${part.length} characters)`;
+}
+
+/** What is wrong with a value that is not `<refs> until <date>`: the part that is, quoted and bounded. */
+function malformed(value: string, refs: string[] | undefined): string {
+    if (!refs) return `${quoted(value.trim())} does not end with "until YYYY-MM-DD"`;
+    const bad = refs.find(ref => ref !== "password" && !KEY_ID.test(ref))!;
+    return `${quoted(bad)} is neither an access key ID nor "password"`;
+}
+
 export function retirementOf(tags: Record<string, string>, tag: string, now: Date): Retirement {
     const value = tags[tag];
     if (value === undefined) return { status: "none" };
@@ -32,7 +47,9 @@ export function retirementOf(tags: Record<string, string>, tag: string, now: Dat
         return {
             status: "void",
             credentials: "all",
-            note: `the tag ${tag}="${value}" is not "<access key ID or password> … until YYYY-MM-DD", so it retires nothing`,
+            note:
+                `the tag ${tag} is not "<access key ID or password> … until YYYY-MM-DD": ${malformed(value, match ? refs : undefined)}, ` +
+                "so it retires nothing",
         };
     }
     const credentials = new Set(refs);
@@ -42,7 +59,7 @@ export function retirementOf(tags: Record<string, string>, tag: string, now: Dat
         return {
             status: "void",
             credentials,
-            note: `the tag ${tag} ends on "${until}", which is not a date (YYYY-MM-DD), so it retires nothing`,
+            note: `the tag ${tag} ends on ${quoted(until)}, which is not a date (YYYY-MM-DD), so it retires nothing`,
         };
     if (now.getTime() > end.getTime()) {
         return {

@@ -45,7 +45,7 @@ describe("the check command", function () {
             r.stdout,
             /Not judged \(never a pass\):\n    - grace-access-denied: access key AKIAGRACEDENIED00001: access denied to iam:GetAccessKeyLastUsed/,
         );
-        assert.match(r.stdout, /20 resources analyzed: 12 mandatory and 2 advisory violations, 1 users not judged\./);
+        assert.match(r.stdout, /20 resources analyzed: 12 mandatory and 2 advisory violations, 1 user not judged\./);
     });
 
     it("on a real stack export it exits 1 on mandatory violations, 4 when a user was not judged (5 for both), and --json is machine-readable", async () => {

@@ -180,7 +180,7 @@ describe("check: never confidently wrong", function () {
         assert.equal(wide.code, 4);
         assert.doesNotMatch(wide.stdout, /✅/);
         assert.match(wide.stdout, /⚠️ unused-iam-credentials@v0\.1\.0/);
-        assert.match(wide.stdout, /Nothing was analyzed: no user was judged, 1 accounts not listed\./);
+        assert.match(wide.stdout, /Nothing was analyzed: no user was judged, 1 account not listed\./);
         const both = await runCheck(["--stack-export", path.join(REPO, "samples", "demo-stack.json"), "--endpoint", url], {
             ...CREDS,
             UNUSED_CREDENTIALS_IAM_MAX_ATTEMPTS: "1",

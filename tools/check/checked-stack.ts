@@ -59,8 +59,18 @@ export function parseFindings(text: string): { records: FindingRecord[]; reportN
     return { records, reportNotices };
 }
 
+/** The findings folders in use: removed when each run ends, and by `removeTemporaryFiles` on an interrupt. */
+const temporary = new Set<string>();
+
+/** Removes every findings folder still in use (an interrupted `check`). */
+export function removeTemporaryFiles(): void {
+    for (const dir of temporary) fs.rmSync(dir, { recursive: true, force: true });
+    temporary.clear();
+}
+
 export async function checkStack(name: string, stack: StackForCheck | undefined, options: DriveOptions): Promise<CheckedStack> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "unused-credentials-findings-"));
+    temporary.add(dir);
     const file = path.join(dir, "findings.jsonl");
     try {
         const run = await drivePack({ ...options, env: { ...options.env, [FINDINGS_FILE_ENV]: file } });
@@ -71,6 +81,7 @@ export async function checkStack(name: string, stack: StackForCheck | undefined,
         return { name, stack, run, records, reportNotices, resources: new Map(options.resources.map(r => [r.urn, r])) };
     } finally {
         fs.rmSync(dir, { recursive: true, force: true });
+        temporary.delete(dir);
     }
 }
 

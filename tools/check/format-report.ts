@@ -53,9 +53,26 @@ export interface CheckReport {
     } & ExemptionRecord)[];
     /** Users whose credentials were not judged, each credential with why: never a pass. */
     unjudged: UnjudgedUser[];
+    /** What was judged and not flagged, per user: each credential with its idle days, or why there was none. */
+    passed: PassedUser[];
     /** Each account whose credential report was set aside, whole or row by row (those users were read live). */
     credentialReports: Omit<ReportNoticeRecord, "kind">[];
     summary: { mandatory: number; advisory: number; exempt: number; unjudged: number; notices: number; retiring: number };
+}
+
+export interface PassedUser {
+    stack: string;
+    user: string;
+    urn: string;
+    account: string;
+    credentials: {
+        credential?: string;
+        accessKeyId?: string;
+        lastUsed?: string | null;
+        idleDays?: number;
+        thresholdDays?: number;
+        reason?: string;
+    }[];
 }
 
 export interface UnjudgedUser {
@@ -188,6 +205,25 @@ export function checkReport(checked: CheckedStack[], accounts: AccountLine[]): C
             }),
         ),
     ]);
+    // Users with no violation and nothing unjudged: what was judged, and why it passed.
+    const flagged = new Set([...credentials.map(c => `${c.stack}\n${c.urn}`), ...unjudged.map(u => `${u.stack}\n${u.urn}`)]);
+    const passedByUser = new Map<string, PassedUser>();
+    for (const c of checked)
+        for (const r of c.records) {
+            const key = `${c.name}\n${r.urn}`;
+            if (r.kind !== "passed" || flagged.has(key)) continue;
+            const user = passedByUser.get(key) ?? { stack: c.name, user: r.user, urn: r.urn, account: r.account, credentials: [] };
+            user.credentials.push({
+                credential: r.credential,
+                accessKeyId: r.accessKeyId,
+                lastUsed: r.lastUsed,
+                idleDays: r.idleDays,
+                thresholdDays: r.thresholdDays,
+                reason: r.reason,
+            });
+            passedByUser.set(key, user);
+        }
+    const passed = [...passedByUser.values()].sort((a, b) => `${a.stack}\n${a.user}`.localeCompare(`${b.stack}\n${b.user}`));
     // Once per account and report, however many stacks were checked in it.
     const credentialReports = [
         ...new Map(
@@ -203,6 +239,7 @@ export function checkReport(checked: CheckedStack[], accounts: AccountLine[]): C
         credentials,
         exemptions,
         unjudged,
+        passed,
         credentialReports,
         summary: {
             mandatory: violations.filter(v => v.enforcementLevel === "mandatory").length,
@@ -229,6 +266,30 @@ function credentialName(c: CredentialLine): string {
     return c.credential === "password" ? "console password" : `access key ${c.accessKeyId}`;
 }
 
+/** Violations grouped by cause: policy, level and message with the user's name left out; in first-seen order. */
+function sharedCauses(violations: CheckReport["violations"]): CheckReport["violations"][] {
+    const groups = new Map<string, CheckReport["violations"]>();
+    for (const v of violations) {
+        const cause = `${v.stack}\n${v.policy}\n${v.enforcementLevel}\n${v.message.replace(/IAM user '[^']*'/g, "IAM user '…'")}`;
+        groups.set(cause, [...(groups.get(cause) ?? []), v]);
+    }
+    return [...groups.values()];
+}
+
+/** A credential judged and not unused, as the list of what was not flagged says it. */
+function passedText(c: PassedUser["credentials"][number]): string {
+    const days = (iso: string) => Math.floor((Date.now() - Date.parse(iso)) / 86_400_000);
+    // Idle for fewer days than its last use is old: it was created (or re-created) since.
+    const since = c.lastUsed && days(c.lastUsed) > c.idleDays! + 1 ? ", created since" : "";
+    const use = c.lastUsed ? `last used ${c.lastUsed.slice(0, 10)}${since}` : "never used";
+    return `${credentialOf(c)} ${use}: idle ${counted(c.idleDays!, "day")}, threshold ${c.thresholdDays}`;
+}
+
+/** `1 user`, `2 users`: a count with its noun in the right number. */
+export function counted(n: number, singular: string, plural = `${singular}s`): string {
+    return `${n} ${n === 1 ? singular : plural}`;
+}
+
 /** The pack's own version, when no run of it told it (nothing was analyzed). */
 function packageVersion(): string {
     const file = path.resolve(__dirname, "..", "..", "..", "package.json");
@@ -248,7 +309,7 @@ function credentialOf(c: { credential?: string; accessKeyId?: string }): string 
 export function formatPolicies(
     report: CheckReport,
     packLocation: string,
-    options: { descriptions: Map<string, string>; severities?: Map<string, string>; notListed: number },
+    options: { descriptions: Map<string, string>; severities?: Map<string, string>; notListed: number; listPassed?: boolean },
 ): string {
     const { descriptions } = options;
     const analyzedCount = report.stacks.reduce((n, s) => n + s.resourcesAnalyzed, 0);
@@ -256,13 +317,19 @@ export function formatPolicies(
     const icon = report.summary.mandatory > 0 ? "❌" : report.violations.length > 0 || incomplete ? "⚠️" : "✅";
     const lines = ["Policies:", `    ${icon} ${report.pack}@v${report.version} (local: ${packLocation})`];
     const several = report.stacks.length > 1;
-    for (const v of report.violations) {
+    // Findings that share a cause (the same policy and message but for the user's name) are told once, with the
+    // resources they concern: 19 users without credentials are one cause, not 19 paragraphs. A preview prints one
+    // diagnostic per resource, as the engine asks; check is read by a person.
+    for (const group of sharedCauses(report.violations)) {
+        const v = group[0];
         const severity = options.severities?.get(v.policy);
         const level = `[${v.enforcementLevel}]${severity ? ` [severity: ${severity}]` : ""}`;
-        lines.push(`        - ${level}  ${v.policy}  (${several ? `${v.stack}: ` : ""}${displayType(v.type)}: ${v.resource})`);
+        const where = (x: CheckReport["violations"][number]) => `${several ? `${x.stack}: ` : ""}${displayType(x.type)}: ${x.resource}`;
+        lines.push(`        - ${level}  ${v.policy}  (${group.length === 1 ? where(v) : `${counted(group.length, "resource")}`})`);
         const description = descriptions.get(v.policy);
         if (description) lines.push(`          ${description}`);
         lines.push(`          ${v.message}`);
+        if (group.length > 1) lines.push(`          The same for ${group.slice(1).map(where).join(", ")}.`);
     }
     const owned = report.credentials.filter(c => c.kind === "unused" || c.kind === "retiring");
     if (owned.length > 0) {
@@ -292,13 +359,27 @@ export function formatPolicies(
     }
     if (report.unjudged.length > 0) {
         lines.push("", "Not judged (never a pass):");
+        // Users not judged for the same reasons are one line: an unreachable account is one cause.
+        const byCause = new Map<string, string[]>();
         for (const u of report.unjudged) {
             const reasons = new Set(u.credentials.map(c => c.reason));
             const text =
                 reasons.size <= 1
                     ? `${u.credentials.map(credentialOf).join(", ")}: ${u.reason}`
                     : u.credentials.map(c => `${credentialOf(c)}: ${c.reason}`).join("; ");
-            lines.push(`    - ${u.user}${several ? ` (${u.stack})` : ""}: ${text}`);
+            byCause.set(text, [...(byCause.get(text) ?? []), `${u.user}${several ? ` (${u.stack})` : ""}`]);
+        }
+        for (const [text, users] of byCause)
+            lines.push(`    - ${users.length === 1 ? users[0] : `${counted(users.length, "user")} (${users.join(", ")})`}: ${text}`);
+    }
+    if (options.listPassed && report.passed.length > 0) {
+        lines.push("", "Judged and not flagged:");
+        for (const u of report.passed) {
+            const notYet = u.credentials.find(c => c.reason?.startsWith("not in IAM yet"));
+            const what = (notYet ? [notYet] : u.credentials).map(c =>
+                c.idleDays === undefined ? (c.reason ?? "nothing to judge") : passedText(c),
+            );
+            lines.push(`    - ${u.user}${several ? ` (${u.stack})` : ""}: ${[...new Set(what)].join("; ")}`);
         }
     }
     if (report.credentialReports.length > 0) {
@@ -306,18 +387,19 @@ export function formatPolicies(
         for (const r of report.credentialReports) lines.push(`    - ${r.text.replace(/^unused-iam-credentials: /, "")}`);
     }
     const extras = [
-        report.summary.exempt ? `${report.summary.exempt} exempt users` : "",
-        report.summary.unjudged ? `${report.summary.unjudged} users not judged` : "",
-        options.notListed ? `${options.notListed} accounts not listed` : "",
+        report.summary.exempt ? counted(report.summary.exempt, "exempt user") : "",
+        report.summary.unjudged ? `${counted(report.summary.unjudged, "user")} not judged` : "",
+        options.notListed ? `${counted(options.notListed, "account")} not listed` : "",
     ].filter(Boolean);
     lines.push("");
     if (analyzedCount === 0) {
         lines.push(`Nothing was analyzed: no user was judged${extras.map(e => `, ${e}`).join("")}.`);
         return lines.join("\n");
     }
+    const { mandatory, advisory } = report.summary;
     lines.push(
-        `${analyzedCount} resources analyzed${several ? ` in ${report.stacks.length} runs` : ""}: ${report.summary.mandatory} mandatory and ` +
-            `${report.summary.advisory} advisory violations${extras.map(e => `, ${e}`).join("")}.`,
+        `${counted(analyzedCount, "resource")} analyzed${several ? ` in ${report.stacks.length} runs` : ""}: ${mandatory} mandatory and ` +
+            `${advisory} advisory ${mandatory + advisory === 1 ? "violation" : "violations"}${extras.map(e => `, ${e}`).join("")}.`,
     );
     return lines.join("\n");
 }

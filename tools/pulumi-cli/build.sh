@@ -8,7 +8,26 @@
 #   PULUMI_CLI_CACHE   the cache folder (default: ${XDG_CACHE_HOME:-$HOME/.cache}/unused-iam-credentials/pulumi-cli)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-say() { printf 'pulumi-cli: %s\n' "$*" >&2; }
+started=$(date +%s)
+say() { printf 'pulumi-cli: [%s] %s\n' "$(elapsed)" "$*" >&2; }
+elapsed() { local s=$(($(date +%s) - started)); printf '%dm%02ds' $((s / 60)) $((s % 60)); }
+# Runs "$@" with its output in a log, printing a line with what it has done (from count_cmd over the log) every 20 s, so
+# that a long phase never looks hung. $1: the phase's name; $2: a command printing the count so far; then the command.
+with_progress() {
+    local phase=$1 count_cmd=$2 log rc ticker
+    shift 2
+    log=$(mktemp)
+    ( while sleep 20; do say "$phase: $(eval "$count_cmd" <"$log")"; done ) &
+    ticker=$!
+    "$@" >"$log" 2>&1
+    rc=$?
+    kill "$ticker" 2>/dev/null
+    wait "$ticker" 2>/dev/null
+    if [ "$rc" -ne 0 ]; then tail -5 "$log" >&2; fi
+    say "$phase: done, $(eval "$count_cmd" <"$log")"
+    rm -f "$log"
+    return "$rc"
+}
 fail() { printf 'pulumi-cli: %s\n' "$*" >&2; exit 1; }
 
 version=$(awk '$1 == "github.com/pulumi/pulumi/pkg/v3" { print $2; exit }' "$here/go.mod")
@@ -28,15 +47,16 @@ mkdir -p "$bin"
 cd "$here"
 proxy=$(go env GOPROXY)
 say "downloading Pulumi $version's modules through $proxy (about 300 modules and 1.5 GB the first time)"
-if ! out=$(go mod download 2>&1); then
-    printf '%s\n' "$out" | tail -3 >&2
+with_progress "downloading modules" 'printf "%s modules downloaded" "$(grep -c "\.zip$" || true)"' go mod download -x ||
     fail "could not download Pulumi $version's modules from the Go module proxy ($proxy)"
-fi
+packages=$(go list -deps github.com/pulumi/pulumi/pkg/v3/cmd/pulumi 2>/dev/null | wc -l)
 flags=(-trimpath -tags osusergo,grpcnotrace -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$version")
-say "compiling the Pulumi CLI $version (10-20 minutes on 2 cores the first time)"
-CGO_ENABLED=0 go build "${flags[@]}" -o "$bin/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
+say "compiling the Pulumi CLI $version: $packages packages (up to 30 minutes on 2 busy cores the first time; a line every 20 s says how far it is)"
+with_progress "compiling" "printf '%s of $packages packages compiled' \"\$(grep -vc '^#' || true)\"" \
+    env CGO_ENABLED=0 go build -v "${flags[@]}" -o "$bin/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi ||
+    fail "could not compile the Pulumi CLI $version"
 say "compiling the stand-in Node.js language host"
 CGO_ENABLED=0 go build "${flags[@]}" -o "$bin/pulumi-language-nodejs" ./language-host
 touch "$bin/.complete"
-say "built $("$bin/pulumi" version) in $bin"
+say "built $("$bin/pulumi" version) in $bin in $(elapsed)"
 echo "$bin"

@@ -5,7 +5,6 @@
 // Analyze starts 10 s or more after the recovery is judged. The pack runs with its default deadlines.
 import { strict as assert } from "node:assert";
 import { OUTAGES, runThroughOutage, UserOutcome } from "../helpers/outage-run";
-import { describeSlow } from "../helpers/slow";
 
 const USERS = 1000;
 const CAUSE = {
@@ -16,7 +15,7 @@ const CAUSE = {
 
 const count = (outcomes: UserOutcome[], verdict: UserOutcome["verdict"]) => outcomes.filter(o => o.verdict === verdict).length;
 
-describeSlow("bounded whole runs: 1,000 users while IAM does not answer", function () {
+describe("bounded whole runs: 1,000 users while IAM does not answer", function () {
     this.timeout(240_000);
 
     for (const outage of OUTAGES) {
