@@ -51,9 +51,11 @@ const USAGE = `usage: check [--demo] [--stack-export FILE]... [--account-wide] [
 exit: 0  every user judged and no mandatory violation left (--demo always exits 0 once it has shown its findings)
       1  mandatory violations left (with --deactivate: not fixed by it: code changes to deploy, passwords left alone, failures)
       4  some users (or an account's user list) could not be judged; 5 = 1 and 4 together
-      2  usage or run error`;
+      2  usage or run error (bad input, an unreadable file, the pack's records lost)
+      3  check itself failed (an unexpected error: a bug, please report it with the message)
+    130  interrupted (its temporary files removed)`;
 
-const EXIT = { ok: 0, mandatory: 1, usage: 2, unjudged: 4 } as const;
+const EXIT = { ok: 0, mandatory: 1, usage: 2, internal: 3, unjudged: 4 } as const;
 
 class UsageError extends Error {}
 
@@ -119,7 +121,13 @@ interface NamedExport {
 function readStacks(files: string[]): NamedExport[] {
     const names = new Set<string>();
     return files.map(file => {
-        const stack = stackFromExport(readJson(file, "stack export") as never);
+        let stack: StackForCheck;
+        try {
+            stack = stackFromExport(readJson(file, "stack export") as never);
+        } catch (error) {
+            if (error instanceof UsageError) throw error;
+            throw new UsageError(`${file}: ${(error as Error).message}`);
+        }
         let name = `${stack.identity.project}/${stack.identity.stack}`;
         if (names.has(name)) name = `${name} (${path.basename(file)})`;
         names.add(name);
@@ -185,7 +193,11 @@ async function main(argv: string[]): Promise<number> {
     const fixing = values.deactivate || values["dry-run"];
     if (values["delete-unused-passwords"] && !fixing) throw new UsageError("--delete-unused-passwords goes with --deactivate");
     const given = values.endpoint !== undefined ? endpointOf(values.endpoint) : undefined;
+    const format = values.format ?? (values.json ? "json" : "text");
+    if (format !== "text" && format !== "json" && format !== "sarif") throw new UsageError(`--format ${format} is not text, json or sarif`);
+    if (values.json && values.format && values.format !== "json") throw new UsageError("--json is --format json: give one of them");
 
+    // Every usage error is found above, before anything starts: the demo's endpoint is started last, and closed below.
     const demoIam = values.demo
         ? await startLocalIam(readJson(path.join(SAMPLES, "demo-account.json"), "sample account") as AccountFile)
         : undefined;
@@ -202,9 +214,6 @@ async function main(argv: string[]): Promise<number> {
     if ((demoIam || given?.loopback) && !env.AWS_ACCESS_KEY_ID && !env.AWS_PROFILE) {
         Object.assign(env, { AWS_ACCESS_KEY_ID: "AKIDLOCALENDPOINT000", AWS_SECRET_ACCESS_KEY: "local-endpoint" });
     }
-    const format = values.format ?? (values.json ? "json" : "text");
-    if (format !== "text" && format !== "json" && format !== "sarif") throw new UsageError(`--format ${format} is not text, json or sarif`);
-    if (values.json && values.format && values.format !== "json") throw new UsageError("--json is --format json: give one of them");
     // Progress on a terminal only: quiet in CI and with --json or --format sarif.
     const progress = process.stderr.isTTY === true && format === "text" && !process.env.CI;
     try {
@@ -303,7 +312,7 @@ function progressLine(name: string, total: number): () => void {
     let done = 0;
     return () => {
         done++;
-        process.stderr.write(`\r  ${name}: analyzed ${done}/${total} resources`);
+        process.stderr.write(`\r\x1b[K  ${name}: analyzed ${done}/${total} resources`);
     };
 }
 
@@ -378,8 +387,14 @@ main(process.argv.slice(2)).then(
             String((error as { code?: string }).code).startsWith("ERR_PARSE_ARGS");
         // Lost records are a run error (exit 2), never a clean report.
         if (error instanceof FindingsLost) console.error("check: the report is incomplete, so none is printed");
-        console.error(`check: ${(error as Error).message}`);
-        if (known) console.error(USAGE.split("\n")[0]);
-        process.exitCode = EXIT.usage;
+        if (known || error instanceof FindingsLost) {
+            console.error(`check: ${(error as Error).message}`);
+            if (known) console.error(USAGE.split("\n")[0]);
+            process.exitCode = EXIT.usage;
+            return;
+        }
+        // Not bad input and not a finding: a CI job must be able to tell a broken tool from both.
+        console.error(`check: internal error, please report it: ${(error as Error)?.stack ?? String(error)}`);
+        process.exitCode = EXIT.internal;
     },
 );

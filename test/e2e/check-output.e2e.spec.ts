@@ -64,3 +64,29 @@ describe("check's output for people", function () {
         fs.rmSync(tmp, { recursive: true, force: true });
     });
 });
+
+describe("check's exits: every usage error ends, with its code", function () {
+    this.timeout(60_000);
+    const cases: [string, string[], RegExp][] = [
+        [
+            "an unknown format, with --demo (the demo's endpoint is never started)",
+            ["--demo", "--format", "xml"],
+            /--format xml is not text, json or sarif/,
+        ],
+        ["--json beside another format", ["--demo", "--json", "--format", "sarif"], /--json is --format json/],
+        ["no input", [], /give --stack-export FILE/],
+        ["an unknown flag", ["--demo", "--frobnicate"], /Unknown option '--frobnicate'/],
+        ["a file that is not a stack export", ["--stack-export", path.join(REPO, "package.json")], /not a `pulumi stack export` file/],
+        ["a bad concurrency", ["--demo", "--concurrency", "0"], /--concurrency must be a whole number/],
+        ["an endpoint that is not http(s)", ["--demo", "--endpoint", "ftp://example.com"], /is not an http\(s\) URL/],
+    ];
+    for (const [what, args, message] of cases) {
+        it(`${what}: exit 2 with one message`, async () => {
+            const started = Date.now();
+            const run = await runCheck(args);
+            assert.equal(run.code, 2, run.stderr);
+            assert.match(run.stderr, message);
+            assert.ok(Date.now() - started < 30_000, "it ended");
+        });
+    }
+});
