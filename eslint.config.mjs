@@ -9,7 +9,7 @@ export default tseslint.config(
     ...tseslint.configs.recommendedTypeChecked,
     prettier,
     {
-        languageOptions: { parserOptions: { projectService: { allowDefaultProject: ["*.js", "tools/*.js"] }, tsconfigRootDir: import.meta.dirname } },
+        languageOptions: { parserOptions: { projectService: { allowDefaultProject: ["*.js", "tools/*.js", "test/programs/*.js"] }, tsconfigRootDir: import.meta.dirname } },
         rules: {
             // Prettier wraps code at 140; a string or comment may run on to 160, never further.
             "max-len": ["error", { code: 160, ignoreUrls: true, ignoreRegExpLiterals: true }],
