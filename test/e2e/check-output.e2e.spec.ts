@@ -7,7 +7,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { runCheck } from "../helpers/check-cli";
 import { counted } from "../../tools/check/format-report";
-import { REPO } from "../helpers/samples";
+import { REPO, sampleAccount } from "../helpers/samples";
+import { startLocalIam } from "../../tools/local-iam/server";
 
 const CHECK = path.resolve(__dirname, "..", "..", "..", "bin", "tools", "check.js");
 
@@ -47,6 +48,30 @@ describe("check's output for people", function () {
             run.stdout,
             /Not judged \(never a pass\):\n {4}- native-nina: .*\n {4}- 18 users \(alice-stale-key, bob-never-used-key, /,
         );
+    });
+
+    it("--account-wide shows its progress on a terminal, and none with --json or in CI", async () => {
+        const iam = await startLocalIam(sampleAccount());
+        // `script` gives check a terminal (util-linux, on every machine of this project's kind).
+        const onTerminal = (args: string, env: NodeJS.ProcessEnv = {}) =>
+            new Promise<string>(resolve => {
+                const command = `${process.execPath} ${CHECK} --endpoint ${iam.url} --account-wide ${args}`;
+                const child = spawn("script", ["-qec", command, "/dev/null"], {
+                    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+                });
+                let output = "";
+                child.stdout.on("data", (c: Buffer) => (output += c.toString()));
+                child.on("close", () => resolve(output));
+            });
+        try {
+            const text = await onTerminal("");
+            assert.match(text, /account-wide: 19 users no given stack manages/);
+            assert.match(text, /account-wide: analyzed 19\/19 resources/);
+            assert.doesNotMatch(await onTerminal("--json"), /analyzed \d+\/\d+ resources|no given stack manages/);
+            assert.doesNotMatch(await onTerminal("", { CI: "true" }), /analyzed \d+\/\d+ resources|no given stack manages/);
+        } finally {
+            await iam.close();
+        }
     });
 
     it("an interrupt removes its temporary findings folder and exits 130", async () => {
