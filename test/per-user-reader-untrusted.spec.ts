@@ -4,6 +4,7 @@
 import { strict as assert } from "node:assert";
 import { AccountUsageReader } from "../rules/iam/account-usage-reader";
 import { readUserUsage } from "../rules/iam/per-user-reader";
+import { listAccountUsers } from "../rules/iam/list-users";
 import { UserUsage } from "../rules/iam/usage";
 import { Unjudged } from "../rules/model/credentials";
 import { errorEnvelope, leaf, list, node, successEnvelope, XmlNode } from "../tools/local-iam/xml";
@@ -91,6 +92,25 @@ describe("per-user reader: untrusted answers", () => {
                 unavailableReason(await read()),
                 "iam:ListAccessKeys answered a Marker without IsTruncated, which the pack cannot judge from",
             );
+        });
+
+        it("ListUsers, read by the same model: without IsTruncated the page is complete; with a Marker but no IsTruncated, the list is not", async () => {
+            const member = [
+                leaf("Path", "/"),
+                leaf("UserName", "alice"),
+                leaf("UserId", "AIDAALICE"),
+                leaf("Arn", "arn:aws:iam::123456789012:user/alice"),
+                leaf("CreateDate", ago(400)),
+            ];
+            serve("ListUsers", [list("Users", [member])]);
+            assert.deepEqual(await listAccountUsers(requesterFor(local.iam()), "123456789012"), {
+                accountId: "123456789012",
+                users: [{ userName: "alice", arn: "arn:aws:iam::123456789012:user/alice" }],
+            });
+            serve("ListUsers", [list("Users", [member]), leaf("Marker", "bmV4dA==")]);
+            assert.deepEqual(await listAccountUsers(requesterFor(local.iam()), "123456789012"), {
+                problem: "account 123456789012: iam:ListUsers answered a Marker without IsTruncated, so the list may be incomplete",
+            });
         });
 
         it("the same key listed twice is unavailable", async () => {

@@ -37,6 +37,10 @@ export async function listAccountUsers(iam: IamRequester, accountId: string): Pr
             if (!seen.has(user.UserName.toLowerCase())) users.push({ userName: user.UserName, arn: arn.arn });
             seen.add(user.UserName.toLowerCase());
         }
+        // IsTruncated is optional in IAM's model (false when absent), as for ListAccessKeys; a Marker beside a missing
+        // IsTruncated says there may be more.
+        if (answer.IsTruncated == null && answer.Marker)
+            return { problem: `account ${accountId}: iam:ListUsers answered a Marker without IsTruncated, so the list may be incomplete` };
         if (answer.IsTruncated !== true) return { accountId, users };
         if (!answer.Marker || answer.Marker === marker)
             return { problem: `account ${accountId}: iam:ListUsers answered a truncated page without a new Marker` };
