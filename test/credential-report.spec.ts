@@ -4,7 +4,14 @@
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { CredentialReport, provenFreshByReport, readCredentialReport, ReportRow } from "../rules/iam/credential-report";
+import {
+    CredentialReport,
+    keySlotsProvenFresh,
+    provenFreshByReport,
+    readCredentialReport,
+    ReportRow,
+    rowsSetAside,
+} from "../rules/iam/credential-report";
 import { MS_PER_DAY } from "../rules/model/credentials";
 import { credentialReportCsv, REPORT_COLUMNS } from "../tools/local-iam/credential-report-csv";
 import { resolveUser } from "../tools/local-iam/account-file";
@@ -26,6 +33,67 @@ function usable(reading: ReturnType<typeof readCredentialReport>): CredentialRep
 }
 
 describe("credential report", () => {
+    describe("rows set aside, counted by cause (the one line per account)", () => {
+        it("counts the doubtful rows by cause, the most common first, with the first row of each as its example", () => {
+            const cells = (user: string, passwordLastUsed: string, keyUsed = "N/A") => {
+                const c: Record<string, string> = {
+                    user,
+                    arn: `arn:aws:iam::123456789012:user/${user}`,
+                    password_enabled: passwordLastUsed === "N/A" ? "false" : "true",
+                    password_last_used: passwordLastUsed,
+                    access_key_1_active: keyUsed === "N/A" ? "false" : "true",
+                    access_key_1_last_rotated: keyUsed === "N/A" ? "N/A" : iso(300),
+                    access_key_1_last_used_date: keyUsed,
+                    access_key_2_active: "false",
+                };
+                return REPORT_COLUMNS.map(col => c[col] ?? "N/A").join(",");
+            };
+            const csv = [
+                REPORT_COLUMNS.join(","),
+                // The rarer cause first: the line still leads with the commoner one.
+                cells("odd", "N/A", "not_supported"),
+                cells("clean", iso(5)),
+                cells("future-a", iso(-1)),
+                cells("future-b", iso(-2)),
+            ].join("\n");
+            const counted = rowsSetAside(usable(readCredentialReport(csv, GENERATED, NOW)));
+            assert.deepEqual(counted, {
+                rows: 4,
+                setAside: 3,
+                causes: [
+                    {
+                        kind: "after-generated",
+                        rows: 2,
+                        example: `future-a: password_last_used "${iso(-1)}" is after the report was generated`,
+                    },
+                    { kind: "not-a-date", rows: 1, example: 'odd: access_key_1_last_used_date "not_supported" is not a date' },
+                ],
+            });
+        });
+
+        it("a report without doubtful rows sets none aside", () => {
+            assert.deepEqual(rowsSetAside({ generated: GENERATED, rows: new Map([["alice", row({})]]) }), {
+                rows: 1,
+                setAside: 0,
+                causes: [],
+            });
+        });
+    });
+
+    describe("key slots proven fresh", () => {
+        const slot = (n: 1 | 2, rotated: Date) => ({ slot: n, active: true, lastRotated: rotated, lastUsed: daysAgo(1) });
+        it("two slots created a second apart can be told apart: both fresh slots prove their keys fresh", () => {
+            const rotated = daysAgo(300);
+            const keys = [slot(1, rotated), slot(2, new Date(rotated.getTime() + 1000))];
+            assert.equal(keySlotsProvenFresh(row({ keys }), 90, NOW).length, 2);
+        });
+        it("two slots created in the same second cannot: neither proves anything", () => {
+            const rotated = daysAgo(300);
+            const keys = [slot(1, rotated), slot(2, new Date(rotated.getTime() + 999))];
+            assert.deepEqual(keySlotsProvenFresh(row({ keys }), 90, NOW), []);
+        });
+    });
+
     describe("parsing", () => {
         const csv = credentialReportCsv(
             [

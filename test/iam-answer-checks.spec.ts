@@ -4,6 +4,7 @@ import {
     accessKeyId,
     accessKeyStatus,
     dateProblem,
+    modelRequired,
     optionalDate,
     requiredDate,
     requiredObject,
@@ -28,6 +29,18 @@ function outcome(check: () => unknown): string {
 }
 
 describe("IAM answer checks", () => {
+    it("a member IAM's model requires, absent or null, is doubt naming every one missing", () => {
+        assert.throws(
+            () => modelRequired({ UserName: null, Arn: "arn" }, ["Path", "UserName", "Arn"], "a User", "iam:GetUser"),
+            (e: Error) =>
+                e instanceof UntrustedAnswer &&
+                e.message === "iam:GetUser answered a User without Path, UserName, which IAM's API model requires",
+        );
+        assert.doesNotThrow(() =>
+            modelRequired({ Path: "/", UserName: "a", Arn: "arn" }, ["Path", "UserName", "Arn"], "a User", "iam:GetUser"),
+        );
+    });
+
     describe("dates", () => {
         it("up to five minutes after now is clock skew; a millisecond more is the future", () => {
             assert.equal(dateProblem(new Date(NOW.getTime() + CLOCK_SKEW_MS), NOW), undefined);
