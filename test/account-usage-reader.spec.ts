@@ -336,7 +336,6 @@ describe("account usage source", () => {
                 throw new TypeError("a bug in a reader");
             },
             calls: new Map(),
-            spared: () => 0,
             call: <T>(action: string): Promise<T> =>
                 action === "GetCredentialReport"
                     ? Promise.resolve({ Content: Buffer.from(csv), GeneratedTime: new Date(now.getTime() - 3600_000) } as T)

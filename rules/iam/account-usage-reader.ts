@@ -42,9 +42,9 @@ export type UsageReaderSettings = Pick<PackSettings, "source" | "reportWaitMs" |
 /** What the one line per account says of its credential report: set aside whole, or some rows set aside. */
 export interface ReportNotice {
     account: string;
-    accountId?: string;
+    accountId: string | null;
     /** The line as the pack prints it. */
-    line: string;
+    text: string;
     /** Why the whole report was set aside. */
     setAsideWhole?: string;
     /** The rows set aside one by one, by cause. */
@@ -193,10 +193,15 @@ export class AccountUsageReader implements UsageReader {
     }
 
     /** Says once per account what a report set aside, as a line (stderr) and as data. */
-    private tell(notice: Omit<ReportNotice, "account" | "accountId" | "line">, line: string): void {
+    private tell(notice: Pick<ReportNotice, "setAsideWhole" | "rows">, text: string): void {
         const account = this.options.accountName ?? "this account";
-        (this.options.warn ?? (text => process.stderr.write(`${text}\n`)))(line);
-        this.options.notice?.({ account, accountId: this.options.accountId, line, ...notice });
+        (this.options.warn ?? (line => process.stderr.write(`${line}\n`)))(text);
+        this.options.notice?.({ account, accountId: this.options.accountId ?? null, text, ...notice });
+    }
+
+    /** How the one line names the report: ` of account 1111…`, or nothing. */
+    private get reportOf(): string {
+        return this.options.accountName ? ` of ${this.options.accountName}` : "";
     }
 
     /** The one line about rows doubted one by one, the first time a report is used. */
@@ -205,11 +210,10 @@ export class AccountUsageReader implements UsageReader {
         this.told.add(report);
         const rows = rowsSetAside(report);
         if (rows.setAside === 0) return;
-        const name = this.options.accountName ? ` of ${this.options.accountName}` : "";
         const causes = rows.causes.map(c => `${c.rows} with ${ROW_DOUBTS[c.kind]} (e.g. ${c.example})`).join("; ");
         this.tell(
             { rows },
-            `unused-iam-credentials: the credential report${name}: ${rows.setAside} of ${rows.rows} rows set aside, ` +
+            `unused-iam-credentials: the credential report${this.reportOf}: ${rows.setAside} of ${rows.rows} rows set aside, ` +
                 `their users read from the per-user IAM APIs instead: ${causes}`,
         );
     }
@@ -226,10 +230,9 @@ export class AccountUsageReader implements UsageReader {
         }
         if (result.status === "unusable" && !this.setAside) {
             this.setAside = true;
-            const name = this.options.accountName ? ` of ${this.options.accountName}` : "";
             this.tell(
                 { setAsideWhole: result.reason },
-                `unused-iam-credentials: the credential report${name} was set aside for this run because ${result.reason}; ` +
+                `unused-iam-credentials: the credential report${this.reportOf} was set aside for this run because ${result.reason}; ` +
                     "every user is read from the per-user IAM APIs instead",
             );
         }

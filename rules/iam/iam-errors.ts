@@ -6,9 +6,12 @@ interface SdkLikeError {
     code?: string;
     message?: string;
     $metadata?: { attempts?: number; httpStatusCode?: number };
+    /** A deadline of the pack's own: how long it was (a probe's is shorter than a request's). */
+    seconds?: number;
 }
 
-const NETWORK_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "EHOSTUNREACH", "ENETUNREACH", "EAI_AGAIN", "EPIPE"]);
+/** Transport failures: the endpoint could not be reached or dropped the connection. */
+export const NETWORK_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "EHOSTUNREACH", "ENETUNREACH", "EAI_AGAIN", "EPIPE"]);
 
 export function isNoSuchEntity(error: unknown): boolean {
     const e = error as SdkLikeError;
@@ -52,9 +55,8 @@ function describe(error: unknown, action: string, timeoutSeconds: number): Failu
         return { errorCode: e.code ?? "Timeout", reason: e.message ?? "IAM is not answering" };
     }
     if (name === "AbortError" || name === "TimeoutError" || name === "RequestTimeout" || e.code === "ETIMEDOUT") {
-        // A probe has a shorter deadline than a request: the error says which it had.
-        const within = /^no answer within ([\d.]+) s$/.exec(e.message ?? "")?.[1] ?? timeoutSeconds;
-        return { errorCode: "Timeout", reason: `${service(action)} did not answer ${action} within ${within} s` };
+        // A probe has a shorter deadline than a request: the error carries which it had.
+        return { errorCode: "Timeout", reason: `${service(action)} did not answer ${action} within ${e.seconds ?? timeoutSeconds} s` };
     }
     if (NETWORK_CODES.has(code)) {
         return { errorCode: code, reason: `${service(action)} endpoint unreachable for ${action} (${code})` };

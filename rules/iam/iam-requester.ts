@@ -10,6 +10,7 @@
 import type { IAMClient } from "@aws-sdk/client-iam";
 import pLimit from "p-limit";
 import { withDeadline } from "../lib/deadline";
+import { NETWORK_CODES } from "./iam-errors";
 
 /** An IAM call that failed, with the IAM action it was for. */
 export class IamCallError extends Error {
@@ -24,20 +25,8 @@ export class IamCallError extends Error {
 
 /** What a request that did not finish within its deadline failed with, whatever the SDK threw meanwhile. */
 function timeoutError(seconds: number): Error {
-    return Object.assign(new Error(`no answer within ${seconds} s`), { name: "TimeoutError" });
+    return Object.assign(new Error(`no answer within ${seconds} s`), { name: "TimeoutError", seconds });
 }
-
-/** Transport failures that say the endpoint is not answering at all (as opposed to answering with an error). */
-const NOT_ANSWERING_CODES = new Set([
-    "ECONNREFUSED",
-    "ECONNRESET",
-    "ENOTFOUND",
-    "EHOSTUNREACH",
-    "ENETUNREACH",
-    "EAI_AGAIN",
-    "EPIPE",
-    "ETIMEDOUT",
-]);
 
 /** A request not sent because the account's IAM stopped answering earlier in the run; `code` is that failure's. */
 export class EndpointDown extends Error {
@@ -77,8 +66,6 @@ export interface IamRequester {
     readonly timeoutSeconds: number;
     /** Requests sent so far, by IAM action: what the benchmark and `check` report. */
     readonly calls: Map<string, number>;
-    /** Requests not sent because the account's IAM had stopped answering. */
-    readonly spared: () => number;
 }
 
 export interface CallOptions {
@@ -118,7 +105,7 @@ function rateCap(perSecond: number | undefined): () => Promise<void> {
 function notAnswering(error: unknown): string | undefined {
     const e = error as { name?: string; code?: string };
     if (e?.name === "TimeoutError") return "Timeout";
-    if (e?.code && NOT_ANSWERING_CODES.has(e.code)) return e.code;
+    if (e?.code && (NETWORK_CODES.has(e.code) || e.code === "ETIMEDOUT")) return e.code;
     return undefined;
 }
 
@@ -131,7 +118,6 @@ export function makeIamRequester(client: IAMClient, options: RequesterOptions): 
     const probeTimeoutMs = Math.min(options.timeoutMs, options.probeTimeoutMs ?? 5_000);
     const account = options.accountName ?? "this account";
     let outage: Outage | undefined;
-    let spared = 0;
 
     /** The error a request gets instead of being sent while the account's IAM is not answering. */
     const down = (o: Outage) =>
@@ -149,17 +135,13 @@ export function makeIamRequester(client: IAMClient, options: RequesterOptions): 
     return {
         timeoutSeconds: seconds,
         calls,
-        spared: () => spared,
         call(operation, request, signal, callOptions) {
             const action = `iam:${operation}`;
             return limit(async () => {
                 if (signal?.aborted) throw new IamCallError(action, timeoutError(seconds));
                 let probe = false;
                 if (outage) {
-                    if (outage.probing || performance.now() < outage.nextProbeAt) {
-                        spared++;
-                        throw new IamCallError(action, down(outage));
-                    }
+                    if (outage.probing || performance.now() < outage.nextProbeAt) throw new IamCallError(action, down(outage));
                     outage.probing = probe = true;
                 }
                 await waitTurn();

@@ -5,6 +5,7 @@
 import * as fs from "node:fs";
 import type { CredentialKind } from "../model/credentials";
 import type { ExemptionRecord } from "../verdict/exemption";
+import type { ReportNotice } from "../iam/account-usage-reader";
 
 /** The environment variable through which a tool names the findings file (read once, by index.ts). */
 export const FINDINGS_FILE_ENV = "UNUSED_CREDENTIALS_FINDINGS_FILE";
@@ -47,14 +48,8 @@ export interface FindingRecord {
  * What an account's credential report set aside (the pack's stderr says it in one line too): the whole report, or
  * rows doubted one by one (their users were read live). Not about one user: no urn, user or policy.
  */
-export interface ReportNoticeRecord {
+export interface ReportNoticeRecord extends ReportNotice {
     kind: "credential-report";
-    account: string;
-    accountId: string | null;
-    /** The line as the pack printed it. */
-    text: string;
-    setAsideWhole?: string;
-    rows?: { rows: number; setAside: number; causes: { kind: string; rows: number; example: string }[] };
 }
 
 export interface FindingsSink {

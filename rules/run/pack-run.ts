@@ -49,14 +49,7 @@ export class PackRun {
         this.env = options.env;
         this.findings = options.findings;
         this.accounts = new Accounts(options.settings, options.env, notice =>
-            this.findings?.reportNotice?.({
-                kind: "credential-report",
-                account: notice.account,
-                accountId: notice.accountId ?? null,
-                text: notice.line,
-                setAsideWhole: notice.setAsideWhole,
-                rows: notice.rows,
-            }),
+            this.findings?.reportNotice?.({ kind: "credential-report", ...notice }),
         );
     }
 
