@@ -2,17 +2,16 @@
 // nothing more. The pack itself is index.ts → rules/policies.ts.
 export { PACK_NAME, policyCatalog } from "./policies";
 export type { CredentialFacts, CredentialKind, Need } from "./model/credentials";
-export { parseUserArn, type UserArn } from "./model/arn";
 export { MAX_RETIRING_DAYS } from "./model/limits";
-export { jsonProblem, parseJson } from "./lib/json";
+export { parseJson } from "./lib/json";
 export { settingsFrom, SettingsError, type PackSettings } from "./config/settings";
 export { DEFAULT_RETIRING_TAG } from "./config/policy-config";
-export { Accounts, type AccountAccess, type VerifiedAccess } from "./accounts/accounts";
+export { Accounts, type AccountAccess } from "./accounts/accounts";
 export type { ProviderLike } from "./accounts/provider-settings";
 export { listAccountUsers, type AccountListing } from "./iam/list-users";
 export type { ExemptionRecord } from "./verdict/exemption";
 export { formatUtc } from "./verdict/message";
-export { assessKind } from "./verdict/verdict";
+export { ALL_KINDS, assessKind, kindModule } from "./kinds/kinds";
 export { readCredentialReport } from "./iam/credential-report";
 export { FINDINGS_FILE_ENV, FINDING_KINDS, type FindingRecord, type ReportNoticeRecord } from "./run/findings";
 export { managedUserOf, USER_TYPES } from "./run/managed-user";

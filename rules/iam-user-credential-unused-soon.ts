@@ -3,9 +3,9 @@ import { DEFAULT_NOTICE_DAYS, noticeConfigSchema } from "./config/policy-config"
 import { UNUSED_CREDENTIAL_FRAMEWORK } from "./config/policy-metadata";
 import { noticeMessage, noticeUnavailableMessage, retiringMessage } from "./verdict/message";
 import { retires } from "./verdict/retirement";
-import { assessKind } from "./verdict/verdict";
+import { ALL_KINDS, assessKind } from "./kinds/kinds";
 import { PackRun } from "./run/pack-run";
-import { accountRecord, credentialRecord, managedUser, refOf } from "./run/user-to-judge";
+import { accountFields, credentialFields, settleUser } from "./run/judging-policy";
 
 const NAME = "iam-user-credential-unused-soon";
 
@@ -20,53 +20,68 @@ export const iamUserCredentialUnusedSoon = (run: PackRun): ResourceValidationPol
         "Use the credential before the date if it is still needed; otherwise retire it now (see iam-user-unused-access-key " +
         "and iam-user-unused-password), before it blocks a deployment.",
     configSchema: noticeConfigSchema(),
-    // It judges nothing itself: it takes each judging policy's threshold, account and exemption decision from that
-    // policy's run on this resource (they run first), so that the two can never disagree. A credential within
-    // noticeDays of the threshold is noticed; one the deployment retires is on record; a notice whose data cannot be
-    // read says so as a notice (the credential itself was judged, or is on the unavailable policy's record).
+    // It warns against each kind's judging policy with that policy's own config (the run keeps it, the same for every
+    // resource), settling the user the same way, so that the two can never disagree; a kind whose policy is disabled
+    // gets no notice. A credential within noticeDays of the threshold is noticed; one the deployment retires is on
+    // record; a notice whose data cannot be read says so as a notice (the credential itself was judged, or is on the
+    // unavailable policy's record). IAM is read once per user: the readers share what both policies ask.
     validateResource: async (args, reportViolation) => {
-        const named = managedUser(args);
-        if (!named) return;
         const noticeDays = args.getConfig<{ noticeDays?: number }>().noticeDays ?? DEFAULT_NOTICE_DAYS;
-        const now = new Date();
-        const onRecord = run.unjudgedOf(args.urn);
-        for (const j of run.judgementsOf(args.urn)) {
-            const base = { policy: j.policy, urn: args.urn, user: named.userName, ...accountRecord(j.access) };
-            const from = Math.max(0, j.thresholdDays - noticeDays);
+        for (const kind of ALL_KINDS) {
+            const config = run.configOf(kind.kind);
+            if (!config) continue;
+            const settled = await settleUser(run, args, kind, config, false);
+            if (!settled) continue;
+            const { user, access, retirement, now } = settled;
+            const policy = kind.policy.name;
+            const base = { policy, urn: args.urn, user: user.userName, ...accountFields(access) };
+            const from = Math.max(0, config.maxUnusedDays - noticeDays);
             // The report clears what is fresh at `from`; only credentials within the window are read live.
-            const usage = await j.access.usage.usageOf(named.userName, { [j.kind]: from });
-            const verdict = usage.status === "found" ? assessKind(j.kind, usage.facts, j.thresholdDays, now) : undefined;
-            const unread = usage.status === "unavailable" ? [{ ...usage, credential: j.kind }] : (verdict?.unjudged ?? []);
+            const usage = await access.usage.usageOf(user.userName, { [kind.kind]: from });
+            const verdict = usage.status === "found" ? assessKind(kind.kind, usage.facts, config.maxUnusedDays, now) : undefined;
+            const unread = usage.status === "unavailable" ? [{ ...usage, credential: kind.kind }] : (verdict?.unjudged ?? []);
+            const onRecord = run.unjudgedOf(args.urn);
             for (const doubt of unread) {
                 // What the judging policy could not judge is already on record; only the notice's own read is told here.
-                if (
-                    onRecord.some(
-                        e => e.credential === doubt.credential && (e.accessKeyId === undefined || e.accessKeyId === doubt.accessKeyId),
-                    )
-                )
-                    continue;
-                reportViolation(
-                    noticeUnavailableMessage(named.userName, doubt, { policy: j.policy, noticeDays, accountLabel: j.access.label }),
+                const recorded = onRecord.some(
+                    e => e.credential === doubt.credential && (e.accessKeyId === undefined || e.accessKeyId === doubt.accessKeyId),
                 );
+                if (recorded) continue;
+                const message = noticeUnavailableMessage(
+                    user.userName,
+                    { name: kind.nameOf(doubt.accessKeyId), reason: doubt.reason },
+                    { policy, noticeDays, accountLabel: access.label },
+                );
+                reportViolation(message);
                 run.record({
                     ...base,
                     kind: "notice-unavailable",
                     credential: doubt.credential,
+                    credentialId: doubt.accessKeyId ?? kind.soleId,
                     accessKeyId: doubt.accessKeyId,
                     reason: doubt.reason,
+                    message,
                 });
             }
             for (const finding of verdict?.assessments ?? []) {
-                if (finding.unused && j.retirement.status === "in-force" && retires(j.retirement, refOf(finding)).retired) {
+                const told = { name: kind.violationName(finding.credentialId), lastUse: kind.lastUseText(finding) };
+                if (finding.unused && retirement.status === "in-force" && retires(retirement, finding.credentialId).retired) {
                     reportViolation(
-                        retiringMessage(finding, j.policy, j.retirement.until, {
-                            accountLabel: j.access.label,
-                            retiringTag: j.retiringTag,
+                        retiringMessage(finding, told, policy, retirement.until, {
+                            accountLabel: access.label,
+                            retiringTag: config.retiringTag,
                         }),
                     );
                 } else if (!finding.unused && finding.idleDays >= from) {
-                    reportViolation(noticeMessage(finding, j.policy, now, { accountLabel: j.access.label }));
-                    run.record({ ...base, kind: "notice", ...credentialRecord(finding), unusedFrom: finding.unusedFrom.toISOString() });
+                    const message = noticeMessage(finding, told, policy, now, { accountLabel: access.label });
+                    reportViolation(message);
+                    run.record({
+                        ...base,
+                        kind: "notice",
+                        ...credentialFields(finding),
+                        unusedFrom: finding.unusedFrom.toISOString(),
+                        message,
+                    });
                 }
             }
         }

@@ -1,8 +1,9 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { FRAMEWORK_TAGS, POLICY_URL } from "./config/policy-metadata";
 import { unavailableMessage } from "./verdict/message";
+import { kindModule } from "./kinds/kinds";
 import { PackRun } from "./run/pack-run";
-import { managedUser } from "./run/user-to-judge";
+import { namedUserOf } from "./run/managed-user";
 
 export const iamUserUsageDataUnavailable = (run: PackRun): ResourceValidationPolicy => ({
     name: "iam-user-usage-data-unavailable",
@@ -17,11 +18,18 @@ export const iamUserUsageDataUnavailable = (run: PackRun): ResourceValidationPol
         "message names the missing one), check that IAM is reachable, and run the preview again. Make this policy " +
         "mandatory to block deployments that could not be checked.",
     configSchema: { properties: {} },
-    // It reads nothing itself: it runs last in each Analyze call and reports the run's record of the credentials the
-    // judging policies asked about and could not judge (an exempt user, or one the report clears, needs no data).
+    // It reads nothing itself: it reports the run's record of the credentials the judging policies asked about and
+    // could not judge (an exempt user, or one the report clears, needs no data). The SDK runs the policies of one
+    // resource in the order of rules/policies.ts, and this one is last there, so the record is complete.
     validateResource: (args, reportViolation) => {
-        const user = managedUser(args);
+        const user = namedUserOf(args);
         const unjudged = user ? run.unjudgedOf(args.urn) : [];
-        if (user && unjudged.length) reportViolation(unavailableMessage(user.userName, unjudged));
+        if (user && unjudged.length)
+            reportViolation(
+                unavailableMessage(
+                    user.userName,
+                    unjudged.map(u => ({ name: kindModule(u.credential).nameOf(u.accessKeyId), reason: u.reason, account: u.account })),
+                ),
+            );
     },
 });

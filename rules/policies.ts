@@ -3,8 +3,8 @@
 import type { PolicyPackArgs, ResourceValidationPolicy } from "@pulumi/policy";
 import { newPackRun, PackRun } from "./run/pack-run";
 import { DEFAULT_SETTINGS } from "./config/settings";
-import { iamUserUnusedAccessKey } from "./iam-user-unused-access-key";
-import { iamUserUnusedPassword } from "./iam-user-unused-password";
+import { ALL_KINDS } from "./kinds/kinds";
+import { judgingPolicy } from "./run/judging-policy";
 import { iamUserUsageDataUnavailable } from "./iam-user-usage-data-unavailable";
 import { iamUserCredentialUnusedSoon } from "./iam-user-credential-unused-soon";
 import { MAX_RETIRING_DAYS } from "./model/limits";
@@ -13,12 +13,12 @@ import { DEFAULT_MAX_EXEMPTION_DAYS, DEFAULT_MAX_UNUSED_DAYS, DEFAULT_NOTICE_DAY
 export const PACK_NAME = "unused-iam-credentials";
 
 /**
- * The pack's policies over one run's state. The policy SDK runs them in this order for each resource: the notice
- * policy takes the judging policies' decisions, and iam-user-usage-data-unavailable, last, reports the failed
- * reads of all before it.
+ * The pack's policies over one run's state: one judging policy per credential kind (its name, texts and schema are
+ * in the kind's file, rules/kinds/), the notice, and iam-user-usage-data-unavailable, last, which reports the failed
+ * reads the judging policies recorded for the resource.
  */
 export function packPolicies(run: PackRun): ResourceValidationPolicy[] {
-    return [iamUserUnusedPassword(run), iamUserUnusedAccessKey(run), iamUserCredentialUnusedSoon(run), iamUserUsageDataUnavailable(run)];
+    return [...ALL_KINDS.map(kind => judgingPolicy(run, kind)), iamUserCredentialUnusedSoon(run), iamUserUsageDataUnavailable(run)];
 }
 
 /** Each policy's name and config fields, for a tool that checks a policy-pack config before it runs the pack. */

@@ -1,11 +1,11 @@
 // The account usage source against the local IAM endpoint: report screening with live confirmation,
 // the automatic choice, coalescing, and verdicts identical to the per-user path.
 import { strict as assert } from "node:assert";
-import { AccountUsageReader, READ_AHEAD_START } from "../rules/iam/account-usage-reader";
+import { AccountUsageReader, READ_AHEAD_START } from "../rules/reading/account-usage-reader";
 import { Need } from "../rules/model/credentials";
 import { SourceMode } from "../rules/config/settings";
 import { UserUsage } from "../rules/iam/usage";
-import { assessKind } from "../rules/verdict/verdict";
+import { assessKind } from "../rules/kinds/kinds";
 import { AccountFile, UserFile } from "../tools/local-iam/account-file";
 import { LocalIam, startLocalIam } from "../tools/local-iam/server";
 import { requesterFor } from "./helpers/local-account";
@@ -33,7 +33,7 @@ function unusedOf(usage: UserUsage, now = new Date()): string[] {
         ...(read["access-key"] ? assessKind("access-key", usage.facts, 90, now).assessments : []),
     ]
         .filter(a => a.unused)
-        .map(a => (a.credential === "password" ? "password" : a.accessKeyId));
+        .map(a => a.credentialId);
 }
 
 describe("account usage source", () => {

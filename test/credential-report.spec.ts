@@ -4,14 +4,9 @@
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import {
-    CredentialReport,
-    keySlotsProvenFresh,
-    provenFreshByReport,
-    readCredentialReport,
-    ReportRow,
-    rowsSetAside,
-} from "../rules/iam/credential-report";
+import { CredentialReport, readCredentialReport, ReportRow, rowsSetAside } from "../rules/iam/credential-report";
+import { keySlotsProvenFresh } from "../rules/kinds/iam-user-unused-access-key";
+import { provenFreshByReport } from "../rules/kinds/kinds";
 import { MS_PER_DAY } from "../rules/model/credentials";
 import { credentialReportCsv, REPORT_COLUMNS } from "../tools/local-iam/credential-report-csv";
 import { resolveUser } from "../tools/local-iam/account-file";

@@ -2,8 +2,8 @@
 // "unavailable" with a reason naming what was wrong. Never "no credential", never "never used", never a
 // crash, never a hang. Answers are served at the wire by the local IAM endpoint, read by the real SDK.
 import { strict as assert } from "node:assert";
-import { AccountUsageReader } from "../rules/iam/account-usage-reader";
-import { readUserUsage } from "../rules/iam/per-user-reader";
+import { AccountUsageReader } from "../rules/reading/account-usage-reader";
+import { readUserUsage } from "../rules/reading/per-user-reader";
 import { listAccountUsers } from "../rules/iam/list-users";
 import { UserUsage } from "../rules/iam/usage";
 import { Unjudged } from "../rules/model/credentials";

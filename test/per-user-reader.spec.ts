@@ -1,6 +1,6 @@
 // The per-user IAM reader, through the real @aws-sdk/client-iam against the local IAM endpoint.
 import { strict as assert } from "node:assert";
-import { readUserUsage, scopeKey } from "../rules/iam/per-user-reader";
+import { readUserUsage, scopeKey } from "../rules/reading/per-user-reader";
 import { UserUsage } from "../rules/iam/usage";
 import { MS_PER_DAY } from "../rules/model/credentials";
 import { requesterFor, withLocalIam } from "./helpers/local-account";
@@ -152,7 +152,7 @@ describe("per-user IAM reader", () => {
         const keyCreated = () => local.iam().users.get("alice")!.accessKeys[0].created;
 
         it("the password alone: GetLoginProfile and GetUser, no key call, and the keys are marked unread", async () => {
-            const facts = found(await readUserUsage(requesterFor(local.iam()), "alice", { scope: { password: true, keys: false } }));
+            const facts = found(await readUserUsage(requesterFor(local.iam()), "alice", { scope: { password: {} } }));
             assert.equal(approxDaysAgo(facts.passwordLastUsed), 100);
             assert.deepEqual(facts.read, { password: true, "access-key": false });
             assert.deepEqual(Object.fromEntries(local.iam().calls), { GetLoginProfile: 1, GetUser: 1 });
@@ -162,7 +162,7 @@ describe("per-user IAM reader", () => {
             const reported = new Date(Date.now() - 3 * MS_PER_DAY);
             const facts = found(
                 await readUserUsage(requesterFor(local.iam()), "alice", {
-                    scope: { password: false, keys: true, freshKeySlots: [slot(keyCreated(), reported)] },
+                    scope: { "access-key": { freshKeySlots: [slot(keyCreated(), reported)] } },
                 }),
             );
             assert.equal(facts.accessKeys.find(k => k.accessKeyId === KEY_A)!.lastUsed?.date.getTime(), reported.getTime());
@@ -177,7 +177,7 @@ describe("per-user IAM reader", () => {
         it("a slot created a second apart from a key is another key's: the key is read live", async () => {
             const secondLater = new Date(keyCreated().getTime() + 1000);
             await readUserUsage(requesterFor(local.iam()), "alice", {
-                scope: { password: false, keys: true, freshKeySlots: [slot(secondLater, new Date())] },
+                scope: { "access-key": { freshKeySlots: [slot(secondLater, new Date())] } },
             });
             assert.equal(local.iam().calls.get("GetAccessKeyLastUsed"), 2);
         });
@@ -185,7 +185,7 @@ describe("per-user IAM reader", () => {
         it("two slots that match one key prove nothing: the key is read live", async () => {
             const created = keyCreated();
             await readUserUsage(requesterFor(local.iam()), "alice", {
-                scope: { password: false, keys: true, freshKeySlots: [slot(created), { ...slot(created), slot: 2 }] },
+                scope: { "access-key": { freshKeySlots: [slot(created), { ...slot(created), slot: 2 }] } },
             });
             assert.equal(local.iam().calls.get("GetAccessKeyLastUsed"), 2);
         });
@@ -194,17 +194,14 @@ describe("per-user IAM reader", () => {
             const a = slot(new Date("2026-01-01T00:00:00Z"));
             const b = slot(new Date("2026-02-01T00:00:00Z"));
             const keys = [
-                scopeKey({ password: true, keys: false }),
-                scopeKey({ password: false, keys: true }),
-                scopeKey({ password: true, keys: true }),
-                scopeKey({ password: false, keys: true, freshKeySlots: [a] }),
-                scopeKey({ password: false, keys: true, freshKeySlots: [a, b] }),
+                scopeKey({ password: {} }),
+                scopeKey({ "access-key": {} }),
+                scopeKey({ password: {}, "access-key": {} }),
+                scopeKey({ "access-key": { freshKeySlots: [a] } }),
+                scopeKey({ "access-key": { freshKeySlots: [a, b] } }),
             ];
             assert.equal(new Set(keys).size, keys.length);
-            assert.equal(
-                scopeKey({ password: false, keys: true, freshKeySlots: [a, b] }),
-                scopeKey({ password: false, keys: true, freshKeySlots: [b, a] }),
-            );
+            assert.equal(scopeKey({ "access-key": { freshKeySlots: [a, b] } }), scopeKey({ "access-key": { freshKeySlots: [b, a] } }));
         });
     });
 });

@@ -16,7 +16,9 @@ describe("policy metadata", () => {
         describe(policy.name, () => {
             it("lives in a file named after it, with a kebab-case name and a display name", () => {
                 assert.match(policy.name, /^[a-z]+(-[a-z]+)+$/);
-                assert.ok(fs.existsSync(path.join(RULES, `${policy.name}.ts`)));
+                // A judging policy lives in its credential kind's module, with its reads and messages (rules/kinds/).
+                const files = [path.join(RULES, `${policy.name}.ts`), path.join(RULES, "kinds", `${policy.name}.ts`)];
+                assert.equal(files.filter(f => fs.existsSync(f)).length, 1, files.join(" or "));
                 assert.ok(policy.displayName && policy.displayName.length <= 60 && !policy.displayName.endsWith("."), policy.displayName);
             });
 

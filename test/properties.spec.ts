@@ -11,13 +11,13 @@
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
 import type { IAMClient } from "@aws-sdk/client-iam";
-import { AccountUsageReader } from "../rules/iam/account-usage-reader";
+import { AccountUsageReader } from "../rules/reading/account-usage-reader";
 import { readCredentialReport } from "../rules/iam/credential-report";
 import { makeIamRequester } from "../rules/iam/iam-requester";
-import { readUserUsage } from "../rules/iam/per-user-reader";
+import { readUserUsage } from "../rules/reading/per-user-reader";
 import { UserUsage } from "../rules/iam/usage";
 import { CredentialKind, MS_PER_DAY, Need } from "../rules/model/credentials";
-import { assessKind } from "../rules/verdict/verdict";
+import { assessKind } from "../rules/kinds/kinds";
 import { REPORT_COLUMNS } from "../tools/local-iam/credential-report-csv";
 
 /** One seed for every property: a failure is replayed by running the suite again. */
@@ -210,7 +210,7 @@ function verdictOf(usage: UserUsage, kind: CredentialKind, days: number): string
     if (usage.status === "unavailable") return [`unavailable ${kind}`];
     const verdict = assessKind(kind, usage.facts, days, NOW);
     return [
-        ...verdict.assessments.filter(a => a.unused).map(a => `unused ${a.credential === "password" ? "password" : a.accessKeyId}`),
+        ...verdict.assessments.filter(a => a.unused).map(a => `unused ${a.credentialId}`),
         ...verdict.unjudged.map(u => `unjudged ${u.accessKeyId ?? u.credential}`),
     ].sort();
 }
@@ -431,8 +431,7 @@ describe("properties of the verdict's inputs (fast-check)", function () {
                     for (const kind of ["password", "access-key"] as const) {
                         const before = assessKind(kind, clean.facts, days, NOW);
                         const after = assessKind(kind, read.facts, days, NOW);
-                        const id = (a: { credential: string; accessKeyId?: string }) =>
-                            a.credential === "password" ? "password" : a.accessKeyId!;
+                        const id = (a: { credentialId: string }) => a.credentialId;
                         const unknown = new Set(
                             after.unjudged.map(u => u.accessKeyId ?? (u.credential === "access-key" ? "all keys" : "password")),
                         );
@@ -440,7 +439,7 @@ describe("properties of the verdict's inputs (fast-check)", function () {
                             const touched =
                                 kind === "password"
                                     ? touchesPassword
-                                    : touchesListing || (touchesKey && a.credential === "access-key" && a.accessKeyId === touchedKey!.id);
+                                    : touchesListing || (touchesKey && a.credential === "access-key" && a.credentialId === touchedKey!.id);
                             if (touched) {
                                 // Never a pass: what the oddity touched is unknown, never judged from the odd answer.
                                 assert.ok(unknown.has(id(a)) || unknown.has("all keys"), `${id(a)} after ${JSON.stringify(odd)}`);

@@ -1,7 +1,23 @@
 // The rules of docs/unused.md, one spec per rule and numbered case, on the pure verdict.
 import { strict as assert } from "node:assert";
-import { Assessment, assessAccessKey, assessKind, assessPassword, UnreadFacts, wholeDaysBetween } from "../rules/verdict/verdict";
-import { CredentialFacts, MS_PER_DAY } from "../rules/model/credentials";
+import { Assessment, assessCredential, UnreadFacts, wholeDaysBetween } from "../rules/verdict/verdict";
+import { assessKind } from "../rules/kinds/kinds";
+import { ACCESS_KEY } from "../rules/kinds/iam-user-unused-access-key";
+import { PASSWORD } from "../rules/kinds/iam-user-unused-password";
+
+/** The password's assessment, as the password kind and the verdict make it; undefined without a password. */
+function assessPassword(facts: CredentialFacts, thresholdDays: number, now: Date): Assessment | undefined {
+    const [usable] = PASSWORD.usable(facts);
+    return usable && assessCredential("password", facts.userName, usable, thresholdDays, now);
+}
+
+/** One key's assessment, as the access key kind and the verdict make it; undefined for an inactive key. */
+function assessAccessKey(userName: string, key: AccessKeyFacts, thresholdDays: number, now: Date): Assessment | undefined {
+    const facts: CredentialFacts = { userName, accessKeys: [key], read: { password: false, "access-key": true }, doubts: [] };
+    const [usable] = ACCESS_KEY.usable(facts);
+    return usable && assessCredential("access-key", userName, usable, thresholdDays, now);
+}
+import { AccessKeyFacts, CredentialFacts, MS_PER_DAY } from "../rules/model/credentials";
 
 const NOW = new Date("2026-11-30T12:00:00Z");
 const daysAgo = (days: number) => new Date(NOW.getTime() - days * MS_PER_DAY);
@@ -91,7 +107,7 @@ describe("verdict (docs/unused.md)", () => {
             const facts = user({ accessKeys: [key("AKIA1", "Inactive", 500, 400), key("AKIA2", "Active", 300, 120)] });
             const findings = assessCredentials(facts, THRESHOLDS, NOW);
             assert.deepEqual(
-                findings.map(f => f.credential === "access-key" && [f.accessKeyId, f.unused]),
+                findings.map(f => f.credential === "access-key" && [f.credentialId, f.unused]),
                 [["AKIA2", true]],
             );
         });
@@ -100,7 +116,7 @@ describe("verdict (docs/unused.md)", () => {
             const facts = user({ accessKeys: [key("AKIA1", "Active", 500, 100), key("AKIA2", "Active", 500, 95)] });
             const findings = assessCredentials(facts, THRESHOLDS, NOW);
             assert.deepEqual(
-                findings.map(f => f.credential === "access-key" && [f.accessKeyId, f.idleDays]),
+                findings.map(f => f.credential === "access-key" && [f.credentialId, f.idleDays]),
                 [
                     ["AKIA1", 100],
                     ["AKIA2", 95],
@@ -209,7 +225,7 @@ describe("verdict (docs/unused.md)", () => {
             });
             const findings = assessCredentials(facts, THRESHOLDS, NOW);
             assert.deepEqual(
-                findings.map(f => (f.credential === "password" ? "password" : f.accessKeyId)),
+                findings.map(f => (f.credential === "password" ? "password" : f.credentialId)),
                 ["password", "AKIA1"],
             );
             assert.ok(findings.every(f => f.userName === "alice" && f.thresholdDays === 90));
@@ -243,7 +259,7 @@ describe("verdict (docs/unused.md)", () => {
             const facts = user({ accessKeys: [key("AKIASTALE", "Active", 2500, 220)], doubts: [odd] });
             const verdict = assessKind("access-key", facts, 90, NOW);
             assert.deepEqual(
-                verdict.assessments.map(a => a.credential === "access-key" && [a.accessKeyId, a.unused]),
+                verdict.assessments.map(a => a.credential === "access-key" && [a.credentialId, a.unused]),
                 [["AKIASTALE", true]],
             );
             assert.deepEqual(verdict.unjudged, [odd]);

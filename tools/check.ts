@@ -12,10 +12,10 @@ import { closest } from "fastest-levenshtein";
 import { PolicyConfigError } from "./driver/engine-config";
 import { AnalyzedResource } from "./driver/analyzer-client";
 import { Accounts, listAccountUsers, managedUserOf, parseJson, policyCatalog, settingsFrom, SettingsError } from "../rules/api";
-import { checkReport, counted, formatPolicies } from "./check/format-report";
+import { CheckReport, checkReport, counted, formatPolicies } from "./check/format-report";
 import { planFixes, runFixes } from "./check/fix";
 import { StackForCheck, stackFromExport } from "./check/stack-export";
-import { formatAccounts, ProviderAccount, userProviders, verifiedAccounts } from "./check/accounts";
+import { AccountLine, formatAccounts, ProviderAccount, userProviders, verifiedAccounts } from "./check/accounts";
 import { CheckedStack, checkStack, FindingsLost, removeTemporaryFiles } from "./check/checked-stack";
 import { unmanagedResources } from "./check/account-wide";
 import { sarifOf } from "./check/sarif";
@@ -149,7 +149,61 @@ function refuseSecretProviders(stacks: NamedExport[]): void {
     );
 }
 
-async function main(argv: string[]): Promise<number> {
+/** What was asked, checked before anything starts: every usage error is found here. */
+interface CheckRequest {
+    demo: boolean;
+    stacks: NamedExport[];
+    accountWide: boolean;
+    endpoint?: { url: string; loopback: boolean };
+    configFile?: Record<string, unknown>;
+    concurrency: number;
+    format: Format;
+    sourceRoot?: string;
+    listPassed: boolean;
+    fixing: false | { dryRun: boolean; deletePasswords: boolean; yes: boolean; auditLog: string };
+}
+
+/** What a run found, and what it did about it: what every format renders. */
+interface CheckResult {
+    checked: CheckedStack[];
+    report: CheckReport & { listingProblems: string[] };
+    accountLines: AccountLine[];
+    mandatoryLeft: number;
+    fixes?: { lines: string[]; audit?: string };
+    code: number;
+}
+
+/** The output formats, each from the same result. */
+const FORMATS = {
+    text: (result: CheckResult, request: CheckRequest): string => {
+        const first = result.checked[0]?.run;
+        const descriptions = new Map((first?.info.policies ?? []).map(p => [p.name, p.description]));
+        const severities = new Map((first?.info.policies ?? []).map(p => [p.name, p.severity]));
+        const problems = result.report.listingProblems.map(problem => `\nNOT LISTED: ${problem}`).join("");
+        return (
+            `${formatAccounts(result.accountLines, request.stacks.length > 1)}\n\n` +
+            formatPolicies(result.report, request.demo ? "unused-iam-credentials (demo account)" : PACK_DIR, {
+                descriptions,
+                severities,
+                notListed: result.report.listingProblems.length,
+                listPassed: request.demo || request.listPassed,
+            }) +
+            problems
+        );
+    },
+    json: (result: CheckResult): string =>
+        JSON.stringify({ ...result.report, mandatoryLeft: result.mandatoryLeft, exitCode: result.code }, null, 2),
+    sarif: (result: CheckResult, request: CheckRequest): string =>
+        JSON.stringify(sarifOf(result.report, result.checked, result.checked[0]?.run.info, { sourceRoot: request.sourceRoot }), null, 2),
+};
+type Format = keyof typeof FORMATS;
+
+function isFormat(format: string): format is Format {
+    return Object.hasOwn(FORMATS, format);
+}
+
+/** The command line → a request, or a UsageError naming what is wrong. Starts nothing. */
+function parse(argv: string[]): CheckRequest | "help" {
     const { values } = parseArgs({
         args: argv,
         options: {
@@ -173,10 +227,7 @@ async function main(argv: string[]): Promise<number> {
         },
         strict: true,
     });
-    if (values.help) {
-        console.log(USAGE);
-        return EXIT.ok;
-    }
+    if (values.help) return "help";
     const exportFiles = values["stack-export"] ?? (values.demo ? [path.join(SAMPLES, "demo-stack.json")] : []);
     if (exportFiles.length === 0 && !values["account-wide"])
         throw new UsageError("give --stack-export FILE (or --demo, or --account-wide)");
@@ -192,117 +243,143 @@ async function main(argv: string[]): Promise<number> {
     if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError("--concurrency must be a whole number ≥ 1");
     const fixing = values.deactivate || values["dry-run"];
     if (values["delete-unused-passwords"] && !fixing) throw new UsageError("--delete-unused-passwords goes with --deactivate");
-    const given = values.endpoint !== undefined ? endpointOf(values.endpoint) : undefined;
+    const endpoint = values.endpoint !== undefined ? endpointOf(values.endpoint) : undefined;
     const format = values.format ?? (values.json ? "json" : "text");
-    if (format !== "text" && format !== "json" && format !== "sarif") throw new UsageError(`--format ${format} is not text, json or sarif`);
+    if (!isFormat(format))
+        throw new UsageError(
+            `--format ${format} is not ${Object.keys(FORMATS)
+                .join(", ")
+                .replace(/, (\w+)$/, " or $1")}`,
+        );
     if (values.json && values.format && values.format !== "json") throw new UsageError("--json is --format json: give one of them");
+    return {
+        demo: values.demo,
+        stacks,
+        accountWide: values["account-wide"],
+        endpoint,
+        configFile,
+        concurrency,
+        format,
+        sourceRoot: values["source-root"],
+        listPassed: values["list-passed"],
+        fixing: fixing
+            ? {
+                  dryRun: values["dry-run"],
+                  deletePasswords: values["delete-unused-passwords"],
+                  yes: values.yes,
+                  auditLog: values["audit-log"],
+              }
+            : false,
+    };
+}
 
-    // Every usage error is found above, before anything starts: the demo's endpoint is started last, and closed below.
-    const demoIam = values.demo
-        ? await startLocalIam(readJson(path.join(SAMPLES, "demo-account.json"), "sample account") as AccountFile)
-        : undefined;
-    const endpoint = demoIam?.url ?? given?.url;
-    // The environment of this check: the pack runs with it, and check's own AWS calls (account checks, listings,
-    // re-reads and fixes) are made through it. The process's own environment is never changed.
+/** The environment of this check: the pack runs with it, and check's own AWS calls are made through it. */
+function checkEnv(endpoint: { url: string; loopback: boolean } | undefined, local: boolean): NodeJS.ProcessEnv {
+    // The process's own environment is never changed.
     const env: NodeJS.ProcessEnv = { ...process.env };
     if (endpoint) {
-        env.AWS_ENDPOINT_URL_IAM = endpoint;
-        env.AWS_ENDPOINT_URL_STS = endpoint; // the local endpoint serves STS too: accounts are verified there
+        env.AWS_ENDPOINT_URL_IAM = endpoint.url;
+        env.AWS_ENDPOINT_URL_STS = endpoint.url; // the local endpoint serves STS too: accounts are verified there
     }
     // A local endpoint does not check signatures, but the SDK must still sign. Anywhere else the user's own
     // chain (SSO, IMDS, web identity…) must decide: a placeholder would only get every call refused.
-    if ((demoIam || given?.loopback) && !env.AWS_ACCESS_KEY_ID && !env.AWS_PROFILE) {
+    if ((local || endpoint?.loopback) && !env.AWS_ACCESS_KEY_ID && !env.AWS_PROFILE) {
         Object.assign(env, { AWS_ACCESS_KEY_ID: "AKIDLOCALENDPOINT000", AWS_SECRET_ACCESS_KEY: "local-endpoint" });
     }
+    return env;
+}
+
+/** Runs the pack over the request's stacks (and accounts), then the fixes asked for; undefined when a fix was not confirmed. */
+async function run(request: CheckRequest, env: NodeJS.ProcessEnv): Promise<CheckResult | undefined> {
+    const { stacks } = request;
     // Progress on a terminal only: quiet in CI and with --json or --format sarif.
-    const progress = process.stderr.isTTY === true && format === "text" && !process.env.CI;
-    try {
-        // One set of accounts for judging and fixing: a fix acts through the account its finding was judged in.
-        const accounts = new Accounts(settingsFrom(env), env);
-        const providerAccounts: ProviderAccount[] = [];
-        for (const { name, stack } of stacks)
-            providerAccounts.push(...(await verifiedAccounts(name, userProviders(stack.resources), accounts)));
-        // Without a stack, --account-wide covers the account this shell's credentials reach.
-        if (stacks.length === 0) providerAccounts.push(...(await verifiedAccounts("environment", [undefined], accounts)));
-        const drive = { packDir: PACK_DIR, env, configFile, concurrency };
-        const checked: CheckedStack[] = [];
-        for (const { name, stack } of stacks) {
+    const progress = process.stderr.isTTY === true && request.format === "text" && !process.env.CI;
+    // One set of accounts for judging and fixing: a fix acts through the account its finding was judged in.
+    const accounts = new Accounts(settingsFrom(env), env);
+    const providerAccounts: ProviderAccount[] = [];
+    for (const { name, stack } of stacks)
+        providerAccounts.push(...(await verifiedAccounts(name, userProviders(stack.resources), accounts)));
+    // Without a stack, --account-wide covers the account this shell's credentials reach.
+    if (stacks.length === 0) providerAccounts.push(...(await verifiedAccounts("environment", [undefined], accounts)));
+    const drive = { packDir: PACK_DIR, env, configFile: request.configFile, concurrency: request.concurrency };
+    const checked: CheckedStack[] = [];
+    for (const { name, stack } of stacks) {
+        checked.push(
+            await checkStack(name, stack, {
+                ...drive,
+                stack: stack.identity,
+                resources: stack.resources,
+                onResult: progress ? progressLine(name, stack.resources.length) : undefined,
+            }),
+        );
+        if (progress) process.stderr.write("\n");
+    }
+    const listingProblems: string[] = [];
+    if (request.accountWide) {
+        if (progress) process.stderr.write("  account-wide: listing the users of each account reached (iam:ListUsers)…");
+        const unmanaged = await accountWide(stacks, providerAccounts, listingProblems);
+        if (progress) process.stderr.write(`\r\x1b[K  account-wide: ${counted(unmanaged.length, "user")} no given stack manages\n`);
+        if (unmanaged.length) {
+            const identity = { stack: "unmanaged", project: "account-wide", organization: "organization", config: {}, dryRun: true };
             checked.push(
-                await checkStack(name, stack, {
+                await checkStack("unmanaged", undefined, {
                     ...drive,
-                    stack: stack.identity,
-                    resources: stack.resources,
-                    onResult: progress ? progressLine(name, stack.resources.length) : undefined,
+                    mode: "analyze",
+                    stack: identity,
+                    resources: unmanaged,
+                    onResult: progress ? progressLine("account-wide", unmanaged.length) : undefined,
                 }),
             );
             if (progress) process.stderr.write("\n");
         }
-        const listingProblems: string[] = [];
-        if (values["account-wide"]) {
-            if (progress) process.stderr.write("  account-wide: listing the users of each account reached (iam:ListUsers)…");
-            const unmanaged = await accountWide(stacks, providerAccounts, listingProblems);
-            if (progress) process.stderr.write(`\r\x1b[K  account-wide: ${counted(unmanaged.length, "user")} no given stack manages\n`);
-            if (unmanaged.length) {
-                const identity = { stack: "unmanaged", project: "account-wide", organization: "organization", config: {}, dryRun: true };
-                checked.push(
-                    await checkStack("unmanaged", undefined, {
-                        ...drive,
-                        mode: "analyze",
-                        stack: identity,
-                        resources: unmanaged,
-                        onResult: progress ? progressLine("account-wide", unmanaged.length) : undefined,
-                    }),
-                );
-                if (progress) process.stderr.write("\n");
-            }
+    }
+    for (const c of checked) if (c.run.output.trim()) process.stderr.write(c.run.output);
+    const accountLines = providerAccounts.map(p => p.line);
+    const report = { ...checkReport(checked, accountLines), listingProblems };
+    const unjudged = report.summary.unjudged > 0 || listingProblems.length > 0;
+    let mandatoryLeft = report.summary.mandatory;
+    let fixes: CheckResult["fixes"];
+    if (request.fixing) {
+        const { dryRun, deletePasswords, yes, auditLog } = request.fixing;
+        const steps = planFixes(checked, { deletePasswords });
+        const outOfBand = steps.filter(s => s.kind === "out-of-band").length;
+        if (!dryRun && outOfBand > 0 && !yes && !(await confirmed(outOfBand))) return undefined;
+        const outcome = await runFixes(steps, accounts, { dryRun, auditLog });
+        // Mandatory violations that are not unused credentials (e.g. unavailable data made mandatory) are not fixed here.
+        mandatoryLeft = mandatoryLeft - steps.filter(s => s.mandatory).length + outcome.mandatoryLeft;
+        fixes = {
+            lines: [
+                `${dryRun ? "Fixes (dry run: nothing is changed):" : "Fixes:"}`,
+                ...(outcome.lines.length ? outcome.lines : ["  nothing to fix"]),
+            ],
+        };
+        if (!dryRun && outcome.records.length) fixes.audit = `audit log: ${path.resolve(auditLog)}`;
+    }
+    const code = request.demo ? EXIT.ok : (mandatoryLeft > 0 ? EXIT.mandatory : 0) | (unjudged ? EXIT.unjudged : 0);
+    return { checked, report, accountLines, mandatoryLeft, fixes, code };
+}
+
+/** parse → run → render. Returns the exit code; throws a UsageError for bad input. */
+async function main(argv: string[]): Promise<number> {
+    const request = parse(argv);
+    if (request === "help") {
+        console.log(USAGE);
+        return EXIT.ok;
+    }
+    // Every usage error was found above, before anything starts: the demo's endpoint is started here, and closed below.
+    const demoIam = request.demo
+        ? await startLocalIam(readJson(path.join(SAMPLES, "demo-account.json"), "sample account") as AccountFile)
+        : undefined;
+    try {
+        const endpoint = demoIam ? { url: demoIam.url, loopback: true } : request.endpoint;
+        const result = await run(request, checkEnv(endpoint, demoIam !== undefined));
+        if (!result) return EXIT.usage; // a fix not confirmed
+        console.log(FORMATS[request.format](result, request));
+        if (result.fixes) {
+            const out = request.format === "text" ? process.stdout : process.stderr;
+            out.write(`\n${result.fixes.lines.join("\n")}\n${result.fixes.audit ? `${result.fixes.audit}\n` : ""}`);
         }
-        const first = checked[0]?.run;
-        for (const c of checked) if (c.run.output.trim()) process.stderr.write(c.run.output);
-        const lines = providerAccounts.map(p => p.line);
-        const report = { ...checkReport(checked, lines), listingProblems };
-        const unjudged = report.summary.unjudged > 0 || listingProblems.length > 0;
-        let mandatoryLeft = report.summary.mandatory;
-        let fixes: { lines: string[]; audit?: string } | undefined;
-        if (fixing) {
-            const steps = planFixes(checked, { deletePasswords: values["delete-unused-passwords"] });
-            const dryRun = values["dry-run"];
-            const outOfBand = steps.filter(s => s.kind === "deactivate-key" || s.kind === "delete-login-profile").length;
-            if (!dryRun && outOfBand > 0 && !values.yes && !(await confirmed(outOfBand))) return EXIT.usage;
-            const outcome = await runFixes(steps, accounts, { dryRun, auditLog: values["audit-log"] });
-            // Mandatory violations that are not unused credentials (e.g. unavailable data made mandatory) are not fixed here.
-            mandatoryLeft = mandatoryLeft - steps.filter(s => s.mandatory).length + outcome.mandatoryLeft;
-            fixes = {
-                lines: [
-                    `${dryRun ? "Fixes (dry run: nothing is changed):" : "Fixes:"}`,
-                    ...(outcome.lines.length ? outcome.lines : ["  nothing to fix"]),
-                ],
-            };
-            if (!dryRun && outcome.records.length) fixes.audit = `audit log: ${path.resolve(values["audit-log"])}`;
-        }
-        const code = values.demo ? EXIT.ok : (mandatoryLeft > 0 ? EXIT.mandatory : 0) | (unjudged ? EXIT.unjudged : 0);
-        if (format === "sarif") {
-            console.log(JSON.stringify(sarifOf(report, checked, first?.info, { sourceRoot: values["source-root"] }), null, 2));
-        } else if (format === "json") {
-            console.log(JSON.stringify({ ...report, mandatoryLeft, exitCode: code }, null, 2));
-        } else {
-            console.log(`${formatAccounts(lines, stacks.length > 1)}\n`);
-            const descriptions = new Map((first?.info.policies ?? []).map(p => [p.name, p.description]));
-            const severities = new Map((first?.info.policies ?? []).map(p => [p.name, p.severity]));
-            console.log(
-                formatPolicies(report, values.demo ? "unused-iam-credentials (demo account)" : PACK_DIR, {
-                    descriptions,
-                    severities,
-                    notListed: listingProblems.length,
-                    listPassed: values.demo || values["list-passed"],
-                }),
-            );
-            for (const problem of listingProblems) console.log(`NOT LISTED: ${problem}`);
-        }
-        if (fixes) {
-            const out = format === "text" ? process.stdout : process.stderr;
-            out.write(`\n${fixes.lines.join("\n")}\n${fixes.audit ? `${fixes.audit}\n` : ""}`);
-        }
-        return code;
+        return result.code;
     } finally {
         await demoIam?.close();
     }

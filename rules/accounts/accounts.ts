@@ -12,7 +12,7 @@ import { createHash } from "node:crypto";
 import type { UserArn } from "../model/arn";
 import type { Failure } from "../model/credentials";
 import { Memo } from "../lib/memo";
-import { AccountUsageReader, ReportNotice } from "../iam/account-usage-reader";
+import { AccountUsageReader, ReportNotice } from "../reading/account-usage-reader";
 import { IamRequester, makeIamRequester } from "../iam/iam-requester";
 import { UsageReader } from "../iam/usage";
 import { PackSettings, PROBE_TIMEOUT_MS } from "../config/settings";

@@ -5,7 +5,7 @@
 // fails validation as a whole is not used at all. Pure: no I/O.
 import { parse } from "csv-parse/sync";
 import { dateProblem } from "./iam-answer-checks";
-import { MS_PER_DAY, Need } from "../model/credentials";
+import { MS_PER_DAY } from "../model/credentials";
 import { CLOCK_SKEW_MS, EARLIEST_IAM_DATE } from "../model/limits";
 import { accountOfArn } from "../model/arn";
 
@@ -196,44 +196,6 @@ export function readCredentialReport(csv: string, generatedTime: Date | undefine
     return { status: "ok", report: { generated: generatedTime, accountId, rows } };
 }
 
-const within = (since: Date | undefined, days: number, now: Date) =>
+/** Whether a date lies within `days` before now: a use (or a creation) that recent is fresh. */
+export const within = (since: Date | undefined, days: number, now: Date): boolean =>
     since !== undefined && now.getTime() - since.getTime() < days * MS_PER_DAY;
-
-/** Whether the report proves one key slot fresh at `days`: used (or, inactive, created) within them. */
-function slotFresh(key: ReportKeySlot, days: number, now: Date): boolean {
-    // An inactive key may have been re-activated since the report: it too must be fresh to skip confirmation.
-    return within(key.lastUsed ?? (key.active ? undefined : key.lastRotated), days, now);
-}
-
-/**
- * The key slots of a row the report proves fresh at `days`, for a confirmation that reads live only the keys
- * the report cannot clear. None for a doubtful row.
- */
-export function keySlotsProvenFresh(row: ReportRow, days: number, now: Date): ReportKeySlot[] {
-    if (row.doubt) return [];
-    // Slots map to keys by creation time to the second: a slot that shares it with the other slot cannot be told
-    // apart from it, so it proves nothing about either key (two keys created in the same second).
-    const alone = (key: ReportKeySlot) =>
-        row.keys.every(other => other === key || Math.abs(other.lastRotated.getTime() - key.lastRotated.getTime()) >= 1000);
-    return row.keys.filter(key => alone(key) && slotFresh(key, days, now));
-}
-
-/**
- * True when the report proves that no credential the caller judges can be unused now, so no live call is
- * needed. Anything created or re-enabled since the report is younger than the report itself.
- */
-export function provenFreshByReport(row: ReportRow, report: CredentialReport, need: Need, now: Date): boolean {
-    if (row.doubt) return false;
-    if (need.password !== undefined) {
-        const days = need.password;
-        // No password in the report: any password now was created after the report, so is younger than it.
-        const passwordFresh = row.passwordEnabled ? within(row.passwordLastUsed, days, now) : within(report.generated, days, now);
-        if (!passwordFresh) return false;
-    }
-    if (need["access-key"] !== undefined) {
-        const days = need["access-key"];
-        if (!within(report.generated, days, now)) return false; // keys created since the report are not proven fresh
-        if (!row.keys.every(key => slotFresh(key, days, now))) return false;
-    }
-    return true;
-}

@@ -5,7 +5,7 @@
 import * as fs from "node:fs";
 import type { CredentialKind } from "../model/credentials";
 import type { ExemptionRecord } from "../verdict/exemption";
-import type { ReportNotice } from "../iam/account-usage-reader";
+import type { ReportNotice } from "../reading/account-usage-reader";
 
 /** The environment variable through which a tool names the findings file (read once, by index.ts). */
 export const FINDINGS_FILE_ENV = "UNUSED_CREDENTIALS_FINDINGS_FILE";
@@ -28,9 +28,14 @@ export interface FindingRecord {
     accountId: string | null;
     /** The account as messages name it. */
     account: string;
-    /** The credential: for unjudged, absent accessKeyId with access-key means every key of the user. */
+    /** The credential's kind: for unjudged, an absent credentialId means every credential of the kind. */
     credential?: CredentialKind;
+    /** Which credential: `password`, or the access key's ID. Tools join records by (urn, policy, credentialId). */
+    credentialId?: string;
+    /** The access key's ID again (the record format before credentialId). */
     accessKeyId?: string;
+    /** The diagnostic's text, exactly as the policy reported it (unused, retiring, notice, notice-unavailable). */
+    message?: string;
     /** ISO time of the last use IAM records; null when never used. */
     lastUsed?: string | null;
     idleDays?: number;

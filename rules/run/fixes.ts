@@ -1,19 +1,20 @@
 // Fixing a finding out of band, for `check --deactivate`: re-read the credential right before acting (the finding
 // may be minutes old), then deactivate the key or delete the login profile, only in the account the finding was
 // judged in. I/O through the account's requester (its caps and deadline).
-import { DeleteLoginProfileCommand, UpdateAccessKeyCommand } from "@aws-sdk/client-iam";
 import type { CredentialKind, Failure } from "../model/credentials";
 import { IamCallError } from "../iam/iam-requester";
 import { describeIamError } from "../iam/iam-errors";
-import { readUserUsage } from "../iam/per-user-reader";
+import { readUserUsage } from "../reading/per-user-reader";
 import { VerifiedAccess } from "../accounts/accounts";
-import { Assessment, assessAccessKey, assessPassword } from "../verdict/verdict";
+import { kindModule } from "../kinds/kinds";
+import { Assessment, assessCredential } from "../verdict/verdict";
 
 /** One credential to fix: the user's password, or one of its keys, unused at `thresholdDays`. */
 export interface CredentialToFix {
     userName: string;
     credential: CredentialKind;
-    accessKeyId?: string;
+    /** `password`, or the key's ID. */
+    credentialId: string;
     thresholdDays: number;
 }
 
@@ -22,26 +23,20 @@ export type Recheck =
     | { status: "resolved"; why: string; assessment?: Assessment }
     | ({ status: "unreadable" } & Failure);
 
-/** The credential's live state now: still active and unused, resolved since the finding, or unreadable. */
+/** The credential's live state now: still there and unused, resolved since the finding, or unreadable. */
 export async function recheckCredential(access: VerifiedAccess, fix: CredentialToFix): Promise<Recheck> {
+    const kind = kindModule(fix.credential);
     const usage = await readUserUsage(access.iam, fix.userName);
     if (usage.status === "unavailable") return { ...usage, status: "unreadable" };
     if (usage.status !== "found") return { status: "resolved", why: "the user no longer exists" };
     const doubt = usage.facts.doubts.find(
-        d => d.credential === fix.credential && (d.accessKeyId === undefined || d.accessKeyId === fix.accessKeyId),
+        d => d.credential === fix.credential && (d.accessKeyId === undefined || d.accessKeyId === fix.credentialId),
     );
     if (doubt) return { ...doubt, status: "unreadable" };
-    const now = new Date();
-    let assessment: Assessment | undefined;
-    if (fix.credential === "access-key") {
-        const key = usage.facts.accessKeys.find(k => k.accessKeyId === fix.accessKeyId);
-        if (!key) return { status: "resolved", why: "the key no longer exists" };
-        if (key.status !== "Active") return { status: "resolved", why: "the key is already inactive" };
-        assessment = assessAccessKey(fix.userName, key, fix.thresholdDays, now)!;
-    } else {
-        assessment = assessPassword(usage.facts, fix.thresholdDays, now);
-        if (!assessment) return { status: "resolved", why: "the user no longer has a console password" };
-    }
+    const there = kind.stillThere(usage.facts, fix.credentialId);
+    if (!there.found) return { status: "resolved", why: there.why };
+    const usable = kind.usable(usage.facts).find(c => c.credentialId === fix.credentialId)!;
+    const assessment = assessCredential(fix.credential, fix.userName, usable, fix.thresholdDays, new Date());
     if (assessment.unused) return { status: "still-unused", assessment };
     return {
         status: "resolved",
@@ -50,20 +45,10 @@ export async function recheckCredential(access: VerifiedAccess, fix: CredentialT
     };
 }
 
-/** Deactivates the key (never deletes it) or deletes the login profile; undefined when done, else why not. */
+/** Carries out the kind's out-of-band fix (a key deactivated, never deleted; a login profile deleted); undefined when done, else why not. */
 export async function applyFix(access: VerifiedAccess, fix: CredentialToFix): Promise<Failure | undefined> {
     try {
-        if (fix.credential === "access-key") {
-            await access.iam.call("UpdateAccessKey", (c, abortSignal) =>
-                c.send(new UpdateAccessKeyCommand({ UserName: fix.userName, AccessKeyId: fix.accessKeyId, Status: "Inactive" }), {
-                    abortSignal,
-                }),
-            );
-        } else {
-            await access.iam.call("DeleteLoginProfile", (c, abortSignal) =>
-                c.send(new DeleteLoginProfileCommand({ UserName: fix.userName }), { abortSignal }),
-            );
-        }
+        await kindModule(fix.credential).fix.apply(access.iam, fix.userName, fix.credentialId);
         return undefined;
     } catch (error) {
         return error instanceof IamCallError

@@ -1,6 +1,7 @@
 // Which IAM user a resource is: the user name from the inputs (or state) of the resource types the pack judges,
 // its tags, and its ARN when the resource's state holds one. Every value is read guarded: one unknown during
-// preview hides nothing else. Pure.
+// preview hides nothing else. Pure, but for `namedUserOf`, which tells the SDK a policy does not apply yet.
+import type { ResourceValidationArgs } from "@pulumi/policy";
 import { parseUserArn, UserArn } from "../model/arn";
 import { isUnknownValue, readKnown, UNKNOWN } from "../lib/unknown";
 
@@ -64,4 +65,15 @@ function knownTagsOf(props: Record<string, unknown>): { tags: Record<string, str
         throw error;
     }
     return { tags, unknownTags: unknown };
+}
+
+/** A resource that is an IAM user with a known name. */
+export type NamedUser = Extract<ManagedUser, { kind: "user" }>;
+
+/** The IAM user a resource is, or undefined when it is not one; the policy is "not applicable" while its name is unknown. */
+export function namedUserOf(args: ResourceValidationArgs): NamedUser | undefined {
+    const user = managedUserOf(args);
+    if (user.kind === "not-a-user") return undefined;
+    if (user.kind === "unknown") args.notApplicable(`the IAM user's name is not known yet (${user.detail})`);
+    return user.kind === "user" ? user : undefined;
 }

@@ -1,13 +1,12 @@
 // rules/run/ owns one pack run: the resource's user, the run's state, what was decided and what went unjudged; policies call into it.
 // The state of one pack process, created once from its settings, its environment and a findings sink (index.ts;
 // tests create their own) and handed to every policy. Nothing below reads the process's environment.
-import type { ResourceValidationArgs } from "@pulumi/policy";
 import type { CredentialKind, Unjudged } from "../model/credentials";
 import type { PackSettings } from "../config/settings";
-import { AccountAccess, Accounts, VerifiedAccess } from "../accounts/accounts";
-import type { Retirement } from "../verdict/retirement";
+import type { UnusedCredentialConfig } from "../config/policy-config";
+import { AccountAccess, Accounts } from "../accounts/accounts";
+import { kindModule } from "../kinds/kinds";
 import type { FindingRecord, FindingsSink } from "./findings";
-import type { NamedUser } from "./user-to-judge";
 
 export interface PackRunOptions {
     settings: PackSettings;
@@ -17,17 +16,6 @@ export interface PackRunOptions {
     findings?: FindingsSink;
 }
 
-/** What one judging policy decided for one user resource: what the notice policy builds on. */
-export interface Judgement {
-    policy: string;
-    kind: CredentialKind;
-    thresholdDays: number;
-    user: NamedUser;
-    access: VerifiedAccess;
-    retirement: Retirement;
-    retiringTag: string;
-}
-
 /** A credential a policy could not judge, in the account it was to be judged in. */
 export interface UnjudgedEntry extends Unjudged {
     policy: string;
@@ -35,14 +23,17 @@ export interface UnjudgedEntry extends Unjudged {
     accountId: string | null;
 }
 
-/** Everything a run keeps: the accounts (clients, reports, caches), the judging policies' decisions, and the one record of what went unjudged. */
+/**
+ * Everything a run keeps: the accounts (clients, reports, caches), each judging policy's config (the same for every
+ * resource of a run), and the one record of what went unjudged.
+ */
 export class PackRun {
     readonly settings: PackSettings;
     readonly env: NodeJS.ProcessEnv;
     readonly accounts: Accounts;
     private readonly findings?: FindingsSink;
-    private readonly judgements = new Map<string, Judgement[]>();
     private readonly unjudgedByResource = new Map<string, UnjudgedEntry[]>();
+    private readonly configs = new Map<CredentialKind, UnusedCredentialConfig>();
 
     constructor(options: PackRunOptions) {
         this.settings = options.settings;
@@ -62,29 +53,29 @@ export class PackRun {
         this.findings?.record(record);
     }
 
-    judged(urn: string, judgement: Judgement): void {
-        const list = (this.judgements.get(urn) ?? []).filter(j => j.policy !== judgement.policy);
-        this.judgements.set(urn, [...list, judgement]);
+    /** Keeps the config a kind's judging policy runs with (its defaults applied): the notice policy warns against it. */
+    keepConfig(kind: CredentialKind, config: UnusedCredentialConfig): void {
+        this.configs.set(kind, config);
     }
 
-    /** The judging policies' decisions for this resource in this Analyze call (they run before the notice policy). */
-    judgementsOf(urn: string): Judgement[] {
-        return this.judgements.get(urn) ?? [];
+    /** The config of a kind's judging policy, once it has run in this process; undefined while it has not (or is disabled). */
+    configOf(kind: CredentialKind): UnusedCredentialConfig | undefined {
+        return this.configs.get(kind);
     }
 
     /**
      * Records credentials a policy could not judge: the one record the unavailable policy reports and `check`
      * counts (its findings line is written here, at the same time).
      */
-    unjudged(
-        args: Pick<ResourceValidationArgs, "urn">,
+    recordUnjudged(
+        urn: string,
         user: string,
         policy: string,
         access: Pick<AccountAccess, "label"> & { identity?: { accountId: string } },
         credentials: Unjudged[],
     ): void {
         const accountId = access.identity?.accountId ?? null;
-        const entries = this.unjudgedByResource.get(args.urn) ?? [];
+        const entries = this.unjudgedByResource.get(urn) ?? [];
         for (const credential of credentials) {
             const same = (e: UnjudgedEntry) => e.credential === credential.credential && e.accessKeyId === credential.accessKeyId;
             if (entries.some(same)) continue;
@@ -93,16 +84,17 @@ export class PackRun {
             this.record({
                 kind: "unjudged",
                 policy,
-                urn: args.urn,
+                urn,
                 user,
                 accountId,
                 account: access.label,
                 credential: kind,
+                credentialId: accessKeyId ?? kindModule(kind).soleId,
                 accessKeyId,
                 reason,
             });
         }
-        this.unjudgedByResource.set(args.urn, entries);
+        this.unjudgedByResource.set(urn, entries);
     }
 
     /** What went unjudged for this resource, in the order the policies found it. */

@@ -1,17 +1,25 @@
 // rules/verdict/ owns what "unused" means and how a finding is told (verdict, messages, exemptions, retirements); it does no I/O.
-// The verdict: credential facts + a threshold + now → one assessment per usable credential, and the credentials
-// whose facts are in doubt, which it leaves unjudged. Pure: no SDK types, no I/O, no policy types. Every rule of
-// docs/unused.md is a test of this file.
-import { AccessKeyFacts, CredentialFacts, CredentialKind, LastUse, MS_PER_DAY, Unjudged } from "../model/credentials";
+// The verdict: a kind's usable credentials + a threshold + now → one assessment each, and the credentials whose
+// facts are in doubt, which it leaves unjudged. Which credentials of a kind can be used is the kind's (rules/kinds/);
+// when idle time starts and what "unused" means is here, once for every kind. Pure: no SDK types, no I/O, no policy
+// types. Every rule of docs/unused.md is a test of this file or of a kind's `usable`.
+import { CredentialFacts, CredentialKind, LastUse, MS_PER_DAY, Unjudged } from "../model/credentials";
 
 /** Judging a kind that was not read would turn "not read" into "none": refuse loudly instead. */
 export class UnreadFacts extends Error {}
 
-interface AssessmentBase {
-    userName: string;
+/** One credential of a user the verdict judges: its ID (`password`, or the key ID), when it began and its last use. */
+export interface UsableCredential {
+    credentialId: string;
     createDate: Date;
     /** Undefined when IAM has no record of use: never used, or not since tracking began. */
     lastUsed?: LastUse;
+}
+
+/** One credential judged against a threshold. */
+export interface Assessment extends UsableCredential {
+    credential: CredentialKind;
+    userName: string;
     /** The instant idle time is measured from. */
     idleSince: Date;
     idleDays: number;
@@ -20,17 +28,6 @@ interface AssessmentBase {
     unusedFrom: Date;
     unused: boolean;
 }
-
-export interface PasswordAssessment extends AssessmentBase {
-    credential: "password";
-}
-
-export interface AccessKeyAssessment extends AssessmentBase {
-    credential: "access-key";
-    accessKeyId: string;
-}
-
-export type Assessment = PasswordAssessment | AccessKeyAssessment;
 
 /** What judging one kind gives: an assessment per usable credential, and the credentials left unjudged. */
 export interface KindVerdict {
@@ -50,13 +47,24 @@ function laterOf(a: Date, b: Date | undefined): Date {
     return b !== undefined && b.getTime() > a.getTime() ? b : a;
 }
 
-function assessed(
-    idleSince: Date,
+/**
+ * Every kind idles from the later of its last use and its creation: a re-created password starts fresh, a key never
+ * used idles from its creation, and a last use recorded before the creation (impossible, yet IAM records some)
+ * cannot make a credential idle longer than it has existed.
+ */
+export function assessCredential(
+    credential: CredentialKind,
+    userName: string,
+    usable: UsableCredential,
     thresholdDays: number,
     now: Date,
-): Pick<AssessmentBase, "idleSince" | "idleDays" | "thresholdDays" | "unusedFrom" | "unused"> {
+): Assessment {
+    const idleSince = laterOf(usable.createDate, usable.lastUsed?.date);
     const idleDays = wholeDaysBetween(idleSince, now);
     return {
+        credential,
+        userName,
+        ...usable,
         idleSince,
         idleDays,
         thresholdDays,
@@ -65,52 +73,24 @@ function assessed(
     };
 }
 
-/** Password idle time starts at the later of its last use and its creation: a re-created password starts fresh. */
-export function assessPassword(facts: CredentialFacts, thresholdDays: number, now: Date): PasswordAssessment | undefined {
-    if (!facts.loginProfile) return undefined; // a deleted password is not a credential, whatever PasswordLastUsed says
-    const createDate = facts.loginProfile.createDate;
-    return {
-        credential: "password",
-        userName: facts.userName,
-        createDate,
-        lastUsed: facts.passwordLastUsed ? { date: facts.passwordLastUsed } : undefined,
-        ...assessed(laterOf(createDate, facts.passwordLastUsed), thresholdDays, now),
-    };
-}
-
 /**
- * An active key idles from its last use, or from its creation when never used; inactive keys cannot be used.
- * A last use recorded before the key's creation is impossible: the key idles from the later of the two, as a
- * password does (it cannot have idled longer than it has existed).
+ * One kind of credential: each usable one (the password; each active key). A credential in doubt is left unjudged
+ * and named; a doubt without an ID covers the whole kind; the others are judged as if it were not there (a stale
+ * key beside a doubtful one is still unused).
  */
-export function assessAccessKey(userName: string, key: AccessKeyFacts, thresholdDays: number, now: Date): AccessKeyAssessment | undefined {
-    if (key.status !== "Active") return undefined;
-    return {
-        credential: "access-key",
-        userName,
-        accessKeyId: key.accessKeyId,
-        createDate: key.createDate,
-        lastUsed: key.lastUsed,
-        ...assessed(laterOf(key.createDate, key.lastUsed?.date), thresholdDays, now),
-    };
-}
-
-/**
- * One kind of credential: the password, or each active key. A credential in doubt is left unjudged and named;
- * its siblings are judged as if it were not there (a stale key beside a doubtful one is still unused).
- */
-export function assessKind(kind: CredentialKind, facts: CredentialFacts, thresholdDays: number, now: Date): KindVerdict {
+export function judgeKind(
+    kind: CredentialKind,
+    facts: CredentialFacts,
+    usable: (facts: CredentialFacts) => UsableCredential[],
+    thresholdDays: number,
+    now: Date,
+): KindVerdict {
     if (!facts.read[kind]) throw new UnreadFacts(`the ${kind} facts of ${facts.userName} were not read`);
     const unjudged = facts.doubts.filter(d => d.credential === kind);
-    if (kind === "password") {
-        const password = unjudged.length ? undefined : assessPassword(facts, thresholdDays, now);
-        return { assessments: password ? [password] : [], unjudged };
-    }
     if (unjudged.some(d => d.accessKeyId === undefined)) return { assessments: [], unjudged };
     const doubtful = new Set(unjudged.map(d => d.accessKeyId));
-    const assessments = facts.accessKeys
-        .filter(key => !doubtful.has(key.accessKeyId))
-        .map(key => assessAccessKey(facts.userName, key, thresholdDays, now))
-        .filter((a): a is AccessKeyAssessment => a !== undefined);
+    const assessments = usable(facts)
+        .filter(c => !doubtful.has(c.credentialId))
+        .map(c => assessCredential(kind, facts.userName, c, thresholdDays, now));
     return { assessments, unjudged };
 }

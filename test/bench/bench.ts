@@ -118,7 +118,7 @@ function factVerdicts(facts: CredentialFacts[]): string[] {
         .flatMap(f =>
             [...assessKind("password", f, 90, now).assessments, ...assessKind("access-key", f, 90, now).assessments]
                 .filter(a => a.unused)
-                .map(a => `${f.userName} ${a.credential === "password" ? "password" : a.accessKeyId}`),
+                .map(a => `${f.userName} ${a.credentialId}`),
         )
         .sort();
 }

@@ -74,10 +74,13 @@ describe("the check command", function () {
                     account: "account 111122223333 (provider default_7_10_0)",
                     accountId: "111122223333",
                     credential: "access-key",
+                    credentialId: "AKIABOBNEVERUSED0001",
                     accessKeyId: "AKIABOBNEVERUSED0001",
                     lastUsed: null,
                     idleDays: 200,
                     thresholdDays: 90,
+                    // One finding: the record carries the diagnostic's own text.
+                    message: keyFinding.message,
                     owner: "unmanaged",
                     userOwner: { stack: "iam-team/demo", urn: "urn:pulumi:demo::iam-team::aws:iam/user:User::bob-never-used-key" },
                 },

@@ -104,6 +104,24 @@ describe("check's exits: every usage error ends, with its code", function () {
         ["a file that is not a stack export", ["--stack-export", path.join(REPO, "package.json")], /not a `pulumi stack export` file/],
         ["a bad concurrency", ["--demo", "--concurrency", "0"], /--concurrency must be a whole number/],
         ["an endpoint that is not http(s)", ["--demo", "--endpoint", "ftp://example.com"], /is not an http\(s\) URL/],
+        ["an endpoint that is not a URL", ["--demo", "--endpoint", "not a url"], /--endpoint not a url is not a URL/],
+        [
+            "--delete-unused-passwords without --deactivate",
+            ["--demo", "--delete-unused-passwords"],
+            /--delete-unused-passwords goes with --deactivate/,
+        ],
+        ["a stack export that does not exist", ["--demo", "--stack-export", "/nonexistent/stack.json"], /cannot read stack export/],
+        [
+            "a policy pack config naming a policy the pack does not have",
+            ["--demo", "--policy-pack-config", path.join(REPO, "test", "fixtures", "config-unknown-policy.json")],
+            /"iam-user-unused-passwrd" is not a policy of this pack; did you mean "iam-user-unused-password"/,
+        ],
+        [
+            "a policy pack config that is not JSON",
+            ["--demo", "--policy-pack-config", path.join(REPO, "README.md")],
+            /policy pack config .*README\.md/,
+        ],
+        ["a value missing after a flag", ["--demo", "--format"], /argument missing|Option '--format <value>'/],
     ];
     for (const [what, args, message] of cases) {
         it(`${what}: exit 2 with one message`, async () => {

@@ -2,7 +2,7 @@
 // drips a byte at a time (a connection that never goes idle), and a connection that is accepted and never answered.
 // Each spec states the bound it holds; the dripping requests are abandoned and their connections destroyed.
 import { strict as assert } from "node:assert";
-import { readUserUsage } from "../../rules/iam/per-user-reader";
+import { readUserUsage } from "../../rules/reading/per-user-reader";
 import { UserUsage } from "../../rules/iam/usage";
 import { LocalIam, startLocalIam } from "../../tools/local-iam/server";
 import { AccountFile } from "../../tools/local-iam/account-file";

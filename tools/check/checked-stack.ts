@@ -3,7 +3,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { FINDING_KINDS, FINDINGS_FILE_ENV, FindingRecord, ReportNoticeRecord } from "../../rules/api";
+import { FINDING_KINDS, FINDINGS_FILE_ENV, FindingRecord, kindModule, ReportNoticeRecord } from "../../rules/api";
 import { AnalyzedResource } from "../driver/analyzer-client";
 import { drivePack, DriveOptions, DriveResult } from "../driver/drive-pack";
 import { StackForCheck } from "./stack-export";
@@ -89,13 +89,11 @@ export async function checkStack(name: string, stack: StackForCheck | undefined,
 export type Owner = { stack: string; urn: string } | "unmanaged";
 
 export function credentialOwner(checked: CheckedStack, record: FindingRecord): Owner {
-    const managed = checked.stack?.managed;
+    const credentialId = record.credentialId;
     const urn =
-        record.credential === "access-key" && record.accessKeyId
-            ? managed?.accessKeys.get(record.accessKeyId)
-            : record.credential === "password"
-              ? managed?.loginProfiles.get(record.user)
-              : undefined;
+        record.credential && credentialId
+            ? checked.stack?.managed.get(kindModule(record.credential).ownerKey({ user: record.user, credentialId }))
+            : undefined;
     return urn ? { stack: checked.name, urn } : "unmanaged";
 }
 

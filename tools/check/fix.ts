@@ -8,6 +8,7 @@ import {
     applyFix,
     CredentialToFix,
     formatUtc,
+    kindModule,
     managedUserOf,
     MAX_RETIRING_DAYS,
     recheckCredential,
@@ -28,7 +29,7 @@ interface OutOfBand extends CredentialToFix {
 /** One unused credential the pack reported, and what `check` will do about it. */
 export type FixStep =
     | { kind: "code-change"; userName: string; credential: string; resourceUrn: string; change: string; mandatory: boolean }
-    | ({ kind: "deactivate-key" | "delete-login-profile" } & OutOfBand)
+    | ({ kind: "out-of-band" } & OutOfBand)
     | { kind: "left-alone"; userName: string; credential: string; why: string; mandatory: boolean };
 
 export interface FixOptions {
@@ -67,47 +68,24 @@ export function planFixes(checked: CheckedStack[], options: FixOptions): FixStep
             };
             const retiring = (credential: string) =>
                 `tag the user "${tag}": "${credential} until <a date within ${MAX_RETIRING_DAYS} days>" in the same change, then pulumi up`;
-            if (record.credential === "access-key" && record.accessKeyId) {
-                const accessKeyId = record.accessKeyId;
-                steps.push(
-                    owner !== "unmanaged"
-                        ? {
-                              kind: "code-change",
-                              userName,
-                              credential: `access key ${accessKeyId}`,
-                              resourceUrn: owner.urn,
-                              mandatory,
-                              change:
-                                  `set status: "Inactive" on aws.iam.AccessKey "${lastName(owner.urn)}" ` +
-                                  `(or remove the resource) and ${retiring(accessKeyId)}`,
-                          }
-                        : { kind: "deactivate-key", ...outOfBand, credential: "access-key", accessKeyId },
-                );
-            } else if (record.credential === "password") {
-                if (owner !== "unmanaged") {
-                    const what =
-                        owner.urn === record.urn
-                            ? `remove loginProfile from aws-native:iam:User "${lastName(owner.urn)}"`
-                            : `remove the aws.iam.UserLoginProfile "${lastName(owner.urn)}"`;
-                    steps.push({
-                        kind: "code-change",
-                        userName,
-                        credential: "console password",
-                        resourceUrn: owner.urn,
-                        change: `${what} and ${retiring("password")}`,
-                        mandatory,
-                    });
-                } else if (options.deletePasswords) {
-                    steps.push({ kind: "delete-login-profile", ...outOfBand, credential: "password" });
-                } else {
-                    steps.push({
-                        kind: "left-alone",
-                        userName,
-                        credential: "console password",
-                        why: "pass --delete-unused-passwords to delete unused login profiles",
-                        mandatory,
-                    });
-                }
+            const credentialId = record.credentialId;
+            if (!record.credential || !credentialId) continue;
+            const kind = kindModule(record.credential);
+            const credential = kind.nameOf(credentialId === kind.soleId ? undefined : credentialId).text;
+            if (owner !== "unmanaged") {
+                const inCode = { urn: owner.urn, isUser: owner.urn === record.urn, name: lastName(owner.urn) };
+                steps.push({
+                    kind: "code-change",
+                    userName,
+                    credential,
+                    resourceUrn: owner.urn,
+                    mandatory,
+                    change: kind.fix.inCode(inCode, retiring(credentialId)),
+                });
+            } else if (kind.fix.byDefault || options.deletePasswords) {
+                steps.push({ kind: "out-of-band", ...outOfBand, credential: record.credential, credentialId });
+            } else {
+                steps.push({ kind: "left-alone", userName, credential, why: kind.fix.askFor ?? "not asked for", mandatory });
             }
         }
     }
@@ -124,7 +102,8 @@ export interface AuditRecord {
     credential: string;
     lastUsed: string | null;
     idleDays: number | null;
-    action: "deactivate-access-key" | "delete-login-profile";
+    /** The kind's out-of-band action: `deactivate-access-key`, `delete-login-profile`. */
+    action: string;
     /** refused: the account reached now is not the one the finding was judged in. */
     result: "done" | "failed" | "refused" | "skipped" | "dry-run";
     detail: string;
@@ -133,7 +112,7 @@ export interface AuditRecord {
 
 /** Acts on one credential: in the finding's account only, after re-reading it. */
 export async function fixOutOfBand(
-    step: Extract<FixStep, { kind: "deactivate-key" | "delete-login-profile" }>,
+    step: Extract<FixStep, { kind: "out-of-band" }>,
     accounts: Accounts,
     dryRun: boolean,
 ): Promise<AuditRecord> {
@@ -143,12 +122,10 @@ export async function fixOutOfBand(
         user?.kind === "user" ? user.arn : undefined,
         step.accountRoles,
     );
-    const key = step.kind === "deactivate-key";
-    const credential = key ? `access key ${step.accessKeyId}` : "console password";
-    const undo = key
-        ? `aws iam update-access-key --user-name ${step.userName} --access-key-id ${step.accessKeyId} --status Active`
-        : `aws iam create-login-profile --user-name ${step.userName} --password-reset-required --password <new password>`;
-    const action = key ? ("deactivate-access-key" as const) : ("delete-login-profile" as const);
+    const kind = kindModule(step.credential);
+    const credential = kind.nameOf(step.credentialId === kind.soleId ? undefined : step.credentialId).text;
+    const undo = kind.fix.undo(step.userName, step.credentialId);
+    const { action, verb } = kind.fix;
     const reached = access.status === "verified" ? access.identity.accountId : null;
     const who = { time: new Date().toISOString(), accountId: reached, account: access.label, user: step.userName, credential, action };
     const untouched = { lastUsed: null, idleDays: null, undo: null };
@@ -184,12 +161,12 @@ export async function fixOutOfBand(
         return {
             ...base,
             result: "dry-run",
-            detail: `would ${key ? "deactivate" : "delete"} (${lastUse}, idle ${base.idleDays} days)`,
+            detail: `would ${verb} (${lastUse}, idle ${base.idleDays} days)`,
             undo,
         };
     const failure = await applyFix(access, step);
     if (failure) return { ...base, result: "failed", detail: failure.reason, undo: null };
-    return { ...base, result: "done", detail: `${key ? "deactivated" : "deleted"} (${lastUse}, idle ${base.idleDays} days)`, undo };
+    return { ...base, result: "done", detail: `${verb}d (${lastUse}, idle ${base.idleDays} days)`, undo };
 }
 
 export interface FixOutcome {

@@ -2,7 +2,7 @@
 // structured findings, each credential with its owner, the exemptions in force and the users not judged.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { ExemptionRecord, FindingRecord, ReportNoticeRecord } from "../../rules/api";
+import { CredentialKind, ExemptionRecord, FindingRecord, kindModule, ReportNoticeRecord } from "../../rules/api";
 import { Diagnostic } from "../driver/analyzer-client";
 import { AccountLine } from "./accounts";
 import { CheckedStack, credentialOwner, Owner, userOwner } from "./checked-stack";
@@ -14,7 +14,7 @@ export function findingText(d: Diagnostic): string {
 
 type CredentialFields = Pick<
     FindingRecord,
-    "credential" | "accessKeyId" | "lastUsed" | "idleDays" | "thresholdDays" | "unusedFrom" | "retiringUntil"
+    "credential" | "credentialId" | "accessKeyId" | "lastUsed" | "idleDays" | "thresholdDays" | "unusedFrom" | "retiringUntil" | "message"
 >;
 
 export interface CredentialLine extends CredentialFields {
@@ -66,7 +66,8 @@ export interface PassedUser {
     urn: string;
     account: string;
     credentials: {
-        credential?: string;
+        credential?: CredentialKind;
+        credentialId?: string;
         accessKeyId?: string;
         lastUsed?: string | null;
         idleDays?: number;
@@ -83,7 +84,7 @@ export interface UnjudgedUser {
     /** The first reason, for a one-line summary; each credential has its own. */
     reason: string;
     policies: string[];
-    credentials: { credential?: string; accessKeyId?: string; reason: string }[];
+    credentials: { credential?: CredentialKind; credentialId?: string; accessKeyId?: string; reason: string }[];
 }
 
 /** One entry per user resource, merging the policies (and credentials) that recorded the same thing for it. */
@@ -133,12 +134,14 @@ export function checkReport(checked: CheckedStack[], accounts: AccountLine[]): C
                           account: r.account,
                           accountId: r.accountId,
                           credential: r.credential,
+                          credentialId: r.credentialId,
                           accessKeyId: r.accessKeyId,
                           lastUsed: r.lastUsed,
                           idleDays: r.idleDays,
                           thresholdDays: r.thresholdDays,
                           unusedFrom: r.unusedFrom,
                           retiringUntil: r.retiringUntil,
+                          message: r.message,
                           owner: credentialOwner(c, r),
                           userOwner: userOwner(c, r),
                       },
@@ -148,8 +151,8 @@ export function checkReport(checked: CheckedStack[], accounts: AccountLine[]): C
     );
     // Records arrive as Analyze calls finish: put them in an order a reviewer can diff from one run to the next.
     credentials.sort((a, b) =>
-        `${a.stack}\n${a.user}\n${a.credential}\n${a.accessKeyId ?? ""}`.localeCompare(
-            `${b.stack}\n${b.user}\n${b.credential}\n${b.accessKeyId ?? ""}`,
+        `${a.stack}\n${a.user}\n${a.credential}\n${a.credentialId ?? ""}`.localeCompare(
+            `${b.stack}\n${b.user}\n${b.credential}\n${b.credentialId ?? ""}`,
         ),
     );
     const exemptions = perUser(
@@ -183,7 +186,14 @@ export function checkReport(checked: CheckedStack[], accounts: AccountLine[]): C
                               account: r.account,
                               reason: r.reason ?? "",
                               policies: [r.policy],
-                              credentials: [{ credential: r.credential, accessKeyId: r.accessKeyId, reason: r.reason ?? "" }],
+                              credentials: [
+                                  {
+                                      credential: r.credential,
+                                      credentialId: r.credentialId,
+                                      accessKeyId: r.accessKeyId,
+                                      reason: r.reason ?? "",
+                                  },
+                              ],
                           },
                       ]
                     : [],
@@ -263,7 +273,7 @@ function ownerText(owner: Owner): string {
 }
 
 function credentialName(c: CredentialLine): string {
-    return c.credential === "password" ? "console password" : `access key ${c.accessKeyId}`;
+    return credentialOf(c);
 }
 
 /** Violations grouped by cause: policy, level and message with the user's name left out; in first-seen order. */
@@ -296,10 +306,12 @@ function packageVersion(): string {
     return (JSON.parse(fs.readFileSync(file, "utf8")) as { version: string }).version;
 }
 
-function credentialOf(c: { credential?: string; accessKeyId?: string }): string {
-    if (c.credential === "password") return "console password";
-    if (c.credential === "access-key") return c.accessKeyId ? `access key ${c.accessKeyId}` : "access keys";
-    return "credentials";
+/** A credential as its kind names it (`console password`, `access key AKIA…`, `access keys` for all of them). */
+function credentialOf(c: { credential?: CredentialKind; credentialId?: string; accessKeyId?: string }): string {
+    if (!c.credential) return "credentials";
+    const kind = kindModule(c.credential);
+    const id = c.credentialId ?? c.accessKeyId;
+    return kind.nameOf(id === kind.soleId ? undefined : id).text;
 }
 
 /**

@@ -1,6 +1,7 @@
 // `check --format sarif`: SARIF 2.1.0 for code scanning (GitHub and others). One result per unused credential and one
 // per user not judged, each with its policy as the rule, located at the line of the program that declares the user
 // (the stack export's sourcePosition), so that the scan marks that line; without one, the resource's URN.
+import { kindModule } from "../../rules/api";
 import { AnalyzerInfo, PolicyInfo } from "../driver/analyzer-client";
 import { CheckReport } from "./format-report";
 import { CheckedStack } from "./checked-stack";
@@ -80,20 +81,15 @@ export function sarifOf(
     };
     const results: SarifResult[] = [];
     for (const c of report.credentials.filter(x => x.kind === "unused")) {
-        const violation = report.violations.find(
-            v =>
-                v.stack === c.stack &&
-                v.policy === c.policy &&
-                v.message.includes(c.credential === "password" ? "console password" : c.accessKeyId!),
-        );
-        const credential = c.credential === "password" ? "password" : c.accessKeyId!;
+        // The record carries the diagnostic's own text: nothing is joined by matching message text.
+        const credential = c.credentialId ?? c.credential ?? "credential";
         results.push({
             ruleId: c.policy,
             ruleIndex: ruleIndex.get(c.policy) ?? -1,
             level: levelOf(c.stack, c.policy),
             message: {
                 text:
-                    violation?.message ??
+                    c.message ??
                     `IAM user '${c.user}': ${credential} is unused: idle ${c.idleDays} days, threshold ${c.thresholdDays} days.`,
             },
             locations: locate(c.stack, c.urn),
@@ -111,8 +107,8 @@ export function sarifOf(
     }
     const unavailable = "iam-user-usage-data-unavailable";
     for (const u of report.unjudged) {
-        const credentials = u.credentials.map(c =>
-            c.credential === "password" ? "password" : (c.accessKeyId ?? (c.credential ? "access keys" : "credentials")),
+        const credentials = u.credentials.map(
+            c => c.credentialId ?? (c.credential ? kindModule(c.credential).nameOf().text : "credentials"),
         );
         results.push({
             ruleId: unavailable,

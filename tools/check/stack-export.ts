@@ -2,7 +2,7 @@
 // each IAM user's inputs and its provider's inputs (non-strings as JSON strings, as the engine sends them).
 import { AnalyzedResource } from "../driver/analyzer-client";
 import { StackIdentity } from "../driver/pack-process";
-import { USER_TYPES } from "../../rules/api";
+import { ALL_KINDS, USER_TYPES } from "../../rules/api";
 
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 /** What the engine sends for a value it cannot know: the pack treats it as present but unreadable. */
@@ -31,8 +31,8 @@ export interface StackForCheck {
     secretProviderInputs: Map<string, string[]>;
     /** Every resource the engine would analyze. */
     resources: AnalyzedResource[];
-    /** Keys (by ID) and login profiles (by user name) the stack itself manages, with the managing resource's URN. */
-    managed: { accessKeys: Map<string, string>; loginProfiles: Map<string, string> };
+    /** The credentials the stack itself manages, by each kind's key (`ownerKey`), with the managing resource's URN. */
+    managed: Map<string, string>;
     /** User resources whose name is a secret in the export: check cannot say which user they are. */
     secretUserNames: string[];
     /** Where the program declares each resource, by URN, when the export says (a path within the Pulumi project). */
@@ -116,7 +116,7 @@ export function stackFromExport(exported: StackExport): StackForCheck {
     const stack = match?.[1] ?? "stack";
     const project = match?.[2] ?? "project";
     const analyzed: AnalyzedResource[] = [];
-    const managed = { accessKeys: new Map<string, string>(), loginProfiles: new Map<string, string>() };
+    const managed = new Map<string, string>();
     const secretUserNames: string[] = [];
     const sourcePositions = new Map<string, SourcePosition>();
     const secretProviderInputs = new Map<string, string[]>();
@@ -126,18 +126,11 @@ export function stackFromExport(exported: StackExport): StackForCheck {
     }
     for (const r of resources) {
         if (r.type.startsWith("pulumi:")) continue;
-        if (r.type === "aws:iam/accessKey:AccessKey" && typeof r.outputs?.id === "string") managed.accessKeys.set(r.outputs.id, r.urn);
-        if (r.type === "aws:iam/userLoginProfile:UserLoginProfile" && typeof r.inputs?.user === "string")
-            managed.loginProfiles.set(r.inputs.user, r.urn);
         const props = (replaceSecrets(r.inputs ?? {}, UNKNOWN) as Record<string, unknown>) ?? {};
-        // aws-native keeps the password in the user itself: a loginProfile that is a secret as a whole is still there.
-        if (
-            r.type === "aws-native:iam:User" &&
-            props.loginProfile !== undefined &&
-            typeof props.userName === "string" &&
-            props.userName !== UNKNOWN
-        ) {
-            managed.loginProfiles.set(props.userName, r.urn);
+        const known = (value: unknown): value is string => typeof value === "string" && value !== UNKNOWN;
+        for (const kind of ALL_KINDS) {
+            const key = kind.managedKey({ type: r.type, inputs: r.inputs ?? {}, outputs: r.outputs ?? {}, props }, known);
+            if (key) managed.set(key, r.urn);
         }
         const nameKey = USER_TYPES[r.type];
         if (nameKey && props[nameKey] === UNKNOWN) secretUserNames.push(r.urn);

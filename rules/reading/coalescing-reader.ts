@@ -3,8 +3,8 @@
 // per user, counted from the first ask of any scope, bounds every read of that user: a password read, a key read
 // and a retry share it. A transient failure (throttling past the retries, a timeout, a 5xx) is read once more when
 // the next policy asks, within what is left of it; a permanent one (AccessDenied, an untrusted answer) is not.
-import { ReadScope, scopeKey } from "./per-user-reader";
-import { hasTransientFailure, UserUsage } from "./usage";
+import { hasTransientFailure, UserUsage } from "../iam/usage";
+import { ReadScope, scopeKey } from "../kinds/kinds";
 
 interface Entry {
     answer: Promise<UserUsage>;

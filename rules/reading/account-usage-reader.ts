@@ -1,4 +1,4 @@
-// rules/iam/ owns reading IAM (requests and their caps, per-user reads, the credential report, answer checks); it knows no policy.
+// rules/reading/ owns reading users' credentials: per user over the kinds, one account's report and live reads, once per user; it knows no policy.
 // The usage source of one account: credential-report screening with live confirmation, or the per-user
 // APIs, chosen automatically or forced. The report is fetched once per account and shared by every user;
 // a report that fails validation is set aside for the run (one line on stderr) and every user is read live;
@@ -15,22 +15,15 @@
 // READ_AHEAD_START users ahead, plus two for each user read ahead that the engine then asked about, plus one
 // for each user the engine asked about that it had to confirm on the spot. A stack that manages every user
 // of the account keeps it growing; a stack that manages a few users of thousands stops it after a handful.
-import {
-    CredentialReport,
-    keySlotsProvenFresh,
-    provenFreshByReport,
-    ReportRow,
-    ROW_DOUBTS,
-    rowsSetAside,
-    RowsSetAside,
-} from "./credential-report";
-import { fetchCredentialReport, getCredentialReport, ReportResult } from "./credential-report-reader";
-import { CoalescingReader } from "./coalescing-reader";
-import { IamRequester } from "./iam-requester";
-import { ReadScope, readUserUsage } from "./per-user-reader";
+import { CredentialReport, ReportRow, ROW_DOUBTS, rowsSetAside, RowsSetAside } from "../iam/credential-report";
+import { fetchCredentialReport, getCredentialReport, ReportResult } from "../iam/credential-report-reader";
+import { IamRequester } from "../iam/iam-requester";
+import { UsageReader, UserUsage } from "../iam/usage";
 import { PackSettings } from "../config/settings";
-import { UsageReader, UserUsage } from "./usage";
 import { kindsOf, Need } from "../model/credentials";
+import { provenFreshByReport, ReadScope, scopeFor } from "../kinds/kinds";
+import { CoalescingReader } from "./coalescing-reader";
+import { readUserUsage } from "./per-user-reader";
 
 /** Users read ahead at the start, before any has proven useful. */
 export const READ_AHEAD_START = 8;
@@ -127,13 +120,7 @@ export class AccountUsageReader implements UsageReader {
      * at the smallest threshold asked (the same for every ask of a run, so that read-ahead and asks share reads).
      */
     private scopeFor(row: ReportRow | undefined, need: Need): ReadScope {
-        const keys = need["access-key"] !== undefined;
-        const days = this.smallest["access-key"] ?? need["access-key"];
-        return {
-            password: need.password !== undefined,
-            keys,
-            freshKeySlots: keys && row && days !== undefined ? keySlotsProvenFresh(row, days, this.now()) : undefined,
-        };
+        return scopeFor(need, row, this.smallest, this.now());
     }
 
     /** Confirms, in the background and within its budget, users of the report that the report cannot clear. */
