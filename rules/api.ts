@@ -1,7 +1,7 @@
 // The public face of rules/ for the tools built on the pack (`check`, the benchmark): what they may use, and
 // nothing more. The pack itself is index.ts → rules/policies.ts.
 export { PACK_NAME, policyCatalog } from "./policies";
-export type { CredentialFacts, CredentialKind, Need } from "./model/credentials";
+export type { CredentialFacts, CredentialKind, Thresholds } from "./model/credentials";
 export { MAX_RETIRING_DAYS } from "./model/limits";
 export { parseJson } from "./lib/json";
 export { settingsFrom, SettingsError, type PackSettings } from "./config/settings";

@@ -5,7 +5,8 @@ import { noticeMessage, noticeUnavailableMessage, retiringMessage } from "./verd
 import { retires } from "./verdict/retirement";
 import { ALL_KINDS, assessKind } from "./kinds/kinds";
 import { PackRun } from "./run/pack-run";
-import { accountFields, credentialFields, settleUser } from "./run/judging-policy";
+import { accountFields, credentialFields, judgementOf } from "./run/judging-policy";
+import { namedUserOf } from "./run/managed-user";
 
 const NAME = "iam-user-credential-unused-soon";
 
@@ -20,19 +21,19 @@ export const iamUserCredentialUnusedSoon = (run: PackRun): ResourceValidationPol
         "Use the credential before the date if it is still needed; otherwise retire it now (see iam-user-unused-access-key " +
         "and iam-user-unused-password), before it blocks a deployment.",
     configSchema: noticeConfigSchema(),
-    // It warns against each kind's judging policy with that policy's own config (the run keeps it, the same for every
-    // resource), settling the user the same way, so that the two can never disagree; a kind whose policy is disabled
-    // gets no notice. A credential within noticeDays of the threshold is noticed; one the deployment retires is on
+    // It warns against each kind's judgement, the one its judging policy reports (computed once, by whichever of them
+    // runs first, with the judging policy's own config), so that the two can never disagree; a kind whose policy is
+    // disabled gets no notice. A credential within noticeDays of the threshold is noticed; one the deployment retires is on
     // record; a notice whose data cannot be read says so as a notice (the credential itself was judged, or is on the
     // unavailable policy's record). IAM is read once per user: the readers share what both policies ask.
     validateResource: async (args, reportViolation) => {
         const noticeDays = args.getConfig<{ noticeDays?: number }>().noticeDays ?? DEFAULT_NOTICE_DAYS;
+        const named = namedUserOf(args);
+        if (!named) return;
         for (const kind of ALL_KINDS) {
-            const config = run.configOf(kind.kind);
-            if (!config) continue;
-            const settled = await settleUser(run, args, kind, config, false);
-            if (!settled) continue;
-            const { user, access, retirement, now } = settled;
+            const judgement = await judgementOf(run, args, named, kind);
+            if (judgement?.status !== "judged") continue;
+            const { user, access, retirement, now, config } = judgement.settled;
             const policy = kind.policy.name;
             const base = { policy, urn: args.urn, user: user.userName, ...accountFields(access) };
             const from = Math.max(0, config.maxUnusedDays - noticeDays);
@@ -40,7 +41,7 @@ export const iamUserCredentialUnusedSoon = (run: PackRun): ResourceValidationPol
             const usage = await access.usage.usageOf(user.userName, { [kind.kind]: from });
             const verdict = usage.status === "found" ? assessKind(kind.kind, usage.facts, config.maxUnusedDays, now) : undefined;
             const unread = usage.status === "unavailable" ? [{ ...usage, credential: kind.kind }] : (verdict?.unjudged ?? []);
-            const onRecord = run.unjudgedOf(args.urn);
+            const onRecord = judgement.unjudged;
             for (const doubt of unread) {
                 // What the judging policy could not judge is already on record; only the notice's own read is told here.
                 const recorded = onRecord.some(

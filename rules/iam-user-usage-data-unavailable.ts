@@ -1,7 +1,8 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { FRAMEWORK_TAGS, POLICY_URL } from "./config/policy-metadata";
 import { unavailableMessage } from "./verdict/message";
-import { kindModule } from "./kinds/kinds";
+import { ALL_KINDS, kindModule } from "./kinds/kinds";
+import { judgementOf } from "./run/judging-policy";
 import { PackRun } from "./run/pack-run";
 import { namedUserOf } from "./run/managed-user";
 
@@ -18,13 +19,17 @@ export const iamUserUsageDataUnavailable = (run: PackRun): ResourceValidationPol
         "message names the missing one), check that IAM is reachable, and run the preview again. Make this policy " +
         "mandatory to block deployments that could not be checked.",
     configSchema: { properties: {} },
-    // It reads nothing itself: it reports the run's record of the credentials the judging policies asked about and
-    // could not judge (an exempt user, or one the report clears, needs no data). The SDK runs the policies of one
-    // resource in the order of rules/policies.ts, and this one is last there, so the record is complete.
-    validateResource: (args, reportViolation) => {
+    // It reports what each kind's judgement (the one its judging policy reports, computed once by whichever of them runs
+    // first) could not judge: an exempt user, or one the report clears, needs no data.
+    validateResource: async (args, reportViolation) => {
         const user = namedUserOf(args);
-        const unjudged = user ? run.unjudgedOf(args.urn) : [];
-        if (user && unjudged.length)
+        if (!user) return;
+        const unjudged = [];
+        for (const kind of ALL_KINDS) {
+            const judgement = await judgementOf(run, args, user, kind);
+            if (judgement && judgement.status !== "exempt") unjudged.push(...judgement.unjudged);
+        }
+        if (unjudged.length)
             reportViolation(
                 unavailableMessage(
                     user.userName,

@@ -2,7 +2,7 @@
 // the automatic choice, coalescing, and verdicts identical to the per-user path.
 import { strict as assert } from "node:assert";
 import { AccountUsageReader, READ_AHEAD_START } from "../rules/reading/account-usage-reader";
-import { Need } from "../rules/model/credentials";
+import { Thresholds } from "../rules/model/credentials";
 import { SourceMode } from "../rules/config/settings";
 import { UserUsage } from "../rules/iam/usage";
 import { assessKind } from "../rules/kinds/kinds";
@@ -13,7 +13,7 @@ import { IamRequester } from "../rules/iam/iam-requester";
 import { credentialReportCsv } from "../tools/local-iam/credential-report-csv";
 import { resolveUser } from "../tools/local-iam/account-file";
 
-const BOTH: Need = { password: 90, "access-key": 90 };
+const BOTH: Thresholds = { password: 90, "access-key": 90 };
 
 function accessFor(iam: LocalIam, source: SourceMode, extra: { reportWaitMs?: number; autoReportAfterUsers?: number } = {}) {
     return new AccountUsageReader(requesterFor(iam), {
@@ -306,7 +306,7 @@ describe("account usage source", () => {
         const viaApi = accessFor(iam, "api");
         const viaReport = accessFor(iam, "report");
         for (const u of users) {
-            for (const need of [{ password: 90 }, { "access-key": 90 }] as Need[]) {
+            for (const need of [{ password: 90 }, { "access-key": 90 }] as Thresholds[]) {
                 const expected = unusedOf(await viaApi.usageOf(u.userName, need)).filter(c =>
                     need.password ? c === "password" : c !== "password",
                 );

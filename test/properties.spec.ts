@@ -16,7 +16,7 @@ import { readCredentialReport } from "../rules/iam/credential-report";
 import { makeIamRequester } from "../rules/iam/iam-requester";
 import { readUserUsage } from "../rules/reading/per-user-reader";
 import { UserUsage } from "../rules/iam/usage";
-import { CredentialKind, MS_PER_DAY, Need } from "../rules/model/credentials";
+import { CredentialKind, MS_PER_DAY, Thresholds } from "../rules/model/credentials";
 import { assessKind } from "../rules/kinds/kinds";
 import { REPORT_COLUMNS } from "../tools/local-iam/credential-report-csv";
 
@@ -357,7 +357,7 @@ describe("properties of the verdict's inputs (fast-check)", function () {
                         { now: () => NOW, warn: () => undefined },
                     );
                     const live = new AccountUsageReader(requester(serve(users)), { ...settings, source: "api" }, { now: () => NOW });
-                    const need: Need = { password: passwordDays, "access-key": keyDays };
+                    const need: Thresholds = { password: passwordDays, "access-key": keyDays };
                     for (const user of [...users.map(u => u.name), "not-in-iam"]) {
                         for (const kind of ["password", "access-key"] as const) {
                             const days = need[kind]!;

@@ -1,5 +1,5 @@
 // What a usage source answers about one user. Knows IAM's vocabulary, not policies.
-import type { CredentialFacts, Failure, Need } from "../model/credentials";
+import type { CredentialFacts, Failure, Thresholds } from "../model/credentials";
 
 export interface UsageFound {
     status: "found";
@@ -30,7 +30,7 @@ export interface UsageReader {
      * What IAM says of one user, enough to judge the credentials in `need` at their thresholds exactly as the live
      * per-user APIs would. Never rejects; live data is read at most once per user and scope.
      */
-    usageOf(userName: string, need: Need): Promise<UserUsage>;
+    usageOf(userName: string, need: Thresholds): Promise<UserUsage>;
 }
 
 /** Whether an answer holds a failure worth reading once more later in the run. */

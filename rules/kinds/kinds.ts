@@ -1,7 +1,7 @@
 // The registry of credential kinds: one entry per kind of rules/model/credentials.ts, which the compiler requires
 // (a kind without a module, or a module under another kind's name, does not build). Everything that handles "any
 // credential" goes through here, never through a test of which kind it is.
-import { CREDENTIAL_KINDS, CredentialFacts, CredentialKind, kindsOf, Need } from "../model/credentials";
+import { CREDENTIAL_KINDS, CredentialFacts, CredentialKind, kindsOf, Thresholds } from "../model/credentials";
 import type { CredentialReport, ReportRow } from "../iam/credential-report";
 import { judgeKind, KindVerdict } from "../verdict/verdict";
 import type { CredentialKindModule } from "./kind";
@@ -41,7 +41,7 @@ export function scopeKey(scope: ReadScope): string {
 }
 
 /** What confirming `need` reads: the kinds asked about, each skipping what the report's row proves at `days[kind]`. */
-export function scopeFor(need: Need, row: ReportRow | undefined, days: Need, now: Date): ReadScope {
+export function scopeFor(need: Thresholds, row: ReportRow | undefined, days: Thresholds, now: Date): ReadScope {
     const scope: Record<string, object> = {};
     for (const kind of kindsOf(need)) scope[kind] = kindModule(kind).scopeFromReport(row, days[kind] ?? need[kind], now);
     return scope;
@@ -51,7 +51,7 @@ export function scopeFor(need: Need, row: ReportRow | undefined, days: Need, now
  * True when the report proves that no credential the caller judges can be unused now, so no live call is
  * needed. Anything created or re-enabled since the report is younger than the report itself.
  */
-export function provenFreshByReport(row: ReportRow, report: CredentialReport, need: Need, now: Date): boolean {
+export function provenFreshByReport(row: ReportRow, report: CredentialReport, need: Thresholds, now: Date): boolean {
     if (row.doubt) return false;
     return kindsOf(need).every(kind => kindModule(kind).provenFreshByReport(row, report, need[kind]!, now));
 }

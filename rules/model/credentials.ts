@@ -9,11 +9,11 @@ export type CredentialKind = "password" | "access-key";
 export const CREDENTIAL_KINDS: readonly CredentialKind[] = ["password", "access-key"];
 
 /** What a caller will judge of a user: each kind it asks about, with that kind's threshold in days. */
-export type Need = Partial<Record<CredentialKind, number>>;
+export type Thresholds = Partial<Record<CredentialKind, number>>;
 
-/** The kinds a Need asks about, in the pack's order (password first). */
-export function kindsOf(need: Need): CredentialKind[] {
-    return CREDENTIAL_KINDS.filter(kind => need[kind] !== undefined);
+/** The kinds asked about, in the pack's order (password first). */
+export function kindsOf(thresholds: Thresholds): CredentialKind[] {
+    return CREDENTIAL_KINDS.filter(kind => thresholds[kind] !== undefined);
 }
 
 /** Where and when a credential was last used, as IAM records it. */

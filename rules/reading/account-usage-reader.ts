@@ -20,7 +20,7 @@ import { fetchCredentialReport, getCredentialReport, ReportResult } from "../iam
 import { IamRequester } from "../iam/iam-requester";
 import { UsageReader, UserUsage } from "../iam/usage";
 import { PackSettings } from "../config/settings";
-import { kindsOf, Need } from "../model/credentials";
+import { kindsOf, Thresholds } from "../model/credentials";
 import { provenFreshByReport, ReadScope, scopeFor } from "../kinds/kinds";
 import { CoalescingReader } from "./coalescing-reader";
 import { readUserUsage } from "./per-user-reader";
@@ -68,7 +68,7 @@ export class AccountUsageReader implements UsageReader {
     private setAside = false;
     private readonly now: () => Date;
     /** The smallest threshold asked for each kind of credential: what confirmations and read-ahead prepare for. */
-    private readonly smallest: Need = {};
+    private readonly smallest: Thresholds = {};
     private readonly asked = new Set<string>();
     private readonly readAhead = new Set<string>();
     /** Users read ahead that the engine then asked about, and users it asked about that had to be confirmed on the spot. */
@@ -90,7 +90,7 @@ export class AccountUsageReader implements UsageReader {
         );
     }
 
-    async usageOf(userName: string, need: Need): Promise<UserUsage> {
+    async usageOf(userName: string, need: Thresholds): Promise<UserUsage> {
         const firstAsk = this.noteAsked(userName, need);
         const report = await this.reportFor();
         const row = report?.rows.get(userName.toLowerCase());
@@ -106,7 +106,7 @@ export class AccountUsageReader implements UsageReader {
     }
 
     /** Counts the engine's asks (read-ahead's budget) and the thresholds asked; true the first time a user is asked about. */
-    private noteAsked(userName: string, need: Need): boolean {
+    private noteAsked(userName: string, need: Thresholds): boolean {
         for (const kind of kindsOf(need)) this.smallest[kind] = Math.min(this.smallest[kind] ?? Infinity, need[kind]!);
         const key = userName.toLowerCase();
         if (this.asked.has(key)) return false;
@@ -119,7 +119,7 @@ export class AccountUsageReader implements UsageReader {
      * What confirming `need` reads: only the kinds asked about; of the keys, those the report does not prove fresh
      * at the smallest threshold asked (the same for every ask of a run, so that read-ahead and asks share reads).
      */
-    private scopeFor(row: ReportRow | undefined, need: Need): ReadScope {
+    private scopeFor(row: ReportRow | undefined, need: Thresholds): ReadScope {
         return scopeFor(need, row, this.smallest, this.now());
     }
 
@@ -138,7 +138,7 @@ export class AccountUsageReader implements UsageReader {
             const key = row.userName.toLowerCase();
             if (this.asked.has(key) || this.readAhead.has(key)) continue;
             const needs = kindsOf(this.smallest)
-                .map((kind): Need => ({ [kind]: this.smallest[kind] }))
+                .map((kind): Thresholds => ({ [kind]: this.smallest[kind] }))
                 .filter(need => !provenFreshByReport(row, report, need, this.now()));
             if (needs.length === 0) continue;
             this.readAhead.add(key);

@@ -1,6 +1,6 @@
-// The judging policy of a credential kind, made once for every kind: which user, exempt or not, in which verified
-// account, what IAM says of its credentials of the kind, and, for each unused one, whether the deployment retires
-// it. What cannot be judged goes on the run's one record of it. The kind's module holds the policy's name, texts and
+// The judging policy of a credential kind, made once for every kind, and the judgement it shares with the notice and
+// unavailable policies: which user, exempt or not, in which verified account, what IAM says of its credentials of the
+// kind, and, for each unused one, whether the deployment retires it. What cannot be judged goes on record. The kind's module holds the policy's name, texts and
 // config schema, its reads and its messages; this file holds only what every kind does alike.
 import type { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
 import { UnusedCredentialConfig, withDefaults } from "../config/policy-config";
@@ -10,11 +10,12 @@ import { exemptionOf } from "../verdict/exemption";
 import { MessageContext } from "../verdict/message";
 import { retirementOf, retires, Retirement } from "../verdict/retirement";
 import type { Assessment } from "../verdict/verdict";
+import type { Unjudged } from "../model/credentials";
 import type { CredentialKindModule } from "../kinds/kind";
 import { assessKind, kindModule } from "../kinds/kinds";
 import { FindingRecord } from "./findings";
 import { NamedUser, namedUserOf } from "./managed-user";
-import { PackRun } from "./pack-run";
+import { PackRun, UnjudgedEntry } from "./pack-run";
 
 /** A user whose account is verified and who is not exempt: what a kind's credentials are judged for. */
 export interface SettledUser {
@@ -47,26 +48,38 @@ export function credentialFields(
     };
 }
 
+/** What one kind's judging decided for one user resource, once, whichever policy asked first. */
+export type Judgement =
+    /** Exempt by its tags: "not applicable" for the judging policy, nothing for the others. */
+    | { status: "exempt"; why: string }
+    /** Not judged (a tag unknown during preview, an account not verified, IAM unreadable…): on record, never a pass. */
+    | { status: "not-judged"; unjudged: UnjudgedEntry[] }
+    | {
+          /** Settled (account verified, not exempt) and judged as far as IAM could be read. */
+          status: "judged";
+          settled: SettledUser;
+          /** The credentials left unjudged (each on record): all of the kind when IAM could not be read. */
+          unjudged: UnjudgedEntry[];
+          /** The violations: each unused credential the deployment does not retire, with its message. */
+          violations: string[];
+      };
+
 /**
- * The user a kind's credentials are judged for on this resource, or undefined: not an IAM user; its name unknown
- * during preview or the user exempt ("not applicable", with why); or it cannot be judged (an exemption or retiring
- * tag unknown during preview, an account not verified). With `onRecord`, as the judging policy calls it, an exempt
- * user and what cannot be judged go on the run's record; the notice policy calls it without, as it only warns.
+ * Settles the user and judges its credentials of the kind, writing every decision to the findings once. The judging
+ * policy reports the violations, the notice warns against the same settlement, the unavailable policy reports what
+ * was not judged: each takes this one result, so none depends on the order in which the SDK runs them.
  */
-export async function settleUser(
+async function judge(
     run: PackRun,
     args: ResourceValidationArgs,
+    user: NamedUser,
     kind: CredentialKindModule,
     config: UnusedCredentialConfig,
-    onRecord: boolean,
-): Promise<SettledUser | undefined> {
-    const user = namedUserOf(args);
-    if (!user) return undefined;
+): Promise<Judgement> {
     const policy = kind.policy.name;
     const now = new Date();
     const exemption = exemptionOf(user.userName, user.tags, config, now, user.unknownTags);
     if (exemption.exempt === true) {
-        if (!onRecord) return undefined;
         // No IAM call is made for an exempt user; its account (verified once per provider) goes on record for review.
         if (run.recording) {
             const access = await run.accounts.accessForUser(args, user.arn, config.accountRoles);
@@ -81,58 +94,50 @@ export async function settleUser(
                 exemption: exemption.record,
             });
         }
-        // "Not applicable", with the reason, so that the CLI shows it (the SDK throws to end the validation).
-        args.notApplicable(`IAM user '${user.userName}' is ${exemption.why}`);
-        return undefined;
+        return { status: "exempt", why: `IAM user '${user.userName}' is ${exemption.why}` };
     }
+    const unjudged = (access: Parameters<PackRun["recordUnjudged"]>[3], credentials: Unjudged[]) =>
+        run.recordUnjudged(args.urn, user.userName, policy, access, credentials);
     const unknownRetiring = user.unknownTags !== "all" && user.unknownTags.includes(config.retiringTag);
     if (exemption.exempt === "unknown" || unknownRetiring) {
         const reason =
             exemption.exempt === "unknown"
                 ? exemption.why
                 : `its tag ${config.retiringTag} is not known during preview, so whether a credential is being retired cannot be known`;
-        if (onRecord)
-            run.recordUnjudged(args.urn, user.userName, policy, { label: run.accounts.labelOf(args.provider) }, [
-                { credential: kind.kind, errorCode: "NotKnownYet", reason },
-            ]);
-        return undefined;
+        const label = run.accounts.labelOf(args.provider);
+        return { status: "not-judged", unjudged: unjudged({ label }, [{ credential: kind.kind, errorCode: "NotKnownYet", reason }]) };
     }
     const access = await run.accounts.accessForUser(args, user.arn, config.accountRoles);
-    if (access.status !== "verified") {
-        if (onRecord) run.recordUnjudged(args.urn, user.userName, policy, access, [{ credential: kind.kind, ...access.failure }]);
-        return undefined;
-    }
-    const retirement = retirementOf(user.tags, config.retiringTag, now);
-    return { user, config, access, now, exemptionNote: exemption.note, retirement };
-}
+    if (access.status !== "verified")
+        return { status: "not-judged", unjudged: unjudged(access, [{ credential: kind.kind, ...access.failure }]) };
+    const settled: SettledUser = {
+        user,
+        config,
+        access,
+        now,
+        exemptionNote: exemption.note,
+        retirement: retirementOf(user.tags, config.retiringTag, now),
+    };
 
-/** Judges one user's credentials of a kind, reports each unused one, and records every decision. */
-async function judgeCredentials(
-    run: PackRun,
-    args: ResourceValidationArgs,
-    kind: CredentialKindModule,
-    settled: SettledUser,
-    reportViolation: (message: string) => void,
-): Promise<void> {
-    const { user, config, access, now, retirement } = settled;
-    const policy = kind.policy.name;
     const base = { policy, urn: args.urn, user: user.userName, ...accountFields(access) };
     const passed = (reason: string) => run.recording && run.record({ ...base, kind: "passed", credential: kind.kind, reason });
     const usage = await access.usage.usageOf(user.userName, { [kind.kind]: config.maxUnusedDays });
     if (usage.status === "unavailable") {
         const { status: _status, ...failure } = usage;
-        run.recordUnjudged(args.urn, user.userName, policy, access, [{ credential: kind.kind, ...failure }]);
+        return { status: "judged", settled, unjudged: unjudged(access, [{ credential: kind.kind, ...failure }]), violations: [] };
     }
     if (usage.status === "no-such-user") passed("not in IAM yet (a preview that creates it)");
     if (usage.status === "fresh-by-report")
         passed(`fresh in the credential report of ${usage.reportGenerated.toISOString().slice(0, 16).replace("T", " ")} UTC`);
-    if (usage.status !== "found") return;
+    if (usage.status !== "found") return { status: "judged", settled, unjudged: [], violations: [] };
     const verdict = assessKind(kind.kind, usage.facts, config.maxUnusedDays, now);
-    if (verdict.unjudged.length) run.recordUnjudged(args.urn, user.userName, policy, access, verdict.unjudged);
+    const left = verdict.unjudged.length ? unjudged(access, verdict.unjudged) : [];
     if (run.recording) for (const a of verdict.assessments) if (!a.unused) run.record({ ...base, ...credentialFields(a), kind: "passed" });
     if (verdict.assessments.length === 0 && verdict.unjudged.length === 0) passed(kind.noneReason(usage.facts));
+    const violations: string[] = [];
     for (const assessment of verdict.assessments.filter(a => a.unused)) {
         const finding = { ...base, ...credentialFields(assessment) };
+        const { retirement } = settled;
         const retiring = retires(retirement, assessment.credentialId);
         if (retirement.status === "in-force" && retiring.retired) {
             run.record({ ...finding, kind: "retiring", retiringUntil: retirement.until });
@@ -143,12 +148,30 @@ async function judgeCredentials(
             resourceType: args.type,
             retiringTag: config.retiringTag,
             now,
-            notes: [settled.exemptionNote, retiring.note].filter((n): n is string => n !== undefined),
+            notes: [exemption.note, retiring.note].filter((n): n is string => n !== undefined),
         };
         const message = kind.unusedMessage(assessment, ctx);
-        reportViolation(message);
+        violations.push(message);
         run.record({ ...finding, kind: "unused", message });
     }
+    return { status: "judged", settled, unjudged: left, violations };
+}
+
+/**
+ * What a kind's judging decided for the user this resource is, made once per resource (and per what it depends on:
+ * the user's name, tags and ARN, the resource's type and provider, the config); undefined when no policy judges the
+ * kind (its judging policy is disabled, or has not run yet in this process).
+ */
+export function judgementOf(
+    run: PackRun,
+    args: ResourceValidationArgs,
+    user: NamedUser,
+    kind: CredentialKindModule,
+    config = run.configOf(kind.kind),
+): Promise<Judgement> | undefined {
+    if (!config) return undefined;
+    const key = JSON.stringify([args.urn, kind.kind, config, user, args.type, args.provider?.urn ?? null]);
+    return run.once(key, () => judge(run, args, user, kind, config));
 }
 
 /**
@@ -168,8 +191,12 @@ export function judgingPolicy(run: PackRun, kind: CredentialKindModule): Resourc
         validateResource: async (args, reportViolation) => {
             const config = withDefaults(args.getConfig());
             run.keepConfig(kind.kind, config);
-            const settled = await settleUser(run, args, kind, config, true);
-            if (settled) await judgeCredentials(run, args, kind, settled, reportViolation);
+            const user = namedUserOf(args);
+            if (!user) return; // not a user (or "not applicable" while its name is unknown)
+            const judgement = (await judgementOf(run, args, user, kind, config))!;
+            // "Not applicable", with the reason, so that the CLI shows it (the SDK throws to end the validation).
+            if (judgement.status === "exempt") args.notApplicable(judgement.why);
+            if (judgement.status === "judged") for (const message of judgement.violations) reportViolation(message);
         },
     };
 }

@@ -5,6 +5,7 @@ import type { CredentialKind, Unjudged } from "../model/credentials";
 import type { PackSettings } from "../config/settings";
 import type { UnusedCredentialConfig } from "../config/policy-config";
 import { AccountAccess, Accounts } from "../accounts/accounts";
+import { Memo } from "../lib/memo";
 import { kindModule } from "../kinds/kinds";
 import type { FindingRecord, FindingsSink } from "./findings";
 
@@ -25,14 +26,14 @@ export interface UnjudgedEntry extends Unjudged {
 
 /**
  * Everything a run keeps: the accounts (clients, reports, caches), each judging policy's config (the same for every
- * resource of a run), and the one record of what went unjudged.
+ * resource of a run), and what the policies share, computed once.
  */
 export class PackRun {
     readonly settings: PackSettings;
     readonly env: NodeJS.ProcessEnv;
     readonly accounts: Accounts;
     private readonly findings?: FindingsSink;
-    private readonly unjudgedByResource = new Map<string, UnjudgedEntry[]>();
+    private readonly shared = new Memo<Promise<unknown>>();
     private readonly configs = new Map<CredentialKind, UnusedCredentialConfig>();
 
     constructor(options: PackRunOptions) {
@@ -63,6 +64,11 @@ export class PackRun {
         return this.configs.get(kind);
     }
 
+    /** What `make` gives, made once per key for the run: what several policies share is computed once. */
+    once<T>(key: string, make: () => Promise<T>): Promise<T> {
+        return this.shared.get(key, make) as Promise<T>;
+    }
+
     /**
      * Records credentials a policy could not judge: the one record the unavailable policy reports and `check`
      * counts (its findings line is written here, at the same time).
@@ -73,13 +79,9 @@ export class PackRun {
         policy: string,
         access: Pick<AccountAccess, "label"> & { identity?: { accountId: string } },
         credentials: Unjudged[],
-    ): void {
+    ): UnjudgedEntry[] {
         const accountId = access.identity?.accountId ?? null;
-        const entries = this.unjudgedByResource.get(urn) ?? [];
-        for (const credential of credentials) {
-            const same = (e: UnjudgedEntry) => e.credential === credential.credential && e.accessKeyId === credential.accessKeyId;
-            if (entries.some(same)) continue;
-            entries.push({ ...credential, policy, account: access.label, accountId });
+        return credentials.map(credential => {
             const { credential: kind, accessKeyId, reason } = credential;
             this.record({
                 kind: "unjudged",
@@ -93,13 +95,8 @@ export class PackRun {
                 accessKeyId,
                 reason,
             });
-        }
-        this.unjudgedByResource.set(urn, entries);
-    }
-
-    /** What went unjudged for this resource, in the order the policies found it. */
-    unjudgedOf(urn: string): UnjudgedEntry[] {
-        return this.unjudgedByResource.get(urn) ?? [];
+            return { ...credential, policy, account: access.label, accountId };
+        });
     }
 }
 
