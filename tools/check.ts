@@ -252,6 +252,8 @@ function parse(argv: string[]): CheckRequest | "help" {
                 .replace(/, (\w+)$/, " or $1")}`,
         );
     if (values.json && values.format && values.format !== "json") throw new UsageError("--json is --format json: give one of them");
+    // The audit log is written after each change to IAM: one that cannot be written must stop the run before any change.
+    if (fixing && !values["dry-run"]) refuseUnwritable(values["audit-log"]);
     return {
         demo: values.demo,
         stacks,
@@ -357,6 +359,18 @@ async function run(request: CheckRequest, env: NodeJS.ProcessEnv): Promise<Check
     }
     const code = request.demo ? EXIT.ok : (mandatoryLeft > 0 ? EXIT.mandatory : 0) | (unjudged ? EXIT.unjudged : 0);
     return { checked, report, accountLines, mandatoryLeft, fixes, code };
+}
+
+/** A file that cannot be appended to (a folder, no permission, no such folder) is a usage error; nothing is created. */
+function refuseUnwritable(file: string): void {
+    try {
+        if (fs.existsSync(file)) {
+            if (fs.statSync(file).isDirectory()) throw Object.assign(new Error(), { code: "EISDIR" });
+            fs.accessSync(file, fs.constants.W_OK);
+        } else fs.accessSync(path.dirname(path.resolve(file)), fs.constants.W_OK);
+    } catch (error) {
+        throw new UsageError(`--audit-log ${file} cannot be written: ${(error as NodeJS.ErrnoException).code ?? "unwritable"}`);
+    }
 }
 
 /** parse → run → render. Returns the exit code; throws a UsageError for bad input. */

@@ -121,6 +121,11 @@ describe("check's exits: every usage error ends, with its code", function () {
             ["--demo", "--policy-pack-config", path.join(REPO, "README.md")],
             /policy pack config .*README\.md/,
         ],
+        [
+            "an audit log that cannot be written",
+            ["--demo", "--deactivate", "--yes", "--audit-log", "/"],
+            /--audit-log \/ cannot be written: EISDIR/,
+        ],
         ["a value missing after a flag", ["--demo", "--format"], /argument missing|Option '--format <value>'/],
     ];
     for (const [what, args, message] of cases) {
