@@ -45,12 +45,12 @@ export const iamUserCredentialUnusedSoon = (run: PackRun): ResourceValidationPol
             for (const doubt of unread) {
                 // What the judging policy could not judge is already on record; only the notice's own read is told here.
                 const recorded = onRecord.some(
-                    e => e.credential === doubt.credential && (e.accessKeyId === undefined || e.accessKeyId === doubt.accessKeyId),
+                    e => e.credential === doubt.credential && (e.credentialId === undefined || e.credentialId === doubt.credentialId),
                 );
                 if (recorded) continue;
                 const message = noticeUnavailableMessage(
                     user.userName,
-                    { name: kind.nameOf(doubt.accessKeyId), reason: doubt.reason },
+                    { name: kind.nameOf(doubt.credentialId), reason: doubt.reason },
                     { policy, noticeDays, accountLabel: access.label },
                 );
                 reportViolation(message);
@@ -58,8 +58,8 @@ export const iamUserCredentialUnusedSoon = (run: PackRun): ResourceValidationPol
                     ...base,
                     kind: "notice-unavailable",
                     credential: doubt.credential,
-                    credentialId: doubt.accessKeyId ?? kind.soleId,
-                    accessKeyId: doubt.accessKeyId,
+                    credentialId: doubt.credentialId ?? kind.soleId,
+                    ...(kind.idField && doubt.credentialId ? { [kind.idField]: doubt.credentialId } : {}),
                     reason: doubt.reason,
                     message,
                 });

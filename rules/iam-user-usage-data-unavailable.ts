@@ -33,7 +33,7 @@ export const iamUserUsageDataUnavailable = (run: PackRun): ResourceValidationPol
             reportViolation(
                 unavailableMessage(
                     user.userName,
-                    unjudged.map(u => ({ name: kindModule(u.credential).nameOf(u.accessKeyId), reason: u.reason, account: u.account })),
+                    unjudged.map(u => ({ name: kindModule(u.credential).nameOf(u.credentialId), reason: u.reason, account: u.account })),
                 ),
             );
     },

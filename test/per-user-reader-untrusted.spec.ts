@@ -65,7 +65,7 @@ describe("per-user reader: untrusted answers", () => {
                 doubt,
                 {
                     credential: "access-key",
-                    accessKeyId: undefined,
+                    credentialId: undefined,
                     errorCode: "UntrustedAnswer",
                     reason: "iam:ListAccessKeys answered without AccessKeyMetadata, which the pack cannot judge from",
                 },
@@ -304,7 +304,7 @@ describe("per-user reader: untrusted answers", () => {
             assert.match(unavailableReason(usage), /access denied to iam:GetAccessKeyLastUsed.*\(also when the user was read again\)/);
             const doubts = usage.status === "found" ? usage.facts.doubts : [];
             assert.deepEqual(
-                doubts.map(d => [d.accessKeyId, d.missingAction]),
+                doubts.map(d => [d.credentialId, d.missingAction]),
                 [
                     [STALE, "iam:GetAccessKeyLastUsed"],
                     [FRESH, "iam:GetAccessKeyLastUsed"],
@@ -421,7 +421,7 @@ describe("per-user reader: untrusted answers", () => {
             await usage.usageOf("alice", { "access-key": 90 });
             const twice = onlyDoubt(await usage.usageOf("alice", { "access-key": 90 }));
             assert.equal(local.iam().calls.get("ListAccessKeys"), 1);
-            assert.deepEqual([twice.credential, twice.accessKeyId, twice.missingAction], ["access-key", undefined, "iam:ListAccessKeys"]);
+            assert.deepEqual([twice.credential, twice.credentialId, twice.missingAction], ["access-key", undefined, "iam:ListAccessKeys"]);
             const password = await usage.usageOf("alice", { password: 90 });
             assert.deepEqual(password.status === "found" && password.facts.doubts, []);
         });

@@ -88,7 +88,7 @@ describe("per-user IAM reader", () => {
         local.iam().setFaults({ accessDenied: [{ action: "GetAccessKeyLastUsed" }] });
         const facts = found(await readUserUsage(requesterFor(local.iam()), "alice"));
         assert.deepEqual(
-            facts.doubts.map(d => [d.credential, d.accessKeyId, d.missingAction]),
+            facts.doubts.map(d => [d.credential, d.credentialId, d.missingAction]),
             [
                 ["access-key", KEY_A, "iam:GetAccessKeyLastUsed"],
                 ["access-key", KEY_B, "iam:GetAccessKeyLastUsed"],
@@ -115,7 +115,7 @@ describe("per-user IAM reader", () => {
         local.iam().setFaults({ transient: [{ code: "Throttling", count: 100, action: "ListAccessKeys" }] });
         const facts = found(await readUserUsage(requesterFor(local.iam(), { maxAttempts: 2 }), "alice"));
         assert.deepEqual(
-            facts.doubts.map(d => [d.credential, d.accessKeyId, d.transient]),
+            facts.doubts.map(d => [d.credential, d.credentialId, d.transient]),
             [["access-key", undefined, true]],
             "every key, worth one more read later",
         );

@@ -211,7 +211,7 @@ function verdictOf(usage: UserUsage, kind: CredentialKind, days: number): string
     const verdict = assessKind(kind, usage.facts, days, NOW);
     return [
         ...verdict.assessments.filter(a => a.unused).map(a => `unused ${a.credentialId}`),
-        ...verdict.unjudged.map(u => `unjudged ${u.accessKeyId ?? u.credential}`),
+        ...verdict.unjudged.map(u => `unjudged ${u.credentialId ?? u.credential}`),
     ].sort();
 }
 
@@ -433,7 +433,7 @@ describe("properties of the verdict's inputs (fast-check)", function () {
                         const after = assessKind(kind, read.facts, days, NOW);
                         const id = (a: { credentialId: string }) => a.credentialId;
                         const unknown = new Set(
-                            after.unjudged.map(u => u.accessKeyId ?? (u.credential === "access-key" ? "all keys" : "password")),
+                            after.unjudged.map(u => u.credentialId ?? (u.credential === "access-key" ? "all keys" : "password")),
                         );
                         for (const a of before.assessments) {
                             const touched =

@@ -250,7 +250,7 @@ describe("verdict (docs/unused.md)", () => {
     describe("doubt is as narrow as what it touches", () => {
         const odd = {
             credential: "access-key" as const,
-            accessKeyId: "AKIAODD",
+            credentialId: "AKIAODD",
             errorCode: "UntrustedAnswer",
             reason: "a CreateDate of key AKIAODD that is in the future",
         };
@@ -266,7 +266,7 @@ describe("verdict (docs/unused.md)", () => {
         });
 
         it("a key named by a doubt is never judged from what is left of its facts", () => {
-            const lastUseDenied = { ...odd, accessKeyId: "AKIASTALE", reason: "access denied to iam:GetAccessKeyLastUsed" };
+            const lastUseDenied = { ...odd, credentialId: "AKIASTALE", reason: "access denied to iam:GetAccessKeyLastUsed" };
             const facts = user({ accessKeys: [key("AKIASTALE", "Active", 400, 200)], doubts: [lastUseDenied] });
             const verdict = assessKind("access-key", facts, 90, NOW);
             assert.deepEqual([verdict.assessments, verdict.unjudged], [[], [lastUseDenied]]);

@@ -50,9 +50,9 @@ export async function secondRound<T>(action: string, request: () => Promise<T>):
 }
 
 /** A part of the read that failed: rethrown to read the whole user once more, or kept as that part's doubt. */
-export function doubtOrReRead(read: Read, error: unknown, credential: CredentialKind, accessKeyId?: string): Unjudged {
+export function doubtOrReRead(read: Read, error: unknown, credential: CredentialKind, credentialId?: string): Unjudged {
     if (error instanceof CredentialVanished && !read.last) throw error;
-    return { credential, accessKeyId, ...failureOf(error, read.iam.timeoutSeconds) };
+    return { credential, credentialId, ...failureOf(error, read.iam.timeoutSeconds) };
 }
 
 /** Whether a request failed because IAM has no such entity. */

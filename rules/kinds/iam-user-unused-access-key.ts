@@ -96,7 +96,7 @@ async function listAccessKeys(read: Read): Promise<Listing> {
             ids.push(id);
             const doubt = (error: unknown): Unjudged => ({
                 credential: "access-key",
-                accessKeyId: id,
+                credentialId: id,
                 ...failureOf(error, iam.timeoutSeconds),
             });
             let status: AccessKeyFacts["status"];

@@ -43,12 +43,12 @@ export interface Failure {
 }
 
 /**
- * A credential that was not judged, and why: the password; one access key (by ID); or, without an ID, every
- * access key of the user (their listing could not be read or trusted).
+ * A credential that was not judged, and why: one credential of its kind (by ID: an access key's); or, without an ID,
+ * every credential of the kind (the password; the keys, when their listing could not be read or trusted).
  */
 export interface Unjudged extends Failure {
     credential: CredentialKind;
-    accessKeyId?: string;
+    credentialId?: string;
 }
 
 /** Everything IAM said about one user's passwords and keys, with what it said that cannot be trusted. */

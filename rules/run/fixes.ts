@@ -30,7 +30,7 @@ export async function recheckCredential(access: VerifiedAccess, fix: CredentialT
     if (usage.status === "unavailable") return { ...usage, status: "unreadable" };
     if (usage.status !== "found") return { status: "resolved", why: "the user no longer exists" };
     const doubt = usage.facts.doubts.find(
-        d => d.credential === fix.credential && (d.accessKeyId === undefined || d.accessKeyId === fix.credentialId),
+        d => d.credential === fix.credential && (d.credentialId === undefined || d.credentialId === fix.credentialId),
     );
     if (doubt) return { ...doubt, status: "unreadable" };
     const there = kind.stillThere(usage.facts, fix.credentialId);

@@ -82,7 +82,8 @@ export class PackRun {
     ): UnjudgedEntry[] {
         const accountId = access.identity?.accountId ?? null;
         return credentials.map(credential => {
-            const { credential: kind, accessKeyId, reason } = credential;
+            const { credential: kind, credentialId, reason } = credential;
+            const { idField, soleId } = kindModule(kind);
             this.record({
                 kind: "unjudged",
                 policy,
@@ -91,8 +92,8 @@ export class PackRun {
                 accountId,
                 account: access.label,
                 credential: kind,
-                credentialId: accessKeyId ?? kindModule(kind).soleId,
-                accessKeyId,
+                credentialId: credentialId ?? soleId,
+                ...(idField && credentialId ? { [idField]: credentialId } : {}),
                 reason,
             });
             return { ...credential, policy, account: access.label, accountId };

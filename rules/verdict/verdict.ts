@@ -87,8 +87,8 @@ export function judgeKind(
 ): KindVerdict {
     if (!facts.read[kind]) throw new UnreadFacts(`the ${kind} facts of ${facts.userName} were not read`);
     const unjudged = facts.doubts.filter(d => d.credential === kind);
-    if (unjudged.some(d => d.accessKeyId === undefined)) return { assessments: [], unjudged };
-    const doubtful = new Set(unjudged.map(d => d.accessKeyId));
+    if (unjudged.some(d => d.credentialId === undefined)) return { assessments: [], unjudged };
+    const doubtful = new Set(unjudged.map(d => d.credentialId));
     const assessments = usable(facts)
         .filter(c => !doubtful.has(c.credentialId))
         .map(c => assessCredential(kind, facts.userName, c, thresholdDays, now));
