@@ -23,10 +23,3 @@ export const UNUSED_CREDENTIAL_FRAMEWORK = {
     tags: FRAMEWORK_TAGS,
     url: POLICY_URL,
 };
-
-/** What the two judging policies share beside their name, description and remedy. */
-export const UNUSED_CREDENTIAL_POLICY_METADATA = {
-    enforcementLevel: "mandatory",
-    severity: "high",
-    ...UNUSED_CREDENTIAL_FRAMEWORK,
-} as const;

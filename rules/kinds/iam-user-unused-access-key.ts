@@ -216,6 +216,8 @@ export const ACCESS_KEY: CredentialKindModule<"access-key", AccessKeyScope> = {
     iamActions: ["iam:ListAccessKeys", "iam:GetAccessKeyLastUsed"],
     policy: {
         name: "iam-user-unused-access-key",
+        enforcementLevel: "mandatory",
+        severity: "high",
         displayName: "Unused IAM user access key",
         description: "Active access keys of managed IAM users must have been used within maxUnusedDays days.",
         remediationSteps:

@@ -74,6 +74,8 @@ export const PASSWORD: CredentialKindModule<"password", object> = {
     iamActions: ["iam:GetLoginProfile", "iam:GetUser"],
     policy: {
         name: "iam-user-unused-password",
+        enforcementLevel: "mandatory",
+        severity: "high",
         displayName: "Unused IAM user console password",
         description: "Console passwords of managed IAM users must have been used within maxUnusedDays days.",
         remediationSteps:

@@ -2,7 +2,7 @@
 // key is in that kind's module (rules/kinds/password.ts, rules/kinds/access-key.ts), and the readers, the verdict,
 // the messages, the findings, the fixes and `check` loop over the kinds (rules/kinds/kinds.ts). Adding a kind is a
 // module here, its entry in the registry, its word in rules/model/credentials.ts and its policy file.
-import type { PolicyConfigSchema } from "@pulumi/policy";
+import type { EnforcementLevel, PolicyConfigSchema, Severity } from "@pulumi/policy";
 import type { CredentialFacts, CredentialKind, Unjudged } from "../model/credentials";
 import type { CredentialReport, ReportRow } from "../iam/credential-report";
 import type { IamRequester } from "../iam/iam-requester";
@@ -19,6 +19,9 @@ export type KindRead = { status: "no-such-user" } | { status: "read"; facts: Par
  */
 export interface KindPolicy {
     name: string;
+    /** Its level when the config does not set one, and how severe a violation is. */
+    enforcementLevel: EnforcementLevel;
+    severity: Severity;
     displayName: string;
     description: string;
     remediationSteps: string;

@@ -4,7 +4,7 @@
 // config schema, its reads and its messages; this file holds only what every kind does alike.
 import type { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
 import { UnusedCredentialConfig, withDefaults } from "../config/policy-config";
-import { UNUSED_CREDENTIAL_POLICY_METADATA } from "../config/policy-metadata";
+import { UNUSED_CREDENTIAL_FRAMEWORK } from "../config/policy-metadata";
 import { VerifiedAccess } from "../accounts/accounts";
 import { exemptionOf } from "../verdict/exemption";
 import { MessageContext } from "../verdict/message";
@@ -180,12 +180,14 @@ export function judgementOf(
  * cannot be read or trusted is left to iam-user-usage-data-unavailable, and the others are judged all the same.
  */
 export function judgingPolicy(run: PackRun, kind: CredentialKindModule): ResourceValidationPolicy {
-    const { name, displayName, description, remediationSteps, configSchema } = kind.policy;
+    const { name, displayName, description, enforcementLevel, severity, remediationSteps, configSchema } = kind.policy;
     return {
         name,
         displayName,
         description,
-        ...UNUSED_CREDENTIAL_POLICY_METADATA,
+        enforcementLevel,
+        severity,
+        ...UNUSED_CREDENTIAL_FRAMEWORK,
         remediationSteps,
         configSchema,
         validateResource: async (args, reportViolation) => {
