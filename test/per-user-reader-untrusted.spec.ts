@@ -204,9 +204,36 @@ describe("per-user reader: untrusted answers", () => {
             assert.match(unavailableReason(await read()), /iam:GetAccessKeyLastUsed answered without AccessKeyLastUsed for key AKIA/);
         });
 
-        it("GetUser without a User is unavailable", async () => {
+        it("GetUser without a User is unavailable; the login profile it read stays (the password exists, its last use is unknown)", async () => {
             serve("GetUser", []);
-            assert.match(unavailableReason(await read()), /iam:GetUser answered without a User/);
+            const usage = await read();
+            assert.match(unavailableReason(usage), /iam:GetUser answered without a User/);
+            assert.ok(usage.status === "found" && usage.facts.loginProfile, "the login profile was read");
+        });
+
+        it("an AccessKeyLastUsed without the ServiceName IAM's model requires leaves that key unknown, naming it", async () => {
+            serve("GetAccessKeyLastUsed", [leaf("UserName", "alice"), node("AccessKeyLastUsed", [leaf("Region", "N/A")])]);
+            assert.match(
+                unavailableReason(await read()),
+                /iam:GetAccessKeyLastUsed answered AccessKeyLastUsed for key AKIA\w+ without ServiceName, which IAM's API model requires/,
+            );
+        });
+
+        it("a User without the UserId IAM's model requires leaves the password unknown", async () => {
+            serve("GetUser", [
+                node("User", [
+                    leaf("Path", "/"),
+                    leaf("UserName", "alice"),
+                    leaf("Arn", "arn:aws:iam::123456789012:user/alice"),
+                    leaf("CreateDate", ago(400)),
+                ]),
+            ]);
+            const doubt = onlyDoubt(await read());
+            assert.equal(doubt.credential, "password");
+            assert.equal(
+                doubt.reason,
+                "iam:GetUser answered a User without UserId, which IAM's API model requires, which the pack cannot judge from",
+            );
         });
 
         it("a malformed date is unavailable", async () => {

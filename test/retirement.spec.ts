@@ -84,6 +84,14 @@ describe("retiring a credential in the same deployment", () => {
         );
         assert.match(retires(of(`${KEY} until ${"9".repeat(100)}`), KEY).note!, /ends on "9{40}"… \(100 characters\), which is not a date/);
         assert.match(retires(of(KEY), KEY).note!, new RegExp(`: "${KEY}" does not end with "until YYYY-MM-DD", so it retires nothing`));
+        // The value is quoted trimmed; exactly 40 characters are quoted whole; the wrong part is found after "password".
+        assert.match(retires(of(`  ${KEY}  `), KEY).note!, new RegExp(`: "${KEY}" does not end with`));
+        const forty = `${"y".repeat(40)} until 2026-12-07`;
+        assert.match(retires(of(forty), KEY).note!, new RegExp(`: "${"y".repeat(40)}" is neither an access key ID nor "password"`));
+        assert.match(
+            retires(of("password not-a-key until 2026-12-07"), KEY).note!,
+            /: "not-a-key" is neither an access key ID nor "password"/,
+        );
     });
 
     it("spaces are free around the tag's words", () => {

@@ -40,10 +40,13 @@ export function scopeKey(scope: ReadScope): string {
     }).join("");
 }
 
-/** What confirming `need` reads: the kinds asked about, each skipping what the report's row proves at `days[kind]`. */
+/**
+ * What confirming `need` reads: the kinds asked about, each skipping what the report's row proves at `days[kind]` (the
+ * smallest threshold asked of that kind; without one, nothing is skipped).
+ */
 export function scopeFor(need: Thresholds, row: ReportRow | undefined, days: Thresholds, now: Date): ReadScope {
     const scope: Record<string, object> = {};
-    for (const kind of kindsOf(need)) scope[kind] = kindModule(kind).scopeFromReport(row, days[kind] ?? need[kind], now);
+    for (const kind of kindsOf(need)) scope[kind] = kindModule(kind).scopeFromReport(row, days[kind], now);
     return scope;
 }
 
