@@ -3,7 +3,8 @@ import { DEFAULT_NOTICE_DAYS, noticeConfigSchema } from "./config/policy-config"
 import { UNUSED_CREDENTIAL_FRAMEWORK } from "./config/policy-metadata";
 import { noticeMessage, noticeUnavailableMessage, retiringMessage } from "./verdict/message";
 import { retires } from "./verdict/retirement";
-import { ALL_KINDS, assessKind } from "./kinds/kinds";
+import { ALL_KINDS, assessKind, recordedId, toldOf } from "./kinds/kinds";
+import { doubtCovers } from "./model/credentials";
 import { PackRun } from "./run/pack-run";
 import { accountFields, credentialFields, judgementOf } from "./run/judging-policy";
 import { namedUserOf } from "./run/managed-user";
@@ -44,10 +45,7 @@ export const iamUserCredentialUnusedSoon = (run: PackRun): ResourceValidationPol
             const onRecord = judgement.unjudged;
             for (const doubt of unread) {
                 // What the judging policy could not judge is already on record; only the notice's own read is told here.
-                const recorded = onRecord.some(
-                    e => e.credential === doubt.credential && (e.credentialId === undefined || e.credentialId === doubt.credentialId),
-                );
-                if (recorded) continue;
+                if (onRecord.some(e => doubtCovers(e, doubt.credential, doubt.credentialId))) continue;
                 const message = noticeUnavailableMessage(
                     user.userName,
                     { name: kind.nameOf(doubt.credentialId), reason: doubt.reason },
@@ -58,14 +56,13 @@ export const iamUserCredentialUnusedSoon = (run: PackRun): ResourceValidationPol
                     ...base,
                     kind: "notice-unavailable",
                     credential: doubt.credential,
-                    credentialId: doubt.credentialId ?? kind.soleId,
-                    ...(kind.idField && doubt.credentialId ? { [kind.idField]: doubt.credentialId } : {}),
+                    ...recordedId(doubt.credential, doubt.credentialId),
                     reason: doubt.reason,
                     message,
                 });
             }
             for (const finding of verdict?.assessments ?? []) {
-                const told = { name: kind.violationName(finding.credentialId), lastUse: kind.lastUseText(finding) };
+                const told = toldOf(finding);
                 if (finding.unused && retirement.status === "in-force" && retires(retirement, finding.credentialId).retired) {
                     reportViolation(
                         retiringMessage(finding, told, policy, retirement.until, {

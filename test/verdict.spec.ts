@@ -17,7 +17,7 @@ function assessAccessKey(userName: string, key: AccessKeyFacts, thresholdDays: n
     const [usable] = ACCESS_KEY.usable(facts);
     return usable && assessCredential("access-key", userName, usable, thresholdDays, now);
 }
-import { AccessKeyFacts, CredentialFacts, MS_PER_DAY } from "../rules/model/credentials";
+import { AccessKeyFacts, CredentialFacts, doubtCovers, MS_PER_DAY } from "../rules/model/credentials";
 
 const NOW = new Date("2026-11-30T12:00:00Z");
 const daysAgo = (days: number) => new Date(NOW.getTime() - days * MS_PER_DAY);
@@ -248,6 +248,23 @@ describe("verdict (docs/unused.md)", () => {
     });
 
     describe("doubt is as narrow as what it touches", () => {
+        it("a doubt covers the credential it names, or every credential of its kind, and nothing of another kind", () => {
+            const key = { credential: "access-key" as const, credentialId: "AKIAODD", reason: "odd" };
+            const allKeys = { credential: "access-key" as const, reason: "listing odd" };
+            const password = { credential: "password" as const, reason: "odd" };
+            assert.deepEqual(
+                [
+                    doubtCovers(key, "access-key", "AKIAODD"),
+                    doubtCovers(key, "access-key", "AKIAOTHER"),
+                    doubtCovers(allKeys, "access-key", "AKIAOTHER"),
+                    doubtCovers(password, "password", "password"),
+                    doubtCovers(password, "access-key", "AKIAODD"),
+                    doubtCovers(allKeys, "password", "password"),
+                ],
+                [true, false, true, true, false, false],
+            );
+        });
+
         const odd = {
             credential: "access-key" as const,
             credentialId: "AKIAODD",

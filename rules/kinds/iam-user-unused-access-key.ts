@@ -20,7 +20,7 @@ import {
     UntrustedAnswer,
 } from "../iam/iam-answer-checks";
 import { doubtOrReRead, failureOf, noSuchEntity, Read, secondRound } from "../iam/read-steps";
-import { formatUtc, inAccount, MessageContext, NATIVE_USER, neverUsed, notesText, plural, retiringTagText } from "../verdict/message";
+import { FixText, formatUtc, NATIVE_USER, neverUsed } from "../verdict/message";
 import type { Assessment } from "../verdict/verdict";
 import type { CredentialKindModule, KindRead } from "./kind";
 
@@ -191,21 +191,18 @@ function lastUseText(finding: Assessment): string {
     return `last used ${formatUtc(used.date)}${where ? ` (${where})` : ""}${beforeCreation}`;
 }
 
-function unusedMessage(finding: Assessment, ctx: MessageContext = {}): string {
-    const id = finding.credentialId;
-    // aws-native has no access key resource: a managed key is an aws.iam.AccessKey even beside an aws-native user.
-    const inCode =
-        ctx.resourceType === NATIVE_USER
-            ? "If an aws.iam.AccessKey manages it (aws-native has no access key resource), " +
-              'set status "Inactive" on it (or remove it) and add the retiring tag to the aws-native.iam.User'
-            : `Fix in code: set status "Inactive" on its aws.iam.AccessKey (or remove that resource)`;
-    return (
-        `IAM user '${finding.userName}'${inAccount(ctx.accountLabel)}: active access key ${id} is unused: ` +
-        `${lastUseText(finding)}; idle ${plural(finding.idleDays, "day")}, threshold ${plural(finding.thresholdDays, "day")}. ` +
-        `${inCode}${retiringTagText(ctx, id)}. A key the stack does not manage: ${ACCESS_KEY.fix.command(finding.userName, id)}. ` +
-        "Delete the key once nothing breaks." +
-        notesText(ctx.notes)
-    );
+function fixText(finding: Assessment, resourceType: string | undefined): FixText {
+    return {
+        // aws-native has no access key resource: a managed key is an aws.iam.AccessKey even beside an aws-native user.
+        inCode:
+            resourceType === NATIVE_USER
+                ? "If an aws.iam.AccessKey manages it (aws-native has no access key resource), " +
+                  'set status "Inactive" on it (or remove it) and add the retiring tag to the aws-native.iam.User'
+                : `Fix in code: set status "Inactive" on its aws.iam.AccessKey (or remove that resource)`,
+        outOfBand:
+            `A key the stack does not manage: ${ACCESS_KEY.fix.command(finding.userName, finding.credentialId)}. ` +
+            "Delete the key once nothing breaks",
+    };
 }
 
 export const ACCESS_KEY: CredentialKindModule<"access-key", AccessKeyScope> = {
@@ -250,14 +247,11 @@ export const ACCESS_KEY: CredentialKindModule<"access-key", AccessKeyScope> = {
         const inactive = facts.accessKeys.filter(k => k.status !== "Active").length;
         return inactive ? `no active access key (${inactive} inactive, which cannot be used)` : "no access key";
     },
-    stillThere: (facts, id) => {
-        const key = facts.accessKeys.find(k => k.accessKeyId === id);
-        if (!key) return { found: false, why: "the key no longer exists" };
-        return key.status === "Active" ? { found: true } : { found: false, why: "the key is already inactive" };
-    },
+    goneReason: (facts, id) =>
+        facts.accessKeys.some(k => k.accessKeyId === id) ? "the key is already inactive" : "the key no longer exists",
 
     lastUseText,
-    unusedMessage,
+    fixText,
     fix: {
         action: "deactivate-access-key",
         verb: "deactivate",

@@ -6,7 +6,7 @@ import { DEFAULT_RETIRING_TAG, unusedCredentialConfigSchema } from "../config/po
 import { within } from "../iam/credential-report";
 import { modelRequired, optionalDate, requiredDate, requiredObject, sameUser } from "../iam/iam-answer-checks";
 import { doubtOrReRead, noSuchEntity, Read, secondRound } from "../iam/read-steps";
-import { formatUtc, inAccount, MessageContext, NATIVE_USER, neverUsed, notesText, plural, retiringTagText } from "../verdict/message";
+import { FixText, formatUtc, NATIVE_USER, neverUsed } from "../verdict/message";
 import type { Assessment } from "../verdict/verdict";
 import type { CredentialKindModule, KindRead } from "./kind";
 
@@ -53,17 +53,14 @@ function lastUseText(finding: Assessment): string {
     return `last used ${formatUtc(finding.lastUsed.date)}${suffix}`;
 }
 
-function unusedMessage(finding: Assessment, ctx: MessageContext = {}): string {
-    const inCode =
-        ctx.resourceType === NATIVE_USER
-            ? "Fix in code: remove the loginProfile of its aws-native.iam.User"
-            : "Fix in code: remove its aws.iam.UserLoginProfile";
-    return (
-        `IAM user '${finding.userName}'${inAccount(ctx.accountLabel)}: console password is unused: ` +
-        `${lastUseText(finding)}; idle ${plural(finding.idleDays, "day")}, threshold ${plural(finding.thresholdDays, "day")}. ` +
-        `${inCode}${retiringTagText(ctx, ID)}. A password the stack does not manage: ${PASSWORD.fix.command(finding.userName, ID)}.` +
-        notesText(ctx.notes)
-    );
+function fixText(finding: Assessment, resourceType: string | undefined): FixText {
+    return {
+        inCode:
+            resourceType === NATIVE_USER
+                ? "Fix in code: remove the loginProfile of its aws-native.iam.User"
+                : "Fix in code: remove its aws.iam.UserLoginProfile",
+        outOfBand: `A password the stack does not manage: ${PASSWORD.fix.command(finding.userName, ID)}`,
+    };
 }
 
 export const PASSWORD: CredentialKindModule<"password", object> = {
@@ -105,10 +102,10 @@ export const PASSWORD: CredentialKindModule<"password", object> = {
               ]
             : [],
     noneReason: facts => (facts.passwordLastUsed ? "no console password (deleted; its last use is history)" : "no console password"),
-    stillThere: facts => (facts.loginProfile ? { found: true } : { found: false, why: "the user no longer has a console password" }),
+    goneReason: () => "the user no longer has a console password",
 
     lastUseText,
-    unusedMessage,
+    fixText,
     fix: {
         action: "delete-login-profile",
         verb: "delete",

@@ -8,7 +8,7 @@ import type { CredentialReport, ReportRow } from "../iam/credential-report";
 import type { IamRequester } from "../iam/iam-requester";
 import type { Read } from "../iam/read-steps";
 import type { Assessment, UsableCredential } from "../verdict/verdict";
-import type { CredentialName, MessageContext } from "../verdict/message";
+import type { CredentialName, FixText } from "../verdict/message";
 
 /** What reading one kind of one user gave: its part of the facts, or proof that IAM has no such user. */
 export type KindRead = { status: "no-such-user" } | { status: "read"; facts: Partial<CredentialFacts>; doubts: Unjudged[] };
@@ -59,7 +59,10 @@ export interface StackResource {
 /** One kind of credential. `Scope` is what a live read of it may skip (a report's proof). */
 export interface CredentialKindModule<K extends CredentialKind = CredentialKind, Scope extends object = object> {
     kind: K;
-    /** How messages name a credential of the kind: `console password`, `access key AKIA…`; without an ID, all of them. */
+    /**
+     * How messages name a credential of the kind: `console password`, `access key AKIA…`; without an ID, all of them
+     * (for a kind a user holds one of, with or without its ID, that one).
+     */
     nameOf(credentialId?: string): CredentialName;
     /** How a violation names it: `console password`, `active access key AKIA…`. */
     violationName(credentialId: string): string;
@@ -84,13 +87,13 @@ export interface CredentialKindModule<K extends CredentialKind = CredentialKind,
     usable(facts: CredentialFacts): UsableCredential[];
     /** Why a user has nothing of this kind to judge. */
     noneReason(facts: CredentialFacts): string;
-    /** Where a credential was found again in fresh facts, or why it is gone (for a fix's re-read). */
-    stillThere(facts: CredentialFacts, credentialId: string): { found: true } | { found: false; why: string };
+    /** Why a credential is no longer among the usable ones in fresh facts (for a fix's re-read). */
+    goneReason(facts: CredentialFacts, credentialId: string): string;
 
     /** Its last use as a message says it. */
     lastUseText(finding: Assessment): string;
-    /** The violation's message. */
-    unusedMessage(finding: Assessment, ctx: MessageContext): string;
+    /** A violation's fix, as its message says it, for a user of the resource type given. */
+    fixText(finding: Assessment, resourceType: string | undefined): FixText;
     fix: KindFix;
     /**
      * What a resource of a stack manages of this kind, as the key `ownerKey` gives a finding of it; undefined when it

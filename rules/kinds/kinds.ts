@@ -3,7 +3,8 @@
 // credential" goes through here, never through a test of which kind it is.
 import { CREDENTIAL_KINDS, CredentialFacts, CredentialKind, kindsOf, Thresholds } from "../model/credentials";
 import type { CredentialReport, ReportRow } from "../iam/credential-report";
-import { judgeKind, KindVerdict } from "../verdict/verdict";
+import type { Told } from "../verdict/message";
+import { Assessment, judgeKind, KindVerdict } from "../verdict/verdict";
 import type { CredentialKindModule } from "./kind";
 import { ACCESS_KEY, AccessKeyScope } from "./iam-user-unused-access-key";
 import { PASSWORD } from "./iam-user-unused-password";
@@ -57,6 +58,21 @@ export function scopeFor(need: Thresholds, row: ReportRow | undefined, days: Thr
 export function provenFreshByReport(row: ReportRow, report: CredentialReport, need: Thresholds, now: Date): boolean {
     if (row.doubt) return false;
     return kindsOf(need).every(kind => kindModule(kind).provenFreshByReport(row, report, need[kind]!, now));
+}
+
+/** How a message tells one judged credential: its kind's name for it and its last use. */
+export function toldOf(finding: Assessment): Told {
+    const kind = kindModule(finding.credential);
+    return { name: kind.violationName(finding.credentialId), lastUse: kind.lastUseText(finding) };
+}
+
+/**
+ * A credential's ID as a findings record carries it: `credentialId` (the sole credential's ID for a kind a user holds
+ * one of; none for every credential of the kind), and the kind's own field for it (`accessKeyId`), as records had first.
+ */
+export function recordedId(kind: CredentialKind, credentialId: string | undefined): { credentialId?: string; accessKeyId?: string } {
+    const { idField, soleId } = kindModule(kind);
+    return { credentialId: credentialId ?? soleId, ...(idField && credentialId ? { [idField]: credentialId } : {}) };
 }
 
 /** One kind judged from a user's facts: each usable credential against `thresholdDays`, the doubtful ones left unjudged. */

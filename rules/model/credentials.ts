@@ -51,6 +51,11 @@ export interface Unjudged extends Failure {
     credentialId?: string;
 }
 
+/** Whether a doubt is about a credential: the one it names, or, naming none, every credential of its kind. */
+export function doubtCovers(doubt: Unjudged, kind: CredentialKind, credentialId: string | undefined): boolean {
+    return doubt.credential === kind && (doubt.credentialId === undefined || doubt.credentialId === credentialId);
+}
+
 /** Everything IAM said about one user's passwords and keys, with what it said that cannot be trusted. */
 export interface CredentialFacts {
     userName: string;

@@ -1,7 +1,7 @@
 // Fixing a finding out of band, for `check --deactivate`: re-read the credential right before acting (the finding
 // may be minutes old), then deactivate the key or delete the login profile, only in the account the finding was
 // judged in. I/O through the account's requester (its caps and deadline).
-import type { CredentialKind, Failure } from "../model/credentials";
+import { CredentialKind, doubtCovers, Failure } from "../model/credentials";
 import { IamCallError } from "../iam/iam-requester";
 import { describeIamError } from "../iam/iam-errors";
 import { readUserUsage } from "../reading/per-user-reader";
@@ -29,13 +29,10 @@ export async function recheckCredential(access: VerifiedAccess, fix: CredentialT
     const usage = await readUserUsage(access.iam, fix.userName);
     if (usage.status === "unavailable") return { ...usage, status: "unreadable" };
     if (usage.status !== "found") return { status: "resolved", why: "the user no longer exists" };
-    const doubt = usage.facts.doubts.find(
-        d => d.credential === fix.credential && (d.credentialId === undefined || d.credentialId === fix.credentialId),
-    );
+    const doubt = usage.facts.doubts.find(d => doubtCovers(d, fix.credential, fix.credentialId));
     if (doubt) return { ...doubt, status: "unreadable" };
-    const there = kind.stillThere(usage.facts, fix.credentialId);
-    if (!there.found) return { status: "resolved", why: there.why };
-    const usable = kind.usable(usage.facts).find(c => c.credentialId === fix.credentialId)!;
+    const usable = kind.usable(usage.facts).find(c => c.credentialId === fix.credentialId);
+    if (!usable) return { status: "resolved", why: kind.goneReason(usage.facts, fix.credentialId) };
     const assessment = assessCredential(fix.credential, fix.userName, usable, fix.thresholdDays, new Date());
     if (assessment.unused) return { status: "still-unused", assessment };
     return {

@@ -7,12 +7,12 @@ import { UnusedCredentialConfig, withDefaults } from "../config/policy-config";
 import { UNUSED_CREDENTIAL_FRAMEWORK } from "../config/policy-metadata";
 import { VerifiedAccess } from "../accounts/accounts";
 import { exemptionOf } from "../verdict/exemption";
-import { MessageContext } from "../verdict/message";
+import { formatUtc, MessageContext, unusedMessage } from "../verdict/message";
 import { retirementOf, retires, Retirement } from "../verdict/retirement";
 import type { Assessment } from "../verdict/verdict";
 import type { Unjudged } from "../model/credentials";
 import type { CredentialKindModule } from "../kinds/kind";
-import { assessKind, kindModule } from "../kinds/kinds";
+import { assessKind, recordedId, toldOf } from "../kinds/kinds";
 import { FindingRecord } from "./findings";
 import { NamedUser, namedUserOf } from "./managed-user";
 import { PackRun, UnjudgedEntry } from "./pack-run";
@@ -37,11 +37,9 @@ export function accountFields(access: VerifiedAccess): Pick<FindingRecord, "acco
 export function credentialFields(
     a: Assessment,
 ): Pick<FindingRecord, "credential" | "credentialId" | "accessKeyId" | "lastUsed" | "idleDays" | "thresholdDays"> {
-    const { idField } = kindModule(a.credential);
     return {
         credential: a.credential,
-        credentialId: a.credentialId,
-        ...(idField ? { [idField]: a.credentialId } : {}),
+        ...recordedId(a.credential, a.credentialId),
         lastUsed: a.lastUsed ? a.lastUsed.date.toISOString() : null,
         idleDays: a.idleDays,
         thresholdDays: a.thresholdDays,
@@ -127,8 +125,7 @@ async function judge(
         return { status: "judged", settled, unjudged: unjudged(access, [{ credential: kind.kind, ...failure }]), violations: [] };
     }
     if (usage.status === "no-such-user") passed("not in IAM yet (a preview that creates it)");
-    if (usage.status === "fresh-by-report")
-        passed(`fresh in the credential report of ${usage.reportGenerated.toISOString().slice(0, 16).replace("T", " ")} UTC`);
+    if (usage.status === "fresh-by-report") passed(`fresh in the credential report of ${formatUtc(usage.reportGenerated)}`);
     if (usage.status !== "found") return { status: "judged", settled, unjudged: [], violations: [] };
     const verdict = assessKind(kind.kind, usage.facts, config.maxUnusedDays, now);
     const left = verdict.unjudged.length ? unjudged(access, verdict.unjudged) : [];
@@ -150,7 +147,7 @@ async function judge(
             now,
             notes: [exemption.note, retiring.note].filter((n): n is string => n !== undefined),
         };
-        const message = kind.unusedMessage(assessment, ctx);
+        const message = unusedMessage(assessment, toldOf(assessment), kind.fixText(assessment, args.type), ctx);
         violations.push(message);
         run.record({ ...finding, kind: "unused", message });
     }

@@ -6,7 +6,7 @@ import type { PackSettings } from "../config/settings";
 import type { UnusedCredentialConfig } from "../config/policy-config";
 import { AccountAccess, Accounts } from "../accounts/accounts";
 import { Memo } from "../lib/memo";
-import { kindModule } from "../kinds/kinds";
+import { recordedId } from "../kinds/kinds";
 import type { FindingRecord, FindingsSink } from "./findings";
 
 export interface PackRunOptions {
@@ -83,7 +83,6 @@ export class PackRun {
         const accountId = access.identity?.accountId ?? null;
         return credentials.map(credential => {
             const { credential: kind, credentialId, reason } = credential;
-            const { idField, soleId } = kindModule(kind);
             this.record({
                 kind: "unjudged",
                 policy,
@@ -92,8 +91,7 @@ export class PackRun {
                 accountId,
                 account: access.label,
                 credential: kind,
-                credentialId: credentialId ?? soleId,
-                ...(idField && credentialId ? { [idField]: credentialId } : {}),
+                ...recordedId(kind, credentialId),
                 reason,
             });
             return { ...credential, policy, account: access.label, accountId };

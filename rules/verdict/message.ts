@@ -19,7 +19,7 @@ export function neverUsed(created: Date, trackingStart: Date): string {
     return `never used, created ${formatUtc(created)}${caveat}`;
 }
 
-export function inAccount(accountLabel: string | undefined): string {
+function inAccount(accountLabel: string | undefined): string {
     return accountLabel ? ` in ${accountLabel}` : "";
 }
 
@@ -38,12 +38,12 @@ export interface MessageContext {
 
 export const NATIVE_USER = "aws-native:iam:User";
 
-export function notesText(notes: string[] | undefined): string {
+function notesText(notes: string[] | undefined): string {
     return notes?.length ? ` Not exempt: ${notes.join("; ")}.` : "";
 }
 
 /** The tag to add to the user in the same change, written as the user's resource type takes tags. */
-export function retiringTagText(ctx: MessageContext, credential: string): string {
+function retiringTagText(ctx: MessageContext, credential: string): string {
     if (!ctx.retiringTag) return "";
     const value = retiringTagValue([credential], ctx.now ?? new Date());
     const tag =
@@ -64,6 +64,22 @@ export interface CredentialName {
 export interface Told {
     name: string;
     lastUse: string;
+}
+
+/** How a violation is fixed, as its kind words it: the change in code, and the command for one no stack manages. */
+export interface FixText {
+    inCode: string;
+    outOfBand: string;
+}
+
+/** A credential unused at its threshold: which, its last use, idle days, and the fix in code and out of band. */
+export function unusedMessage(finding: Assessment, told: Told, fix: FixText, ctx: MessageContext = {}): string {
+    return (
+        `IAM user '${finding.userName}'${inAccount(ctx.accountLabel)}: ${told.name} is unused: ` +
+        `${told.lastUse}; idle ${plural(finding.idleDays, "day")}, threshold ${plural(finding.thresholdDays, "day")}. ` +
+        `${fix.inCode}${retiringTagText(ctx, finding.credentialId)}. ${fix.outOfBand}.` +
+        notesText(ctx.notes)
+    );
 }
 
 /** An unused credential the deployment retires (retiring tag in force): not blocked, but on record. */

@@ -3,7 +3,7 @@
 // facts are in doubt, which it leaves unjudged. Which credentials of a kind can be used is the kind's (rules/kinds/);
 // when idle time starts and what "unused" means is here, once for every kind. Pure: no SDK types, no I/O, no policy
 // types. Every rule of docs/unused.md is a test of this file or of a kind's `usable`.
-import { CredentialFacts, CredentialKind, LastUse, MS_PER_DAY, Unjudged } from "../model/credentials";
+import { CredentialFacts, CredentialKind, doubtCovers, LastUse, MS_PER_DAY, Unjudged } from "../model/credentials";
 
 /** Judging a kind that was not read would turn "not read" into "none": refuse loudly instead. */
 export class UnreadFacts extends Error {}
@@ -87,10 +87,8 @@ export function judgeKind(
 ): KindVerdict {
     if (!facts.read[kind]) throw new UnreadFacts(`the ${kind} facts of ${facts.userName} were not read`);
     const unjudged = facts.doubts.filter(d => d.credential === kind);
-    if (unjudged.some(d => d.credentialId === undefined)) return { assessments: [], unjudged };
-    const doubtful = new Set(unjudged.map(d => d.credentialId));
     const assessments = usable(facts)
-        .filter(c => !doubtful.has(c.credentialId))
+        .filter(c => !unjudged.some(d => doubtCovers(d, kind, c.credentialId)))
         .map(c => assessCredential(kind, facts.userName, c, thresholdDays, now));
     return { assessments, unjudged };
 }

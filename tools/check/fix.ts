@@ -71,7 +71,7 @@ export function planFixes(checked: CheckedStack[], options: FixOptions): FixStep
             const credentialId = record.credentialId;
             if (!record.credential || !credentialId) continue;
             const kind = kindModule(record.credential);
-            const credential = kind.nameOf(credentialId === kind.soleId ? undefined : credentialId).text;
+            const credential = kind.nameOf(credentialId).text;
             if (owner !== "unmanaged") {
                 const inCode = { urn: owner.urn, isUser: owner.urn === record.urn, name: lastName(owner.urn) };
                 steps.push({
@@ -123,7 +123,7 @@ export async function fixOutOfBand(
         step.accountRoles,
     );
     const kind = kindModule(step.credential);
-    const credential = kind.nameOf(step.credentialId === kind.soleId ? undefined : step.credentialId).text;
+    const credential = kind.nameOf(step.credentialId).text;
     const undo = kind.fix.undo(step.userName, step.credentialId);
     const { action, verb } = kind.fix;
     const reached = access.status === "verified" ? access.identity.accountId : null;

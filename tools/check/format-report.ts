@@ -225,6 +225,7 @@ export function checkReport(checked: CheckedStack[], accounts: AccountLine[]): C
             const user = passedByUser.get(key) ?? { stack: c.name, user: r.user, urn: r.urn, account: r.account, credentials: [] };
             user.credentials.push({
                 credential: r.credential,
+                credentialId: r.credentialId,
                 accessKeyId: r.accessKeyId,
                 lastUsed: r.lastUsed,
                 idleDays: r.idleDays,
@@ -272,10 +273,6 @@ function ownerText(owner: Owner): string {
     return owner === "unmanaged" ? "unmanaged" : `${owner.stack} ${owner.urn}`;
 }
 
-function credentialName(c: CredentialLine): string {
-    return credentialOf(c);
-}
-
 /** Violations grouped by cause: policy, level and message with the user's name left out; in first-seen order. */
 function sharedCauses(violations: CheckReport["violations"]): CheckReport["violations"][] {
     const groups = new Map<string, CheckReport["violations"]>();
@@ -307,11 +304,8 @@ function packageVersion(): string {
 }
 
 /** A credential as its kind names it (`console password`, `access key AKIA…`, `access keys` for all of them). */
-function credentialOf(c: { credential?: CredentialKind; credentialId?: string; accessKeyId?: string }): string {
-    if (!c.credential) return "credentials";
-    const kind = kindModule(c.credential);
-    const id = c.credentialId ?? c.accessKeyId;
-    return kind.nameOf(id === kind.soleId ? undefined : id).text;
+function credentialOf(c: { credential?: CredentialKind; credentialId?: string }): string {
+    return c.credential ? kindModule(c.credential).nameOf(c.credentialId).text : "credentials";
 }
 
 /**
@@ -349,7 +343,7 @@ export function formatPolicies(
         for (const c of owned) {
             const state = c.kind === "retiring" ? `being retired until ${c.retiringUntil}` : `idle ${c.idleDays} days`;
             lines.push(
-                `    - ${c.user} (${c.account}): ${credentialName(c)}, ${state}: ` +
+                `    - ${c.user} (${c.account}): ${credentialOf(c)}, ${state}: ` +
                     (c.owner === "unmanaged" ? `unmanaged (user: ${ownerText(c.userOwner)})` : `managed by ${ownerText(c.owner)}`),
             );
         }
