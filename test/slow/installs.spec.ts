@@ -109,7 +109,7 @@ describe("end to end: the pack as published and installed", function () {
     it("a stale build runs the current sources and says so in one line; a missing one too", async () => {
         const dir = unpackedTarball();
         npmInstall(dir, ["--omit=dev"]);
-        const message = path.join(dir, "rules", "kinds", "iam-user-unused-access-key.ts");
+        const message = path.join(dir, "rules", "verdict", "message.ts");
         fs.writeFileSync(message, fs.readFileSync(message, "utf8").replace("is unused: ", "is unused (edited after the build): "));
         const stale = await judge(dir);
         assert.equal(
