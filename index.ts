@@ -23,6 +23,10 @@ try {
     process.exit(1);
 }
 
+// The engine configures the stack before it sends the first resource, and waits for each answer: the account
+// check and the credential report of the stack's default AWS configuration start now, not at the first user.
+run.accounts.startDefault();
+
 // The repository the pack is published from, as its package.json says (set it before `pulumi policy publish`).
 // The CLI starts a pack in its own folder, where PolicyPack reads package.json too.
 const { repository } = JSON.parse(readFileSync("package.json", "utf8")) as { repository?: string | { url?: string } };

@@ -1,16 +1,22 @@
-// The build stamp: a hash of the sources bin/ was compiled from, written next to it, so that a stale or
-// missing build is never run silently (index.js compares it at every start). Plain JavaScript: it runs
-// before anything is compiled.
-//   node tools/build-stamp.js write   (after tsc, in npm run build / prepare / pretest)
+// The build stamp: a hash of the sources dist/ was bundled from, written next to it, so that a stale or missing
+// build is never run silently in a source checkout (index.js compares it at every start). An installed package
+// ships dist/ without its TypeScript sources: there is nothing to compare, and dist/ is what runs. Plain
+// JavaScript: it runs before anything is built.
 "use strict";
 const crypto = require("node:crypto");
 const fs = require("node:fs");
 const path = require("node:path");
 
 const ROOT = path.resolve(__dirname, "..");
-const STAMP = path.join(ROOT, "bin", ".source-hash");
+const DIST = path.join(ROOT, "dist");
+const STAMP = path.join(DIST, ".source-hash");
 
-/** The pack's sources: what tsconfig.json compiles into bin/. */
+/** True in a clone of the repository, false in an installed package (which ships no TypeScript). */
+function isSourceCheckout() {
+    return fs.existsSync(path.join(ROOT, "index.ts"));
+}
+
+/** The pack's sources: what tools/bundle.js bundles into dist/. */
 function sourceFiles(dir = ROOT, relative = "") {
     const files = [];
     for (const entry of fs.readdirSync(path.join(dir, relative), { withFileTypes: true })) {
@@ -38,15 +44,16 @@ function sourceHash() {
     return hash.digest("hex");
 }
 
-/** Why bin/ cannot be run as the build of these sources, or undefined when it can. */
+/** Why dist/ cannot be run as the build of these sources, or undefined when it can. */
 function staleBuild() {
-    if (!fs.existsSync(path.join(ROOT, "bin", "index.js"))) return "bin/ is missing";
+    if (!fs.existsSync(path.join(DIST, "pack.js"))) return "dist/ is missing";
+    if (!isSourceCheckout()) return undefined;
     const stamp = fs.existsSync(STAMP) ? fs.readFileSync(STAMP, "utf8").trim() : "";
-    return stamp === sourceHash() ? undefined : "bin/ was built from other sources than these";
+    return stamp === sourceHash() ? undefined : "dist/ was built from other sources than these";
 }
 
-module.exports = { sourceHash, staleBuild, STAMP };
-
-if (require.main === module && process.argv[2] === "write") {
+function writeStamp() {
     fs.writeFileSync(STAMP, `${sourceHash()}\n`);
 }
+
+module.exports = { isSourceCheckout, sourceHash, staleBuild, writeStamp, DIST, STAMP };

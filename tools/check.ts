@@ -19,8 +19,9 @@ import { AccountLine, formatAccounts, ProviderAccount, userProviders, verifiedAc
 import { CheckedStack, checkStack, FindingsLost, removeTemporaryFiles } from "./check/checked-stack";
 import { unmanagedResources } from "./check/account-wide";
 import { sarifOf } from "./check/sarif";
+import { packageRoot } from "./package-root";
 
-const PACK_DIR = path.resolve(__dirname, "..", "..");
+const PACK_DIR = packageRoot();
 const SAMPLES = path.join(PACK_DIR, "samples");
 
 const USAGE = `usage: check [--demo] [--stack-export FILE]... [--account-wide] [--use-ambient-credentials] [--endpoint URL] [--policy-pack-config FILE]

@@ -91,6 +91,23 @@ export class Accounts {
         private readonly reportNotice?: (notice: ReportNotice) => void,
     ) {}
 
+    /**
+     * Starts, as the pack starts, what the stack's default AWS configuration will need: its account check, then its
+     * credential report (the stack's config is known before the first resource). The engine asks about one resource
+     * at a time and waits for each answer, so its first user then finds both under way. Never rejects: a failure
+     * is kept and reported only to the users that need this account. A stack with no IAM user pays one
+     * GetCallerIdentity and one GetCredentialReport for it.
+     */
+    startDefault(): void {
+        const reading = providerSettings(undefined, this.env);
+        if (reading.status !== "ok") return;
+        this.resolveSettings(reading.settings)
+            .then(access => {
+                if (access.status === "verified") access.usage.startReport();
+            })
+            .catch(() => undefined);
+    }
+
     /** The account a provider's users are read in (a provider's inputs do not change during a run: resolved once). */
     accessFor(provider: ProviderLike | undefined): Promise<AccountAccess> {
         return this.byProvider.get(provider?.urn ?? "", () => this.resolve(provider));

@@ -31,6 +31,8 @@ export interface UsageReader {
      * per-user APIs would. Never rejects; live data is read at most once per user and scope.
      */
     usageOf(userName: string, need: Thresholds): Promise<UserUsage>;
+    /** Starts what the first `usageOf` would wait for (the account's credential report), before anyone asks. */
+    startReport(): void;
 }
 
 /** Whether an answer holds a failure worth reading once more later in the run. */

@@ -153,6 +153,14 @@ export class AccountUsageReader implements UsageReader {
         }
     }
 
+    /** Starts fetching the account's report before any user is asked about (what `reportFor` would fetch first). */
+    startReport(): void {
+        const { source, reportWaitMs } = this.settings;
+        if (source === "api" || this.setAside) return;
+        if (source === "report") void this.generate(reportWaitMs);
+        else this.existingReport ??= getCredentialReport(this.iam, this.now);
+    }
+
     /** The report to screen with, or undefined to read this user with the per-user APIs. */
     private async reportFor(): Promise<CredentialReport | undefined> {
         const { source, reportWaitMs, autoReportAfterUsers } = this.settings;

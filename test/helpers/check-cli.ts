@@ -3,7 +3,7 @@ import { spawn } from "node:child_process";
 import * as path from "node:path";
 import type { CheckReport } from "../../tools/check/format-report";
 
-const CHECK = path.resolve(__dirname, "..", "..", "..", "bin", "tools", "check.js");
+const CHECK = path.resolve(__dirname, "..", "..", "..", "dist", "check.js");
 
 export interface CheckRun {
     code: number | null;

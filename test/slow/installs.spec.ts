@@ -1,9 +1,11 @@
 // End to end: the pack as it is published and installed. `npm pack` makes the tarball `pulumi policy publish`
-// uploads; the CLI unpacks it and runs `npm install` in it (no lockfile), with `--production` when
-// PulumiPolicy.yaml says `production: true`; users also set NODE_ENV=production or pass --omit=dev. After each,
-// the pack must start as the CLI starts it and judge. A stale or missing build is never run silently.
+// uploads; the CLI unpacks it and runs `npm install --loglevel=error` in it (no lockfile), with `--production`
+// because PulumiPolicy.yaml says `production: true` (a Pulumi Cloud policy group's install); users also pass
+// --omit=dev or set NODE_ENV=production. After each, the pack must start as the CLI starts it (no TypeScript:
+// PulumiPolicy.yaml turns the loader's ts-node off) and judge, and `check` must run. A source checkout whose
+// bundle is stale or missing runs its sources and says so; an installed package never has sources to run.
 import { strict as assert } from "node:assert";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -65,65 +67,90 @@ describe("end to end: the pack as published and installed", function () {
             startTimeoutMs: 120_000,
         });
 
-    it("the tarball holds the compiled pack, its build stamp and sources, and no lockfile, tests or programs", () => {
+    it("the tarball holds the bundled pack, check and its build stamp, and no sources, lockfile, tests or programs", () => {
         const dir = unpackedTarball();
         for (const file of [
             "index.js",
-            "bin/index.js",
-            "bin/.source-hash",
-            "bin/rules/verdict/verdict.js",
-            "index.ts",
-            "rules/verdict/verdict.ts",
-            "tsconfig.json",
+            "dist/pack.js",
+            "dist/check.js",
+            "dist/local-iam.js",
+            "dist/.source-hash",
             "PulumiPolicy.yaml",
             "tools/build-stamp.js",
+            "tools/bundle.js",
+            "samples/demo-account.json",
         ]) {
             assert.ok(fs.existsSync(path.join(dir, file)), file);
         }
-        for (const absent of ["package-lock.json", "test", "bin/test", "node_modules"])
+        for (const absent of ["index.ts", "rules", "tsconfig.json", "bin", "package-lock.json", "test", "node_modules"])
             assert.ok(!fs.existsSync(path.join(dir, absent)), absent);
+        const manifest = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")) as { dependencies: Record<string, string> };
+        assert.deepEqual(
+            Object.keys(manifest.dependencies).sort(),
+            ["@grpc/grpc-js", "@pulumi/policy", "@pulumi/pulumi", "google-protobuf"],
+            "what the bundle leaves outside: the SDKs the CLI starts the pack with (gRPC and protobuf are theirs too)",
+        );
     });
 
     const modes: [string, string[], NodeJS.ProcessEnv][] = [
-        ["npm install, as the CLI installs a published pack (no lockfile)", [], {}],
-        ["npm install --production, as the CLI does for `production: true`", ["--production"], {}],
+        ["npm install (no lockfile)", [], {}],
+        ["npm install --production, as the CLI installs a policy group's pack (PulumiPolicy.yaml: production)", ["--production"], {}],
         ["npm install --omit=dev", ["--omit=dev"], {}],
         ["npm install with NODE_ENV=production", [], { NODE_ENV: "production" }],
     ];
     for (const [what, args, env] of modes) {
-        it(`${what}: starts as the CLI starts it and judges`, async () => {
+        it(`${what}: starts as the CLI starts it and judges, and check runs`, async () => {
             const dir = unpackedTarball();
             npmInstall(dir, args, env);
             const devOnly = args.length > 0 || env.NODE_ENV === "production";
             assert.equal(fs.existsSync(path.join(dir, "node_modules", "mocha")), !devOnly, "dev dependencies only when asked for");
-            assert.ok(
-                fs.existsSync(path.join(dir, "node_modules", "typescript")),
-                "the CLI loader registers ts-node with the pack's own TypeScript",
-            );
+            if (devOnly)
+                for (const bundled of ["typescript", "ts-node", "@aws-sdk", "esbuild"])
+                    assert.ok(!fs.existsSync(path.join(dir, "node_modules", bundled)), `${bundled} is not installed`);
             const result = await judge(dir);
             assert.deepEqual(verdictLines(result), [`mandatory iam-user-unused-access-key installed ${STALE_KEY}`]);
-            assert.equal(result.output, "", "nothing printed: the build matches the sources");
+            assert.equal(result.output, "", "nothing printed: the bundle is complete");
+            const demo = spawnSync(process.execPath, [path.join(dir, "dist", "check.js"), "--demo"], {
+                cwd: os.tmpdir(),
+                encoding: "utf8",
+            });
+            assert.match(demo.stdout, /\d+ resources analyzed: \d+ mandatory and \d+ advisory violations/, demo.stderr);
         });
     }
 
-    it("a stale build runs the current sources and says so in one line; a missing one too", async () => {
-        const dir = unpackedTarball();
-        npmInstall(dir, ["--omit=dev"]);
+    /** A copy of the source checkout (its sources, bundle and node_modules), as a developer's clone. */
+    function checkoutCopy(): string {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "uic-checkout-"));
+        for (const entry of ["index.js", "index.ts", "rules", "tools", "dist", "tsconfig.json", "package.json", "PulumiPolicy.yaml"])
+            fs.cpSync(path.join(REPO, entry), path.join(dir, entry), { recursive: true });
+        fs.symlinkSync(path.join(REPO, "node_modules"), path.join(dir, "node_modules"));
+        return dir;
+    }
+
+    it("in a source checkout, a stale bundle runs the current sources and says so in one line; a missing one too", async () => {
+        const dir = checkoutCopy();
         const message = path.join(dir, "rules", "verdict", "message.ts");
         fs.writeFileSync(message, fs.readFileSync(message, "utf8").replace("is unused: ", "is unused (edited after the build): "));
         const stale = await judge(dir);
         assert.equal(
             stale.output.trim(),
-            "unused-iam-credentials: bin/ was built from other sources than these, so the pack runs its TypeScript sources (a slower start); run `npm run build` to fix",
+            "unused-iam-credentials: dist/ was built from other sources than these, so the pack runs its TypeScript sources (a slower start); run `npm run build` to fix",
         );
         assert.match(
             stale.results[0].diagnostics[0].message,
             /is unused \(edited after the build\): /,
-            "the edited sources ran, not the old build",
+            "the edited sources ran, not the old bundle",
         );
-        fs.rmSync(path.join(dir, "bin"), { recursive: true });
+        fs.rmSync(path.join(dir, "dist"), { recursive: true });
         const missing = await judge(dir);
-        assert.match(missing.output, /^unused-iam-credentials: bin\/ is missing, so the pack runs its TypeScript sources/);
+        assert.match(missing.output, /^unused-iam-credentials: dist\/ is missing, so the pack runs its TypeScript sources/);
         assert.deepEqual(verdictLines(missing), [`mandatory iam-user-unused-access-key installed ${STALE_KEY}`]);
+    });
+
+    it("an installed package without its bundle says to reinstall it, and does not start", async () => {
+        const dir = unpackedTarball();
+        npmInstall(dir, ["--omit=dev"]);
+        fs.rmSync(path.join(dir, "dist", "pack.js"));
+        await assert.rejects(judge(dir), /dist\/ is missing: this installed package is incomplete; reinstall it/);
     });
 });

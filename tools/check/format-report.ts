@@ -6,6 +6,7 @@ import { CredentialKind, ExemptionRecord, FindingRecord, kindModule, ReportNotic
 import { Diagnostic } from "../driver/analyzer-client";
 import { AccountLine } from "./accounts";
 import { CheckedStack, credentialOwner, Owner, userOwner } from "./checked-stack";
+import { packageRoot } from "../package-root";
 
 /** The finding itself: the policy SDK prefixes each violation message with the policy's description. */
 export function findingText(d: Diagnostic): string {
@@ -299,7 +300,7 @@ export function counted(n: number, singular: string, plural = `${singular}s`): s
 
 /** The pack's own version, when no run of it told it (nothing was analyzed). */
 function packageVersion(): string {
-    const file = path.resolve(__dirname, "..", "..", "..", "package.json");
+    const file = path.join(packageRoot(), "package.json");
     return (JSON.parse(fs.readFileSync(file, "utf8")) as { version: string }).version;
 }
 

@@ -68,8 +68,10 @@ export async function drivePack(options: DriveOptions): Promise<DriveResult> {
     const spawnedAt = performance.now();
     const analyze = options.mode === "analyze";
     const pack = await startPack({ ...options, withoutStackConfig: analyze });
-    const client = new AnalyzerClient(pack.port, options.callDeadlineMs);
+    let made: AnalyzerClient | undefined;
     try {
+        // Inside the try: a client that cannot be made must not leave the pack running (and the caller hanging).
+        const client = (made = new AnalyzerClient(pack.port, options.callDeadlineMs));
         if (!analyze) await client.configureStack({ ...options.stack, tags: options.stackTags });
         await client.getPluginInfo();
         const info = await client.getAnalyzerInfo();
@@ -105,7 +107,7 @@ export async function drivePack(options: DriveOptions): Promise<DriveResult> {
             peakRssMb: peakRssMb(pack.pid),
         };
     } finally {
-        client.close();
+        made?.close();
         await pack.stop();
     }
 }

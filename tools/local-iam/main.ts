@@ -5,12 +5,13 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { startLocalIam } from "./server";
+import { packageRoot } from "../package-root";
 import type { AccountFile } from "./account-file";
 
 async function main(): Promise<void> {
     const { values } = parseArgs({
         options: {
-            account: { type: "string", default: path.resolve(__dirname, "..", "..", "..", "samples", "demo-account.json") },
+            account: { type: "string", default: path.join(packageRoot(), "samples", "demo-account.json") },
             port: { type: "string", default: "0" },
         },
     });
