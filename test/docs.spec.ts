@@ -67,6 +67,10 @@ const RULES: Rule[] = [
     { pattern: /^(mkdir -p ~\/packs && cd ~\/packs && )?npm pack unused-iam-credentials@/, outside: "the published npm package" },
     { pattern: /^mv ~\/packs\/package /, outside: "the published npm package" },
     { pattern: /^(cd [^&]+ && )?pulumi (preview|up|policy|stack export)\b/, outside: "a Pulumi stack, Pulumi Cloud and AWS" },
+    {
+        pattern: /^cd ~\/packs\/unused-iam-credentials && npm run release && \(cd release && pulumi policy publish \w+\)$/,
+        outside: "Pulumi Cloud (the release folder itself is built by test/slow/installs.spec.ts)",
+    },
     { pattern: /^\(cd infra && pulumi preview /, outside: "a Pulumi stack and AWS" },
     { pattern: /^npm run check -- --stack-export /, outside: "a real stack's export and AWS" },
     { pattern: /^npm run check -- --account-wide$/, outside: "AWS credentials" },

@@ -5,7 +5,7 @@ import type { CredentialKind, Unjudged } from "../model/credentials";
 import type { PackSettings } from "../config/settings";
 import type { UnusedCredentialConfig } from "../config/policy-config";
 import { AccountAccess, Accounts } from "../accounts/accounts";
-import { Memo } from "../lib/memo";
+import { createHash } from "node:crypto";
 import { recordedId } from "../kinds/kinds";
 import type { FindingRecord, FindingsSink } from "./findings";
 
@@ -33,7 +33,9 @@ export class PackRun {
     readonly env: NodeJS.ProcessEnv;
     readonly accounts: Accounts;
     private readonly findings?: FindingsSink;
-    private readonly shared = new Memo<Promise<unknown>>();
+    /** What several policies share, by key: in flight, then settled (see `once`). */
+    private readonly inFlight = new Map<string, Promise<unknown>>();
+    private readonly settled = new Map<string, { value: unknown }>();
     private readonly configs = new Map<CredentialKind, UnusedCredentialConfig>();
 
     constructor(options: PackRunOptions) {
@@ -64,9 +66,30 @@ export class PackRun {
         return this.configs.get(kind);
     }
 
-    /** What `make` gives, made once per key for the run: what several policies share is computed once. */
+    /**
+     * What `make` gives, made once per key for the run: what several policies share is computed once. Once settled,
+     * only the value is kept, under a digest of the key: the promise was made inside the SDK's handling of one
+     * resource, and kept for the run it would keep that call (its request, its stream, the resource's decoded
+     * properties) alive with it, about 30 KB a resource. A failure (a bug: judging never rejects) stays as it was
+     * made, so every policy that asks shares it, as before.
+     */
     once<T>(key: string, make: () => Promise<T>): Promise<T> {
-        return this.shared.get(key, make) as Promise<T>;
+        const id = createHash("sha256").update(key).digest("base64");
+        const done = this.settled.get(id);
+        if (done) return Promise.resolve(done.value as T);
+        let pending = this.inFlight.get(id) as Promise<T> | undefined;
+        if (!pending) {
+            pending = make();
+            this.inFlight.set(id, pending);
+            pending.then(
+                value => {
+                    this.settled.set(id, { value });
+                    this.inFlight.delete(id);
+                },
+                () => undefined,
+            );
+        }
+        return pending;
     }
 
     /**

@@ -415,7 +415,11 @@ function installSizes(): void {
                 encoding: "utf8",
                 stdio: ["ignore", "pipe", "pipe"],
             });
-        const tarball = npm(REPO, ["pack", "--ignore-scripts", "--silent", "--pack-destination", dir]).trim().split("\n").pop()!;
+        const { release } = require(path.join(REPO, "tools", "manifest.js")) as { release: (out: string) => string };
+        const tarball = npm(release(path.join(dir, "release")), ["pack", "--silent", "--pack-destination", dir])
+            .trim()
+            .split("\n")
+            .pop()!;
         execFileSync("tar", ["-xzf", path.join(dir, tarball), "-C", dir]);
         const pack = path.join(dir, "package");
         npm(pack, ["install", "--omit=dev", "--prefer-offline"]);

@@ -19,6 +19,7 @@ if (dir && process.argv.some(arg => arg.includes("run-policy-pack"))) {
             cpuMs: (cpu.user + cpu.system) / 1000,
             wallMs: Number(process.hrtime.bigint() - started) / 1e6,
             peakRssMb: hwm ? Number(hwm) / 1024 : null,
+            memory: process.memoryUsage(),
         };
         fs.writeFileSync(path.join(dir, `${process.pid}.json`), JSON.stringify(out));
     };
@@ -61,6 +62,8 @@ if (dir && process.argv.some(arg => arg.includes("run-policy-pack"))) {
                         stats.analyzeStackMs += ms;
                         write();
                         profile?.();
+                        if (process.env.BENCH_PROBE_HEAP)
+                            require("node:v8").writeHeapSnapshot(path.join(dir, `${process.pid}.heapsnapshot`));
                     });
                 return addService.call(this, service, wrapped);
             };

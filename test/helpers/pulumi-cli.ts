@@ -223,8 +223,7 @@ export function noopPack(policies: number): string {
     );
     fs.writeFileSync(
         path.join(dir, "PulumiPolicy.yaml"),
-        // JavaScript loaded as it is, as this pack is: the cheapest start a Node pack can have.
-        "description: Judges nothing (the benchmark's floor for any pack).\nruntime:\n  name: nodejs\n  options:\n    typescript: false\n",
+        "description: Judges nothing (the benchmark's floor for any pack).\nruntime: nodejs\n",
     );
     fs.symlinkSync(path.join(REPO, "node_modules"), path.join(dir, "node_modules"));
     return dir;

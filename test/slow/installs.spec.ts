@@ -21,13 +21,12 @@ const user = {
     props: { name: "installed-user" },
 };
 
-/** The published tarball, unpacked into a new folder, as the CLI unpacks a pack it downloads. */
+/** The published tarball (`npm pack` of the release folder), unpacked into a new folder, as the CLI unpacks a pack. */
 function unpackedTarball(): string {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "uic-install-"));
-    const tarball = execFileSync("npm", ["pack", "--ignore-scripts", "--silent", "--pack-destination", dir], {
-        cwd: REPO,
-        encoding: "utf8",
-    })
+    const { release } = require(path.join(REPO, "tools", "manifest.js")) as { release: (out: string) => string };
+    const staged = release(path.join(dir, "release"));
+    const tarball = execFileSync("npm", ["pack", "--silent", "--pack-destination", dir], { cwd: staged, encoding: "utf8" })
         .trim()
         .split("\n")
         .pop()!;
@@ -77,14 +76,23 @@ describe("end to end: the pack as published and installed", function () {
             "dist/.source-hash",
             "PulumiPolicy.yaml",
             "tools/build-stamp.js",
-            "tools/bundle.js",
             "samples/demo-account.json",
         ]) {
             assert.ok(fs.existsSync(path.join(dir, file)), file);
         }
         for (const absent of ["index.ts", "rules", "tsconfig.json", "bin", "package-lock.json", "test", "node_modules"])
             assert.ok(!fs.existsSync(path.join(dir, absent)), absent);
-        const manifest = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")) as { dependencies: Record<string, string> };
+        const manifest = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")) as {
+            dependencies: Record<string, string>;
+            devDependencies?: unknown;
+            scripts?: unknown;
+        };
+        assert.equal(
+            manifest.devDependencies,
+            undefined,
+            "no dev dependencies: npm would install TypeScript, an optional peer of @pulumi/pulumi",
+        );
+        assert.equal(manifest.scripts, undefined, "an install runs nothing");
         assert.deepEqual(
             Object.keys(manifest.dependencies).sort(),
             ["@grpc/grpc-js", "@pulumi/policy", "@pulumi/pulumi", "google-protobuf"],
@@ -102,11 +110,11 @@ describe("end to end: the pack as published and installed", function () {
         it(`${what}: starts as the CLI starts it and judges, and check runs`, async () => {
             const dir = unpackedTarball();
             npmInstall(dir, args, env);
-            const devOnly = args.length > 0 || env.NODE_ENV === "production";
-            assert.equal(fs.existsSync(path.join(dir, "node_modules", "mocha")), !devOnly, "dev dependencies only when asked for");
-            if (devOnly)
-                for (const bundled of ["typescript", "ts-node", "@aws-sdk", "esbuild"])
-                    assert.ok(!fs.existsSync(path.join(dir, "node_modules", bundled)), `${bundled} is not installed`);
+            for (const absent of ["mocha", "typescript", "ts-node", "@aws-sdk", "esbuild"])
+                assert.ok(
+                    !fs.existsSync(path.join(dir, "node_modules", absent)),
+                    `${absent} is not installed: bundled, or a dev dependency`,
+                );
             const result = await judge(dir);
             assert.deepEqual(verdictLines(result), [`mandatory iam-user-unused-access-key installed ${STALE_KEY}`]);
             assert.equal(result.output, "", "nothing printed: the bundle is complete");

@@ -1,11 +1,9 @@
 // Starts a policy pack exactly as `pulumi preview --policy-pack DIR` does (docs/pack-run.md): the
 // `run-policy-pack` entry of the pack's own @pulumi/pulumi, cwd = DIR, the caller's environment plus the
-// PULUMI_* variables (PULUMI_NODEJS_TYPESCRIPT as PulumiPolicy.yaml's runtime options say), and the gRPC port
-// as the first line of stdout.
+// PULUMI_* variables, and the gRPC port as the first line of stdout.
 import { ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { load as loadYaml } from "js-yaml";
 
 export interface StackIdentity {
     stack: string;
@@ -43,27 +41,11 @@ export function runPolicyPackEntry(packDir: string): string {
     return require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [path.resolve(packDir)] });
 }
 
-/**
- * Whether the language host would load the pack through ts-node: PulumiPolicy.yaml's `runtime.options.typescript`,
- * true unless set to false (the host's default).
- */
-export function loadsTypeScript(packDir: string): boolean {
-    const file = path.join(packDir, "PulumiPolicy.yaml");
-    if (!fs.existsSync(file)) return true;
-    const project = loadYaml(fs.readFileSync(file, "utf8")) as { runtime?: unknown } | undefined;
-    const runtime = project?.runtime;
-    if (typeof runtime !== "object" || runtime === null) return true;
-    const typescript = (runtime as { options?: { typescript?: unknown } }).options?.typescript;
-    return typescript !== false;
-}
-
 export function startPack(options: PackStartOptions): Promise<PackProcess> {
     const packDir = path.resolve(options.packDir);
     const started = process.hrtime.bigint();
     const env: NodeJS.ProcessEnv = {
         ...(options.env ?? process.env),
-        // As the language host does: its ts-node, unless the pack's PulumiPolicy.yaml turns it off.
-        ...(loadsTypeScript(packDir) ? { PULUMI_NODEJS_TYPESCRIPT: "true" } : {}),
         ...(options.withoutStackConfig ? {} : { PULUMI_CONFIG: JSON.stringify(options.stack.config) }),
         PULUMI_NODEJS_STACK: options.stack.stack,
         PULUMI_NODEJS_PROJECT: options.stack.project,
