@@ -7,6 +7,8 @@ export default tseslint.config(
     {
         ignores: [
             "bin/",
+            "dist/",
+            "release/",
             "node_modules/",
             "test/programs/node_modules/",
             "test/programs/bin/",
@@ -22,7 +24,7 @@ export default tseslint.config(
     {
         languageOptions: {
             parserOptions: {
-                projectService: { allowDefaultProject: ["*.js", "tools/*.js", "test/programs/*.js"] },
+                projectService: { allowDefaultProject: ["*.js", "tools/*.js", "test/programs/*.js", "test/bench/*.js"] },
                 tsconfigRootDir: import.meta.dirname,
             },
         },
@@ -60,6 +62,7 @@ export default tseslint.config(
                 __dirname: "readonly",
                 console: "readonly",
                 Buffer: "readonly",
+                setInterval: "readonly",
             },
         },
     },

@@ -36,8 +36,12 @@ if (dir && process.argv.some(arg => arg.includes("run-policy-pack"))) {
                 if (!error) fs.writeFileSync(path.join(dir, `${process.pid}.cpuprofile`), JSON.stringify(result.profile));
             });
     }
+    let peakBefore;
+    let stackHandler;
     const timed = (handler, add) =>
         function (call, callback) {
+            if (handler === stackHandler)
+                peakBefore = Number(/VmHWM:\s+(\d+) kB/.exec(fs.readFileSync("/proc/self/status", "utf8"))?.[1]) / 1024;
             const t0 = process.hrtime.bigint();
             return handler.call(this, call, (...args) => {
                 add(Number(process.hrtime.bigint() - t0) / 1e6);
@@ -52,13 +56,17 @@ if (dir && process.argv.some(arg => arg.includes("run-policy-pack"))) {
             loaded.Server.prototype.__benchProbe = true;
             loaded.Server.prototype.addService = function (service, impl) {
                 const wrapped = { ...impl };
+                stackHandler = impl.analyzeStack;
                 if (impl.analyze)
                     wrapped.analyze = timed(impl.analyze, ms => {
                         stats.analyzeCalls++;
+                        if (String(stats.analyzeCalls) === process.env.BENCH_PROBE_HEAP_AT)
+                            require("node:v8").writeHeapSnapshot(path.join(dir, `${process.pid}.at.heapsnapshot`));
                         stats.analyzeMs += ms;
                     });
                 if (impl.analyzeStack)
                     wrapped.analyzeStack = timed(impl.analyzeStack, ms => {
+                        stats.peakRssBeforeStackMb ??= peakBefore;
                         stats.analyzeStackMs += ms;
                         write();
                         profile?.();

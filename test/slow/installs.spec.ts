@@ -24,8 +24,10 @@ const user = {
 /** The published tarball (`npm pack` of the release folder), unpacked into a new folder, as the CLI unpacks a pack. */
 function unpackedTarball(): string {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "uic-install-"));
-    const { release } = require(path.join(REPO, "tools", "manifest.js")) as { release: (out: string) => string };
-    const staged = release(path.join(dir, "release"));
+    // `npm run release` without its build (npm test has just bundled): the folder as published.
+    const staged = execFileSync(process.execPath, [path.join(REPO, "tools", "manifest.js"), path.join(dir, "release")], {
+        encoding: "utf8",
+    }).trim();
     const tarball = execFileSync("npm", ["pack", "--silent", "--pack-destination", dir], { cwd: staged, encoding: "utf8" })
         .trim()
         .split("\n")
