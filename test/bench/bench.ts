@@ -404,7 +404,7 @@ function diskMb(dir: string): number {
 
 /**
  * The published package installed with --omit=dev, beside a no-op pack's install of the two packages every Node pack
- * needs (@pulumi/pulumi, @pulumi/policy, at the versions this pack's lockfile holds): the floor.
+ * needs (@pulumi/pulumi, @pulumi/policy, at the ranges this pack asks for, resolved for the Node that runs it): the floor.
  */
 function installSizes(): void {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-install-"));
@@ -430,15 +430,23 @@ function installSizes(): void {
         npm(pack, ["install", "--omit=dev", "--prefer-offline"]);
         const floor = path.join(dir, "floor");
         fs.mkdirSync(floor);
-        const lock = JSON.parse(fs.readFileSync(path.join(REPO, "package-lock.json"), "utf8")) as {
-            packages: Record<string, { version: string }>;
-        };
-        const pinned = ["@pulumi/pulumi", "@pulumi/policy"].map(p => `${p}@${lock.packages[`node_modules/${p}`].version}`);
+        // The ranges this pack asks for, resolved as npm resolves them for the Node that runs it (a newer Node gets a
+        // newer @pulumi/pulumi), as the pack's own install just did.
+        const ranges = (JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8")) as { dependencies: Record<string, string> })
+            .dependencies;
+        const pinned = ["@pulumi/pulumi", "@pulumi/policy"].map(p => `${p}@${ranges[p]}`);
         fs.writeFileSync(path.join(floor, "package.json"), JSON.stringify({ name: "noop-pack", version: "0.0.1", dependencies: {} }));
         npm(floor, ["install", "--omit=dev", "--prefer-offline", ...pinned]);
         const [packMb, floorMb] = [diskMb(pack), diskMb(floor)];
+        const version = (dir: string) =>
+            (
+                JSON.parse(fs.readFileSync(path.join(dir, "node_modules", "@pulumi", "pulumi", "package.json"), "utf8")) as {
+                    version: string;
+                }
+            ).version;
         console.log(
-            `== install: the published package with npm install --omit=dev ${fmt(packMb, 0)} MB; a no-op pack's ${pinned.join(" + ")} ${fmt(floorMb, 0)} MB; ` +
+            `== install: the published package with npm install --omit=dev ${fmt(packMb, 0)} MB (@pulumi/pulumi ${version(pack)}); ` +
+                `a no-op pack's ${pinned.join(" + ")} ${fmt(floorMb, 0)} MB (@pulumi/pulumi ${version(floor)}); ` +
                 `${fmt(packMb - floorMb, 1)} MB above: ${target("install ≤ 20 MB above a no-op pack's", packMb - floorMb <= 20)}\n`,
         );
     } finally {
