@@ -4,12 +4,11 @@
 // load) stay outside: the CLI starts a pack
 // with the @pulumi/pulumi in the pack's own node_modules, and the policy SDK needs that same copy. So an
 // install needs nothing else, and a start reads three files instead of some 900 modules.
-//   node tools/bundle.js             (npm run build, pretest)
-//   node tools/bundle.js --prepare   (npm's prepare: nothing to do in an installed package, which has no sources)
+//   node tools/bundle.js   (npm run build, pretest, and npm's prepare: npm ci in a checkout, a git dependency)
 // Type checking is tsc's job (npm run build, npm test, lint); esbuild only strips the types.
 "use strict";
 const path = require("node:path");
-const { isSourceCheckout, writeStamp, DIST } = require("./build-stamp");
+const { writeStamp, DIST } = require("./build-stamp");
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -39,7 +38,6 @@ async function bundle() {
     writeStamp();
 }
 
-if (process.argv.includes("--prepare") && !isSourceCheckout()) process.exit(0);
 bundle().catch(error => {
     process.stderr.write(`bundle: ${error.message}\n`);
     process.exit(1);

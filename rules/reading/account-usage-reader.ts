@@ -153,25 +153,30 @@ export class AccountUsageReader implements UsageReader {
         }
     }
 
-    /** Starts fetching the account's report before any user is asked about (what `reportFor` would fetch first). */
+    /** Starts fetching the account's report before any user is asked about. */
     startReport(): void {
+        void this.firstReport();
+    }
+
+    /**
+     * The report the account reads first, fetched once: none for the per-user APIs; asked for (`source: report`), the
+     * report generated within the account's budget (the wait is the account's, not a user's); else (auto) the report
+     * that already exists, which costs one call whatever the number of users.
+     */
+    private firstReport(): Promise<ReportResult> | undefined {
         const { source, reportWaitMs } = this.settings;
-        if (source === "api" || this.setAside) return;
-        if (source === "report") void this.generate(reportWaitMs);
-        else this.existingReport ??= getCredentialReport(this.iam, this.now);
+        if (source === "api" || this.setAside) return undefined;
+        if (source === "report") return this.generate(reportWaitMs);
+        return (this.existingReport ??= getCredentialReport(this.iam, this.now));
     }
 
     /** The report to screen with, or undefined to read this user with the per-user APIs. */
     private async reportFor(): Promise<CredentialReport | undefined> {
         const { source, reportWaitMs, autoReportAfterUsers } = this.settings;
-        if (source === "api" || this.setAside) return undefined;
-        if (source === "report") {
-            // Asked for: waited for, once for the account (the wait is the account's budget, not a user's).
-            return this.usable(await this.generate(reportWaitMs));
-        }
-        // auto: a report that already exists costs one call, whatever the number of users.
-        this.existingReport ??= getCredentialReport(this.iam, this.now);
-        const existing = await this.existingReport;
+        const first = this.firstReport();
+        if (!first) return undefined;
+        if (source === "report") return this.usable(await first);
+        const existing = await first;
         if (existing.status !== "missing") return this.usable(existing); // unavailable (e.g. AccessDenied): per-user APIs
         // No usable report: a few users are cheaper per user; past that, generate one in the background.
         if (!this.generatedReport && this.usersReadLive.size < autoReportAfterUsers) return undefined;

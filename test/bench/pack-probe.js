@@ -2,6 +2,8 @@
 // policy pack's process (run-policy-pack): it times the pack's Analyze and AnalyzeStack handlers and writes the
 // process's CPU time, that time and its peak RSS to BENCH_PROBE_DIR/<pid>.json. The engine kills a pack without an
 // exit hook, so the file is rewritten after AnalyzeStack (the engine's last call) and every second meanwhile.
+// For looking into a figure by hand: BENCH_PROBE_PROFILE=1 adds a CPU profile (<pid>.cpuprofile), BENCH_PROBE_HEAP=1 a
+// heap snapshot at AnalyzeStack, BENCH_PROBE_HEAP_AT=N one after the Nth Analyze (<pid>.at.heapsnapshot).
 "use strict";
 const fs = require("node:fs");
 const path = require("node:path");
@@ -36,12 +38,8 @@ if (dir && process.argv.some(arg => arg.includes("run-policy-pack"))) {
                 if (!error) fs.writeFileSync(path.join(dir, `${process.pid}.cpuprofile`), JSON.stringify(result.profile));
             });
     }
-    let peakBefore;
-    let stackHandler;
     const timed = (handler, add) =>
         function (call, callback) {
-            if (handler === stackHandler)
-                peakBefore = Number(/VmHWM:\s+(\d+) kB/.exec(fs.readFileSync("/proc/self/status", "utf8"))?.[1]) / 1024;
             const t0 = process.hrtime.bigint();
             return handler.call(this, call, (...args) => {
                 add(Number(process.hrtime.bigint() - t0) / 1e6);
@@ -56,7 +54,6 @@ if (dir && process.argv.some(arg => arg.includes("run-policy-pack"))) {
             loaded.Server.prototype.__benchProbe = true;
             loaded.Server.prototype.addService = function (service, impl) {
                 const wrapped = { ...impl };
-                stackHandler = impl.analyzeStack;
                 if (impl.analyze)
                     wrapped.analyze = timed(impl.analyze, ms => {
                         stats.analyzeCalls++;
@@ -66,7 +63,6 @@ if (dir && process.argv.some(arg => arg.includes("run-policy-pack"))) {
                     });
                 if (impl.analyzeStack)
                     wrapped.analyzeStack = timed(impl.analyzeStack, ms => {
-                        stats.peakRssBeforeStackMb ??= peakBefore;
                         stats.analyzeStackMs += ms;
                         write();
                         profile?.();
