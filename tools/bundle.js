@@ -4,11 +4,13 @@
 // load) stay outside: the CLI starts a pack
 // with the @pulumi/pulumi in the pack's own node_modules, and the policy SDK needs that same copy. So an
 // install needs nothing else, and a start reads three files instead of some 900 modules.
-//   node tools/bundle.js   (npm run build, pretest, and npm's prepare: npm ci in a checkout, a git dependency)
+//   node tools/bundle.js             (npm run build, pretest)
+//   node tools/bundle.js --prepare   (npm's prepare: in a checkout it bundles; in a package packed from a checkout
+//                                     with plain `npm pack`, which keeps the scripts but not the sources, it does nothing)
 // Type checking is tsc's job (npm run build, npm test, lint); esbuild only strips the types.
 "use strict";
 const path = require("node:path");
-const { writeStamp, DIST } = require("./build-stamp");
+const { isSourceCheckout, writeStamp, DIST } = require("./build-stamp");
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -38,6 +40,7 @@ async function bundle() {
     writeStamp();
 }
 
+if (process.argv.includes("--prepare") && !isSourceCheckout()) process.exit(0);
 bundle().catch(error => {
     process.stderr.write(`bundle: ${error.message}\n`);
     process.exit(1);

@@ -157,6 +157,21 @@ describe("end to end: the pack as published and installed", function () {
         assert.deepEqual(verdictLines(missing), [`mandatory iam-user-unused-access-key installed ${STALE_KEY}`]);
     });
 
+    it("a tarball packed from the checkout with plain npm pack (scripts kept, no sources): npm install --omit=dev succeeds, starts and judges", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "uic-plain-pack-"));
+        const tarball = execFileSync("npm", ["pack", "--silent", "--pack-destination", dir], { cwd: REPO, encoding: "utf8" })
+            .trim()
+            .split("\n")
+            .pop()!;
+        execFileSync("tar", ["-xzf", path.join(dir, tarball), "-C", dir]);
+        const unpacked = path.join(dir, "package");
+        // Its prepare script runs here and must do nothing: there is nothing to bundle from. npm install fails if it fails.
+        npmInstall(unpacked, ["--omit=dev"]);
+        const result = await judge(unpacked);
+        assert.deepEqual(verdictLines(result), [`mandatory iam-user-unused-access-key installed ${STALE_KEY}`]);
+        assert.equal(result.output, "");
+    });
+
     it("an installed package without its bundle says to reinstall it, and does not start", async () => {
         const dir = unpackedTarball();
         npmInstall(dir, ["--omit=dev"]);
