@@ -16,8 +16,10 @@ const ROOT = path.resolve(__dirname, "..");
 
 async function bundle() {
     const esbuild = require("esbuild");
+    const { xmlParserPatch, assertPatched } = require("./sdk-xml-patch");
+    const patch = xmlParserPatch();
     const entries = { pack: "index.ts", check: "tools/check.ts", "local-iam": "tools/local-iam/main.ts" };
-    await esbuild.build({
+    const { metafile } = await esbuild.build({
         absWorkingDir: ROOT,
         entryPoints: Object.entries(entries).map(([out, input]) => ({ in: input, out })),
         outdir: DIST,
@@ -36,7 +38,10 @@ async function bundle() {
         sourcesContent: false,
         legalComments: "none",
         logLevel: "warning",
+        plugins: [patch.plugin],
+        metafile: true,
     });
+    assertPatched(patch, metafile);
     writeStamp();
 }
 

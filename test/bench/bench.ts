@@ -508,6 +508,31 @@ async function main(): Promise<void> {
                     `${confirmationCalls} confirmation calls (${fmt(confirmationCalls / Math.max(flagged, 1), 2)}/flagged user)`,
             );
             if (n >= 1000) {
+                // The floor: any pack's process in the same path (the SDK, with the TypeScript compiler it loads).
+                // And a stack of a few of these users: the pack still reads the whole account's credential report.
+                const noop = noopPack(4);
+                let floor: PackRun;
+                try {
+                    floor = await packRun(iam, "no-op pack", names, 1, {}, undefined, { packDir: noop });
+                } finally {
+                    fs.rmSync(noop, { recursive: true, force: true });
+                }
+                const few = names.slice(0, 10);
+                const small = await packRun(iam, "small stack", few, 1);
+                console.log(
+                    `  peak RSS: this pack as the CLI runs it ${fmt(serial.run.peakRssMb ?? NaN)} MB; a no-op pack of four policies, same ${n} resources, ` +
+                        `${fmt(floor.run.peakRssMb ?? NaN)} MB (the SDK's floor); this pack on a stack of ${few.length} of these users, ` +
+                        `reading the whole account's report, ${fmt(small.run.peakRssMb ?? NaN)} MB: ` +
+                        target(
+                            `${n}-user account, stack of ${few.length}: peak RSS ≤ ${MEMORY_TARGET_MB} MB`,
+                            (small.run.peakRssMb ?? Infinity) <= MEMORY_TARGET_MB,
+                        ),
+                );
+                checks.push([
+                    `stack of ${few.length} = the same users in the whole stack`,
+                    JSON.stringify(packVerdicts(small.run)) ===
+                        JSON.stringify(packVerdicts(serial.run).filter(l => few.includes(l.split(" ")[0]))),
+                ]);
                 console.log(
                     `    peak RSS ≤ ${MEMORY_TARGET_MB} MB as the CLI runs it: ${target(`${n} users, CLI mode: peak RSS ≤ ${MEMORY_TARGET_MB} MB`, (serial.run.peakRssMb ?? Infinity) <= MEMORY_TARGET_MB)}; ` +
                         `in the stress test: ${target(`${n} users, stress test: peak RSS ≤ ${MEMORY_TARGET_MB} MB`, (concurrent.run.peakRssMb ?? Infinity) <= MEMORY_TARGET_MB)}`,
