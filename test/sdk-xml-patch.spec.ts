@@ -10,7 +10,9 @@ import fc from "fast-check";
 
 const REPO = path.resolve(__dirname, "..", "..");
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { patchXmlParser } = require(path.join(REPO, "tools", "sdk-xml-patch.js")) as { patchXmlParser(source: string, file?: string): string };
+const { patchXmlParser } = require(path.join(REPO, "tools", "sdk-xml-patch.js")) as {
+    patchXmlParser: (source: string, file?: string) => string;
+};
 
 type Parse = (xml: string) => unknown;
 const SDK = path.join(REPO, "node_modules", "@aws-sdk", "xml-builder");
@@ -101,6 +103,9 @@ describe("the bundled AWS SDK's XML parser (tools/sdk-xml-patch.js)", () => {
     it("patches both of the SDK's builds, and refuses a parser without the loop rather than shipping it unpatched", () => {
         const es = fs.readFileSync(path.join(SDK, "dist-es", "xml-parser.js"), "utf8");
         assert.match(patchXmlParser(es), /p\.x\.slice\(p\.i, textEnd\)/);
-        assert.throws(() => patchXmlParser(patchXmlParser(original), "index.js"), /index\.js: expected its character-by-character text loop once, found it 0 times/);
+        assert.throws(
+            () => patchXmlParser(patchXmlParser(original), "index.js"),
+            /index\.js: expected its character-by-character text loop once, found it 0 times/,
+        );
     });
 });

@@ -406,52 +406,78 @@ function diskMb(dir: string): number {
  * The published package installed with --omit=dev, beside a no-op pack's install of the two packages every Node pack
  * needs (@pulumi/pulumi, @pulumi/policy, at the ranges this pack asks for, resolved for the Node that runs it): the floor.
  */
-function installSizes(): void {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-install-"));
-    try {
-        // As a user's shell runs npm: without the npm_config_* variables `npm run bench` hands its scripts, which made
-        // the nested install of the package leave packages out (87 MB against 95 MB from a shell).
-        const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
-        const npm = (cwd: string, args: string[]) =>
-            execFileSync("npm", [...args, "--no-audit", "--no-fund", "--loglevel=error"], {
-                cwd,
-                env,
-                encoding: "utf8",
-                stdio: ["ignore", "pipe", "pipe"],
-            });
-        const release = (out: string) =>
-            execFileSync(process.execPath, [path.join(REPO, "tools", "manifest.js"), out], { encoding: "utf8" }).trim();
-        const tarball = npm(release(path.join(dir, "release")), ["pack", "--silent", "--pack-destination", dir])
-            .trim()
-            .split("\n")
-            .pop()!;
-        execFileSync("tar", ["-xzf", path.join(dir, tarball), "-C", dir]);
-        const pack = path.join(dir, "package");
-        npm(pack, ["install", "--omit=dev", "--prefer-offline"]);
-        const floor = path.join(dir, "floor");
-        fs.mkdirSync(floor);
-        // The ranges this pack asks for, resolved as npm resolves them for the Node that runs it (a newer Node gets a
-        // newer @pulumi/pulumi), as the pack's own install just did.
-        const ranges = (JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8")) as { dependencies: Record<string, string> })
-            .dependencies;
-        const pinned = ["@pulumi/pulumi", "@pulumi/policy"].map(p => `${p}@${ranges[p]}`);
-        fs.writeFileSync(path.join(floor, "package.json"), JSON.stringify({ name: "noop-pack", version: "0.0.1", dependencies: {} }));
-        npm(floor, ["install", "--omit=dev", "--prefer-offline", ...pinned]);
-        const [packMb, floorMb] = [diskMb(pack), diskMb(floor)];
-        const version = (dir: string) =>
-            (
-                JSON.parse(fs.readFileSync(path.join(dir, "node_modules", "@pulumi", "pulumi", "package.json"), "utf8")) as {
-                    version: string;
-                }
-            ).version;
-        console.log(
-            `== install: the published package with npm install --omit=dev ${fmt(packMb, 0)} MB (@pulumi/pulumi ${version(pack)}); ` +
-                `a no-op pack's ${pinned.join(" + ")} ${fmt(floorMb, 0)} MB (@pulumi/pulumi ${version(floor)}); ` +
-                `${fmt(packMb - floorMb, 1)} MB above: ${target("install ≤ 20 MB above a no-op pack's", packMb - floorMb <= 20)}\n`,
+/** The AWS SDK's XML parser on one GetCredentialReport answer, as installed and as the bundle patches it. */
+function xmlParsing(): void {
+    const parse = (kind: string, users: number) =>
+        JSON.parse(
+            execFileSync(process.execPath, [path.join(REPO, "test", "bench", "xml-parse.js"), kind, String(users)], { encoding: "utf8" }),
+        ) as { ms: number; peakRssMb: number };
+    const sizes = [5000, 20000].map(users => {
+        const [sdk, patched] = [parse("sdk", users), parse("patched", users)];
+        return (
+            `${users} users: the SDK's own ${fmt(sdk.ms, 0)} ms, peak RSS ${fmt(sdk.peakRssMb, 0)} MB; as bundled ${fmt(patched.ms, 0)} ms ` +
+            `(${fmt(sdk.ms / patched.ms, 0)}x faster), ${fmt(patched.peakRssMb, 0)} MB`
         );
-    } finally {
-        fs.rmSync(dir, { recursive: true, force: true });
-    }
+    });
+    console.log(`== one GetCredentialReport answer through the AWS SDK's XML parser, a fresh process each: ${sizes.join("; ")}\n`);
+}
+
+/** The published package installed as a user installs it, and beside it a no-op pack's install of the two SDKs. */
+interface Installed {
+    dir: string;
+    /** The unpacked release tarball after `npm install --omit=dev`. */
+    pack: string;
+    floor: string;
+}
+
+function installRelease(): Installed {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-install-"));
+    // As a user's shell runs npm: without the npm_config_* variables `npm run bench` hands its scripts, which made
+    // the nested install of the package leave packages out (87 MB against 95 MB from a shell).
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
+    const npm = (cwd: string, args: string[]) =>
+        execFileSync("npm", [...args, "--no-audit", "--no-fund", "--loglevel=error"], {
+            cwd,
+            env,
+            encoding: "utf8",
+            stdio: ["ignore", "pipe", "pipe"],
+        });
+    const release = (out: string) =>
+        execFileSync(process.execPath, [path.join(REPO, "tools", "manifest.js"), out], { encoding: "utf8" }).trim();
+    const tarball = npm(release(path.join(dir, "release")), ["pack", "--silent", "--pack-destination", dir])
+        .trim()
+        .split("\n")
+        .pop()!;
+    execFileSync("tar", ["-xzf", path.join(dir, tarball), "-C", dir]);
+    const pack = path.join(dir, "package");
+    npm(pack, ["install", "--omit=dev", "--prefer-offline"]);
+    const floor = path.join(dir, "floor");
+    fs.mkdirSync(floor);
+    // The ranges this pack asks for, resolved as npm resolves them for the Node that runs it (a newer Node gets a
+    // newer @pulumi/pulumi), as the pack's own install just did.
+    fs.writeFileSync(path.join(floor, "package.json"), JSON.stringify({ name: "noop-pack", version: "0.0.1", dependencies: {} }));
+    npm(floor, ["install", "--omit=dev", "--prefer-offline", ...floorPackages()]);
+    return { dir, pack, floor };
+}
+
+function floorPackages(): string[] {
+    const ranges = (JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8")) as { dependencies: Record<string, string> })
+        .dependencies;
+    return ["@pulumi/pulumi", "@pulumi/policy"].map(p => `${p}@${ranges[p]}`);
+}
+
+function sdkVersion(dir: string): string {
+    return (JSON.parse(fs.readFileSync(path.join(dir, "node_modules", "@pulumi", "pulumi", "package.json"), "utf8")) as { version: string })
+        .version;
+}
+
+function installSizes(installed: Installed): void {
+    const [packMb, floorMb] = [diskMb(installed.pack), diskMb(installed.floor)];
+    console.log(
+        `== install: the published package with npm install --omit=dev ${fmt(packMb, 0)} MB (@pulumi/pulumi ${sdkVersion(installed.pack)}); ` +
+            `a no-op pack's ${floorPackages().join(" + ")} ${fmt(floorMb, 0)} MB (@pulumi/pulumi ${sdkVersion(installed.floor)}); ` +
+            `${fmt(packMb - floorMb, 1)} MB above: ${target("install ≤ 20 MB above a no-op pack's", packMb - floorMb <= 20)}\n`,
+    );
 }
 
 async function main(): Promise<void> {
@@ -465,6 +491,9 @@ async function main(): Promise<void> {
             `stress test: ${CONCURRENT} Analyze calls in flight (the CLI never does this)\n`,
     );
     let parityFailures = 0;
+    // Installed first, so that the memory runs can start the package as users install it too.
+    const installed = process.env.BENCH_INSTALL !== "0" ? installRelease() : undefined;
+    if (installed) process.once("exit", () => fs.rmSync(installed.dir, { recursive: true, force: true }));
     for (const n of SIZES) {
         const account = benchAccount(n);
         const iam = await startLocalIam({ ...account, faults: { latencyMs: LATENCY_MS, ratePerSecond: RATE, burst: RATE / 10 } });
@@ -510,19 +539,23 @@ async function main(): Promise<void> {
             if (n >= 1000) {
                 // The floor: any pack's process in the same path (the SDK, with the TypeScript compiler it loads).
                 // And a stack of a few of these users: the pack still reads the whole account's credential report.
-                const noop = noopPack(4);
-                let floor: PackRun;
-                try {
-                    floor = await packRun(iam, "no-op pack", names, 1, {}, undefined, { packDir: noop });
-                } finally {
-                    fs.rmSync(noop, { recursive: true, force: true });
-                }
+                // The checkout runs with the TypeScript of its dev dependencies; the published package as installed
+                // (npm install --omit=dev) with the older one @pulumi/pulumi carries.
+                const rss = (r: PackRun) => `${fmt(r.run.peakRssMb ?? NaN)} MB`;
+                const floorRun = async (nodeModules: string) => {
+                    const noop = noopPack(4, nodeModules);
+                    try {
+                        return await packRun(iam, "no-op pack", names, 1, {}, undefined, { packDir: noop });
+                    } finally {
+                        fs.rmSync(noop, { recursive: true, force: true });
+                    }
+                };
+                const floor = await floorRun(path.join(REPO, "node_modules"));
                 const few = names.slice(0, 10);
                 const small = await packRun(iam, "small stack", few, 1);
                 console.log(
-                    `  peak RSS: this pack as the CLI runs it ${fmt(serial.run.peakRssMb ?? NaN)} MB; a no-op pack of four policies, same ${n} resources, ` +
-                        `${fmt(floor.run.peakRssMb ?? NaN)} MB (the SDK's floor); this pack on a stack of ${few.length} of these users, ` +
-                        `reading the whole account's report, ${fmt(small.run.peakRssMb ?? NaN)} MB: ` +
+                    `  peak RSS as the CLI runs it, this checkout: this pack ${rss(serial)}; a no-op pack of four policies, same ${n} resources, ${rss(floor)} (the SDK's floor); ` +
+                        `this pack on a stack of ${few.length} of these users, reading the whole account's report, ${rss(small)}: ` +
                         target(
                             `${n}-user account, stack of ${few.length}: peak RSS ≤ ${MEMORY_TARGET_MB} MB`,
                             (small.run.peakRssMb ?? Infinity) <= MEMORY_TARGET_MB,
@@ -533,6 +566,22 @@ async function main(): Promise<void> {
                     JSON.stringify(packVerdicts(small.run)) ===
                         JSON.stringify(packVerdicts(serial.run).filter(l => few.includes(l.split(" ")[0]))),
                 ]);
+                if (installed) {
+                    const pack = await packRun(iam, "installed", names, 1, {}, undefined, { packDir: installed.pack });
+                    const noop = await floorRun(path.join(installed.floor, "node_modules"));
+                    console.log(
+                        `  the published package as installed (npm install --omit=dev, @pulumi/pulumi ${sdkVersion(installed.pack)}): this pack ${rss(pack)}; ` +
+                            `a no-op pack of four policies on the same SDKs ${rss(noop)}: ` +
+                            target(
+                                `${n} users, installed package: peak RSS ≤ ${MEMORY_TARGET_MB} MB`,
+                                (pack.run.peakRssMb ?? Infinity) <= MEMORY_TARGET_MB,
+                            ),
+                    );
+                    checks.push([
+                        "installed package = checkout",
+                        JSON.stringify(packVerdicts(pack.run)) === JSON.stringify(packVerdicts(serial.run)),
+                    ]);
+                }
                 console.log(
                     `    peak RSS ≤ ${MEMORY_TARGET_MB} MB as the CLI runs it: ${target(`${n} users, CLI mode: peak RSS ≤ ${MEMORY_TARGET_MB} MB`, (serial.run.peakRssMb ?? Infinity) <= MEMORY_TARGET_MB)}; ` +
                         `in the stress test: ${target(`${n} users, stress test: peak RSS ≤ ${MEMORY_TARGET_MB} MB`, (concurrent.run.peakRssMb ?? Infinity) <= MEMORY_TARGET_MB)}`,
@@ -638,7 +687,8 @@ async function main(): Promise<void> {
         }
     }
     flatness();
-    if (process.env.BENCH_INSTALL !== "0") installSizes();
+    xmlParsing();
+    if (installed) installSizes(installed);
     if (OUTAGE_USERS > 0) await outages(OUTAGE_USERS);
     const missed = targets.filter(t => !t.ok);
     console.log(

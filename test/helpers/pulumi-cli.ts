@@ -207,10 +207,10 @@ export function cliFindings(output: string): CliFinding[] {
 }
 
 /**
- * A pack of `policies` policies that judge nothing, on this project's node_modules: the benchmark's floor for any pack
+ * A pack of `policies` policies that judge nothing, on this project's node_modules (or those given): the benchmark's floor for any pack
  * (one policy), and for one with as many policies as this pack (the SDK's own cost per policy and resource).
  */
-export function noopPack(policies: number): string {
+export function noopPack(policies: number, nodeModules = path.join(REPO, "node_modules")): string {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "noop-pack-"));
     const list = Array.from(
         { length: policies },
@@ -225,7 +225,7 @@ export function noopPack(policies: number): string {
         path.join(dir, "PulumiPolicy.yaml"),
         "description: Judges nothing (the benchmark's floor for any pack).\nruntime: nodejs\n",
     );
-    fs.symlinkSync(path.join(REPO, "node_modules"), path.join(dir, "node_modules"));
+    fs.symlinkSync(nodeModules, path.join(dir, "node_modules"));
     return dir;
 }
 
