@@ -352,14 +352,15 @@ async function realCli(n: number, account: AccountFile, driverVerdicts: string[]
         const cpu = probed("pack", p => p.cpuMs);
         const analyze = probed("pack", p => p.analyzeMs);
         const analyzeCalls = probed("pack", p => p.analyzeCalls);
-        const rss = Math.max(...figures.pack.map(f => f.probe?.peakRssMb ?? NaN));
+        const peak = (v: keyof typeof variants) => Math.max(...figures[v].map(f => f.probe?.peakRssMb ?? NaN));
+        const rss = peak("pack");
         console.log(
             `  the pack's own process in those previews: CPU ${secs(cpu)} (${fmt(cpu / analyzeCalls, 2)} ms per resource; ${policies} no-op policies: ` +
                 `${secs(probed("noops", p => p.cpuMs))}, 1: ${secs(probed("noop", p => p.cpuMs))}); inside Analyze ${secs(analyze)} over ${analyzeCalls} calls ` +
                 `(${fmt(analyze / analyzeCalls, 2)} ms per resource; ${policies} no-op policies ${fmt(
                     probed("noops", p => p.analyzeMs / p.analyzeCalls),
                     2,
-                )} ms); peak RSS ${fmt(rss, 0)} MB`,
+                )} ms); peak RSS ${fmt(rss, 0)} MB (${policies} no-op policies ${fmt(peak("noops"), 0)} MB, 1: ${fmt(peak("noop"), 0)} MB)`,
         );
         if (Number.isFinite(cpu)) perResource.set(n, { cpuMs: cpu / analyzeCalls, analyzeMs: analyze / analyzeCalls });
         console.log(
