@@ -4,32 +4,21 @@
 // compared on generated documents, well formed or not.
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
-import Module from "node:module";
 import * as path from "node:path";
 import fc from "fast-check";
 
 const REPO = path.resolve(__dirname, "..", "..");
+type Parse = (xml: string) => unknown;
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { patchXmlParser } = require(path.join(REPO, "tools", "sdk-xml-patch.js")) as {
+const { patchXmlParser, installedParser, compiledParser } = require(path.join(REPO, "tools", "sdk-xml-patch.js")) as {
     patchXmlParser: (source: string, file?: string) => string;
+    installedParser: () => { file: string; source: string };
+    compiledParser: (source: string) => Parse;
 };
 
-type Parse = (xml: string) => unknown;
-const SDK = path.join(REPO, "node_modules", "@aws-sdk", "xml-builder");
-
-/** The SDK's CommonJS build compiled from `source` (the file as installed, or patched). */
-function parserFrom(source: string): Parse {
-    const file = path.join(SDK, "dist-cjs", "index.js");
-    const m = new Module(file, module);
-    m.filename = file;
-    m.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(path.dirname(file));
-    (m as unknown as { _compile(code: string, file: string): void })._compile(source, file);
-    return (m.exports as { parseXML: Parse }).parseXML;
-}
-
-const original = fs.readFileSync(path.join(SDK, "dist-cjs", "index.js"), "utf8");
-const sdkParse = parserFrom(original);
-const patchedParse = parserFrom(patchXmlParser(original));
+const { file, source: original } = installedParser();
+const sdkParse = compiledParser(original);
+const patchedParse = compiledParser(patchXmlParser(original));
 
 /** What a parser makes of a document: its result, or the message it throws. */
 function outcome(parse: Parse, xml: string): unknown {
@@ -101,7 +90,7 @@ describe("the bundled AWS SDK's XML parser (tools/sdk-xml-patch.js)", () => {
     });
 
     it("patches both of the SDK's builds, and refuses a parser without the loop rather than shipping it unpatched", () => {
-        const es = fs.readFileSync(path.join(SDK, "dist-es", "xml-parser.js"), "utf8");
+        const es = fs.readFileSync(path.join(path.dirname(file), "..", "dist-es", "xml-parser.js"), "utf8");
         assert.match(patchXmlParser(es), /p\.x\.slice\(p\.i, textEnd\)/);
         assert.throws(
             () => patchXmlParser(patchXmlParser(original), "index.js"),

@@ -20,6 +20,7 @@ import { LocalIam, startLocalIam } from "../../tools/local-iam/server";
 import { AnalyzedResource } from "../../tools/driver/analyzer-client";
 import { drivePack, DriveResult } from "../../tools/driver/drive-pack";
 import { CLI, cliFindings, noopPack, Workspace } from "../helpers/pulumi-cli";
+import { unpackedRelease } from "../helpers/release";
 import { OUTAGES, runThroughOutage } from "../helpers/outage-run";
 
 const REPO = path.resolve(__dirname, "..", "..", "..");
@@ -403,10 +404,6 @@ function diskMb(dir: string): number {
     return Number(execFileSync("du", ["-sk", dir], { encoding: "utf8" }).split("\t")[0]) / 1024;
 }
 
-/**
- * The published package installed with --omit=dev, beside a no-op pack's install of the two packages every Node pack
- * needs (@pulumi/pulumi, @pulumi/policy, at the ranges this pack asks for, resolved for the Node that runs it): the floor.
- */
 /** The AWS SDK's XML parser on one GetCredentialReport answer, as installed and as the bundle patches it. */
 function xmlParsing(): void {
     const parse = (kind: string, users: number) =>
@@ -423,7 +420,10 @@ function xmlParsing(): void {
     console.log(`== one GetCredentialReport answer through the AWS SDK's XML parser, a fresh process each: ${sizes.join("; ")}\n`);
 }
 
-/** The published package installed as a user installs it, and beside it a no-op pack's install of the two SDKs. */
+/**
+ * The published package installed with --omit=dev, beside a no-op pack's install of the two packages every Node pack
+ * needs (@pulumi/pulumi, @pulumi/policy, at the ranges this pack asks for, resolved for the Node that runs it): the floor.
+ */
 interface Installed {
     dir: string;
     /** The unpacked release tarball after `npm install --omit=dev`. */
@@ -436,28 +436,20 @@ function installRelease(): Installed {
     // As a user's shell runs npm: without the npm_config_* variables `npm run bench` hands its scripts, which made
     // the nested install of the package leave packages out (87 MB against 95 MB from a shell).
     const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
-    const npm = (cwd: string, args: string[]) =>
-        execFileSync("npm", [...args, "--no-audit", "--no-fund", "--loglevel=error"], {
+    const install = (cwd: string, args: string[]) =>
+        execFileSync("npm", ["install", "--omit=dev", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error", ...args], {
             cwd,
             env,
-            encoding: "utf8",
             stdio: ["ignore", "pipe", "pipe"],
         });
-    const release = (out: string) =>
-        execFileSync(process.execPath, [path.join(REPO, "tools", "manifest.js"), out], { encoding: "utf8" }).trim();
-    const tarball = npm(release(path.join(dir, "release")), ["pack", "--silent", "--pack-destination", dir])
-        .trim()
-        .split("\n")
-        .pop()!;
-    execFileSync("tar", ["-xzf", path.join(dir, tarball), "-C", dir]);
-    const pack = path.join(dir, "package");
-    npm(pack, ["install", "--omit=dev", "--prefer-offline"]);
+    const pack = unpackedRelease(dir, env);
+    install(pack, []);
     const floor = path.join(dir, "floor");
     fs.mkdirSync(floor);
     // The ranges this pack asks for, resolved as npm resolves them for the Node that runs it (a newer Node gets a
     // newer @pulumi/pulumi), as the pack's own install just did.
     fs.writeFileSync(path.join(floor, "package.json"), JSON.stringify({ name: "noop-pack", version: "0.0.1", dependencies: {} }));
-    npm(floor, ["install", "--omit=dev", "--prefer-offline", ...floorPackages()]);
+    install(floor, floorPackages());
     return { dir, pack, floor };
 }
 

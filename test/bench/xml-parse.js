@@ -2,18 +2,11 @@
 // patches it ("patched", tools/sdk-xml-patch.js), in a fresh process: prints {"ms": …, "peakRssMb": …} for the bench.
 //   node test/bench/xml-parse.js sdk|patched <users>
 "use strict";
-const fs = require("node:fs");
-const Module = require("node:module");
-const path = require("node:path");
-const { patchXmlParser } = require("../../tools/sdk-xml-patch.js");
+const { compiledParser, installedParser, patchXmlParser } = require("../../tools/sdk-xml-patch.js");
 
 const [kind, users] = [process.argv[2], Number(process.argv[3])];
-const file = require.resolve("@aws-sdk/xml-builder/dist-cjs/index.js", { paths: [path.join(__dirname, "..", "..")] });
-const source = fs.readFileSync(file, "utf8");
-const parser = new Module(file, module);
-parser.filename = file;
-parser.paths = Module._nodeModulePaths(path.dirname(file));
-parser._compile(kind === "patched" ? patchXmlParser(source) : source, file);
+const { source } = installedParser();
+const parseXML = compiledParser(kind === "patched" ? patchXmlParser(source) : source);
 
 // A report row is about 260 bytes; the answer carries the report in base64.
 const content = Buffer.alloc(users * 260, "a").toString("base64");
@@ -22,7 +15,7 @@ const xml =
     `<Content>${content}</Content><ReportFormat>text/csv</ReportFormat><GeneratedTime>2026-12-05T06:00:00Z</GeneratedTime>` +
     "</GetCredentialReportResult></GetCredentialReportResponse>";
 const started = process.hrtime.bigint();
-const read = parser.exports.parseXML(xml);
+const read = parseXML(xml);
 const ms = Number(process.hrtime.bigint() - started) / 1e6;
 if (read.GetCredentialReportResponse.GetCredentialReportResult.Content !== content) throw new Error("the parse lost the report");
 console.log(JSON.stringify({ ms, peakRssMb: process.resourceUsage().maxRSS / 1024 }));

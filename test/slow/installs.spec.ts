@@ -11,6 +11,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { drivePack } from "../../tools/driver/drive-pack";
 import { LocalIam, startLocalIam } from "../../tools/local-iam/server";
+import { unpackedRelease } from "../helpers/release";
 import { packEnv, REPO, verdictLines } from "../helpers/samples";
 
 const STALE_KEY = "AKIAINSTALLSTALE0001";
@@ -21,19 +22,9 @@ const user = {
     props: { name: "installed-user" },
 };
 
-/** The published tarball (`npm pack` of the release folder), unpacked into a new folder, as the CLI unpacks a pack. */
+/** The published tarball unpacked into a new folder, as the CLI unpacks a pack. */
 function unpackedTarball(): string {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "uic-install-"));
-    // `npm run release` without its build (npm test has just bundled): the folder as published.
-    const staged = execFileSync(process.execPath, [path.join(REPO, "tools", "manifest.js"), path.join(dir, "release")], {
-        encoding: "utf8",
-    }).trim();
-    const tarball = execFileSync("npm", ["pack", "--silent", "--pack-destination", dir], { cwd: staged, encoding: "utf8" })
-        .trim()
-        .split("\n")
-        .pop()!;
-    execFileSync("tar", ["-xzf", path.join(dir, tarball), "-C", dir]);
-    return path.join(dir, "package");
+    return unpackedRelease(fs.mkdtempSync(path.join(os.tmpdir(), "uic-install-")));
 }
 
 function npmInstall(dir: string, args: string[], env: NodeJS.ProcessEnv = {}): void {
