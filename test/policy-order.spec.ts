@@ -3,6 +3,8 @@
 import { strict as assert } from "node:assert";
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { freshPack } from "./helpers/pack";
+import { newPackRun } from "../rules/run/pack-run";
+import { DEFAULT_SETTINGS } from "../rules/config/settings";
 import { providerFor, withLocalIam } from "./helpers/local-account";
 import { Reported, userArgs, validate } from "./helpers/policy-args";
 
@@ -33,8 +35,10 @@ describe("the policies' run order", () => {
     }));
 
     /** One Analyze call of each user, the policies in `order`, after a first resource (each judging policy keeps its config then). */
-    async function analyzeAll(order: (list: ResourceValidationPolicy[]) => ResourceValidationPolicy[]) {
-        const pack = freshPack({}, { recording: true });
+    async function analyzeAll(
+        order: (list: ResourceValidationPolicy[]) => ResourceValidationPolicy[],
+        pack = freshPack({}, { recording: true }),
+    ) {
         const policies = order(pack.list);
         const seen: Record<string, Record<string, Reported>> = {};
         for (const name of ["warm-up", "stale-key", "soon-key", "stale-password", "denied", "exempt"]) {
@@ -44,7 +48,7 @@ describe("the policies' run order", () => {
             for (const policy of policies) seen[name][policy.name] = await validate(policy, args());
         }
         const records = pack.records.map(r => JSON.stringify({ ...r, message: r.message?.replace(/until \d{4}-\d{2}-\d{2}/, "") })).sort();
-        return { seen, records };
+        return { seen, records, kept: pack.run.sharedCount };
     }
     const inAMonth = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
     const exemptTags = { "unused-credentials:exempt-until": inAMonth, "unused-credentials:exempt-reason": "break glass" };
@@ -69,5 +73,59 @@ describe("the policies' run order", () => {
         local.iam().resetCalls();
         await analyzeAll(list => [...list].reverse());
         assert.equal(local.iam().calls.get("ListAccessKeys"), 5, "once per user but the exempt one");
+    });
+
+    describe("what the policies share is kept only while they need it", () => {
+        it("in the SDK's order, nothing is kept once every policy ran on a resource, and each credential is on record once", async () => {
+            const { records, kept } = await analyzeAll(list => list);
+            assert.equal(kept, 0);
+            assert.equal(new Set(records).size, records.length, "no record twice");
+            assert.ok(records.some(r => r.includes('"kind":"unused"') && r.includes("AKIASTALEKEY00000001")));
+        });
+
+        it("reversed, only the first resource's judgements are kept (its notice and unavailable policies ran before any config was known)", async () => {
+            assert.equal((await analyzeAll(list => [...list].reverse())).kept, 2);
+        });
+
+        it("with the notice disabled, each judgement is kept to the end of the run and still made once", async () => {
+            const { records, kept } = await analyzeAll(list => list.filter(p => p.name !== "iam-user-credential-unused-soon"));
+            assert.equal(kept, 12, "6 users, 2 kinds");
+            assert.equal(new Set(records).size, records.length, "no record twice");
+        });
+
+        it("a resource analyzed again after that is judged again, alike", async () => {
+            const pack = freshPack({}, { recording: true });
+            const first = await analyzeAll(list => list, pack);
+            const again = await analyzeAll(list => list, pack);
+            assert.deepEqual(again.seen, first.seen);
+            assert.equal(again.kept, 0);
+        });
+    });
+
+    describe("PackRun.once", () => {
+        const run = () => newPackRun({ settings: DEFAULT_SETTINGS, env: {} });
+
+        it("makes a value once for its askers, in flight and settled alike, then drops it: the next ask makes it again", async () => {
+            const r = run();
+            let made = 0;
+            const make = () => Promise.resolve(++made);
+            const inFlight = [r.once("k", 3, make), r.once("k", 3, make)];
+            assert.deepEqual(await Promise.all(inFlight), [1, 1]);
+            assert.equal(r.sharedCount, 1);
+            assert.equal(await r.once("k", 3, make), 1, "settled, the third ask is served");
+            assert.equal(r.sharedCount, 0);
+            assert.equal(await r.once("k", 3, make), 2, "asked a fourth time, it is made again");
+            assert.equal(await r.once("other", 1, make), 3, "another key is another value");
+            assert.equal(r.sharedCount, 1, "the value made again is kept for its two other askers");
+        });
+
+        it("shares a failure with every asker as it was made", async () => {
+            const r = run();
+            let made = 0;
+            const make = () => Promise.reject(new Error(`failed ${++made}`));
+            const asks = [r.once("k", 2, make), r.once("k", 2, make)];
+            for (const ask of asks) await assert.rejects(ask, /failed 1/);
+            assert.equal(made, 1);
+        });
     });
 });

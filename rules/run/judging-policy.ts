@@ -155,6 +155,12 @@ async function judge(
 }
 
 /**
+ * The asks one judgement serves: for each resource, its kind's judging policy, the notice and the unavailable policy
+ * ask once each. After the last it is dropped; while one of them is disabled, it is kept to the end of the run.
+ */
+const JUDGEMENT_ASKERS = 3;
+
+/**
  * What a kind's judging decided for the user this resource is, made once per resource (and per what it depends on:
  * the user's name, tags and ARN, the resource's type and provider, the config); undefined when no policy judges the
  * kind (its judging policy is disabled, or has not run yet in this process).
@@ -168,7 +174,7 @@ export function judgementOf(
 ): Promise<Judgement> | undefined {
     if (!config) return undefined;
     const key = JSON.stringify([args.urn, kind.kind, config, user, args.type, args.provider?.urn ?? null]);
-    return run.once(key, () => judge(run, args, user, kind, config));
+    return run.once(key, JUDGEMENT_ASKERS, () => judge(run, args, user, kind, config));
 }
 
 /**
