@@ -68,18 +68,18 @@ export class PackRun {
     /**
      * What `make` gives, made once per key and shared by the `askers` asks that the policies make for it: what several
      * policies share is computed once, whichever asks first. After the last ask it is dropped, so a run keeps only what
-     * the resources in flight share (a run of 5,000 users kept about 2 KB a resource to its end, which the preview's
-     * peak memory paid for); asked again after that, it is made again. Once settled, only the value is kept: the
-     * promise was made inside the SDK's handling of one resource and would keep that call (its request, its stream, the
-     * resource's decoded properties) alive with it, about 30 KB a resource. A failure (a bug: judging never rejects) is
-     * shared as it was made.
+     * the resources in flight share, not about 2 KB for every resource to its end; asked again after that, it is made
+     * again. Once settled, only the value is kept: the promise was made inside the SDK's handling of one resource and
+     * would keep that call (its request, its stream, the resource's decoded properties) alive with it, about 30 KB a
+     * resource. A failure (a bug: judging never rejects) is shared as it was made.
      */
     once<T>(key: string, askers: number, make: () => Promise<T>): Promise<T> {
         const id = createHash("sha256").update(key).digest("base64");
         let entry = this.shared.get(id);
         if (!entry) {
-            const made: SharedEntry = { pending: make(), asksLeft: askers };
-            made.pending!.then(
+            const pending = make();
+            const made: SharedEntry = { pending, asksLeft: askers };
+            pending.then(
                 value => {
                     made.settled = { value };
                     made.pending = undefined;
